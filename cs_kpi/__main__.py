@@ -1,0 +1,3 @@
+from cs_kpi.cli import main
+
+main()

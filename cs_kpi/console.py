@@ -1,0 +1,43 @@
+"""Human output: problems and warnings as rich tables on stderr."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cs_kpi.i18n import tr
+from cs_kpi.problems import Problem
+
+
+def stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=False)
+
+
+def problems_table(problems: list[Problem], lang: str, title: str, style: str) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_style=style, show_lines=False, expand=False)
+    table.add_column(tr(lang, "位置", "Where"), no_wrap=True)
+    table.add_column(tr(lang, "值", "Value"), overflow="fold", max_width=24)
+    table.add_column(tr(lang, "问题", "Problem"), overflow="fold")
+    for problem in problems:
+        shown = "" if problem.value is None else str(problem.value)
+        table.add_row(problem.where or "—", shown[:60], problem.message)
+    return table
+
+
+def show_problems(console: Any, problems: list[Problem], lang: str, *, errors: bool) -> None:
+    if not problems:
+        return
+    if errors:
+        title = tr(
+            lang,
+            "发现 {n} 个问题，未生成任何文件",
+            "{n} problem(s) found; nothing was written",
+            n=len(problems),
+        )
+        console.print(problems_table(problems, lang, title, "bold red"))
+    else:
+        title = tr(lang, "{n} 条提示", "{n} warning(s)", n=len(problems))
+        console.print(problems_table(problems, lang, title, "bold yellow"))

@@ -1,0 +1,54 @@
+"""Decimal arithmetic for everything shown (SPEC §4.3).
+
+Every shown number is rounded half-up to 2 decimals and the next step is
+computed from the shown value. Floats are never used for rule arithmetic:
+0.1 + 0.2 style errors flip results at .xx5 boundaries.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+TWO_PLACES = Decimal("0.01")
+ONE_PLACE = Decimal("0.1")
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def to_decimal(value: int | float | str | Decimal) -> Decimal:
+    """Exact decimal of what a person typed; a float goes through its shortest repr."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half-up to 2 decimals: 89.995 → 90.00."""
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def round1(value: Decimal) -> Decimal:
+    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def as_number(value: Decimal | None) -> float | int | None:
+    """A Decimal as a plain JSON/Excel number (int when whole)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def fmt_pct(fraction: Decimal, places: int = 1) -> str:
+    """0.874 → '87.4%' (half-up)."""
+    quantum = Decimal(1).scaleb(-places)
+    return f"{(fraction * HUNDRED).quantize(quantum, rounding=ROUND_HALF_UP)}%"
+
+
+def fmt_num(value: Decimal, places: int = 2) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    return str(value.quantize(quantum, rounding=ROUND_HALF_UP))

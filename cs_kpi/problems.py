@@ -1,0 +1,74 @@
+"""Problems and warnings found in an input, each tied to a sheet and a cell.
+
+Readers and rules never raise on the first bad cell: they append to a
+`Problems` collector, and the CLI shows the whole list at once (SPEC §2, §10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem or warning. `sheet`/`cell` are None for a whole-file problem."""
+
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    value: Any = None
+
+    @property
+    def where(self) -> str:
+        """`360评价!F7`, `360评价`, or '' for the whole file."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "cell": self.cell, "message": self.message}
+
+
+@dataclass
+class Problems:
+    """Collects errors (exit 1) and warnings (exit 0) in the order found."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def error(
+        self, message: str, sheet: str | None = None, cell: str | None = None, value: Any = None
+    ) -> None:
+        self.errors.append(Problem(message, sheet, cell, value))
+
+    def warn(
+        self, message: str, sheet: str | None = None, cell: str | None = None, value: Any = None
+    ) -> None:
+        self.warnings.append(Problem(message, sheet, cell, value))
+
+    def extend(self, other: Problems) -> None:
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise InputError(self)
+
+
+class InputError(Exception):
+    """The input has problems; carries every one of them (exit code 1)."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(f"{len(problems.errors)} problem(s) in the input")
+        self.problems = problems
+
+    @classmethod
+    def single(cls, message: str, sheet: str | None = None, cell: str | None = None) -> InputError:
+        found = Problems()
+        found.error(message, sheet, cell)
+        return cls(found)

@@ -1,0 +1,231 @@
+"""Plain data for the appraisal: what the reader produces and what the rules return.
+
+All numbers are Decimal. Percentages (targets and actuals of % indicators,
+weights and shares) are fractions: 0.9 for 90%. Every input value keeps a
+`Source` (sheet and cell) so results stay traceable to a cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Source:
+    sheet: str
+    cell: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+# ---------------------------------------------------------------- inputs
+@dataclass
+class Scheme:
+    """考核方案 (SPEC §3.4). Weights and the share are fractions."""
+
+    period: str = ""
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    self_weight: Decimal = Decimal("0.2")
+    peer_weight: Decimal = Decimal("0.3")
+    manager_weight: Decimal = Decimal("0.5")
+    quantitative_share: Decimal = Decimal("0.6")
+    grade_scheme: str = "four_band"  # or "sabc"
+    improvement_threshold: Decimal = Decimal(70)
+    calibration_gap: Decimal = Decimal(3)
+
+
+@dataclass
+class Indicator:
+    """One row of 指标. For a % indicator (unit `%`) target and step are fractions."""
+
+    dimension: str
+    name: str
+    direction: str  # "higher" | "lower"
+    target: Decimal
+    weight: Decimal  # points
+    method: str = "deduction"  # or "ratio"
+    step: Decimal | None = None
+    points_per_step: Decimal | None = None
+    unit: str = ""
+    excess_bonus: bool = False
+    definition: str = ""
+    suggestion: str = ""
+    source: Source | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit.strip() in {"%", "％"}
+
+
+@dataclass
+class ReviewItem:
+    """One row of 评分项."""
+
+    dimension: str
+    name: str
+    standard: str = ""
+    weight: Decimal = Decimal(1)
+
+
+@dataclass
+class Person:
+    """One row of 员工."""
+
+    id: str
+    name: str
+    team: str = ""
+    role: str = ""
+    hire_date: dt.date | None = None
+    manager: str = ""
+    source: Source | None = None
+
+
+@dataclass
+class MetricValue:
+    """One person's actual for one indicator (a cell of 指标数据); None when blank."""
+
+    indicator: str
+    actual: Decimal | None
+    source: Source | None = None
+
+
+@dataclass
+class ReviewRow:
+    """One row of 360评价 (peer possibly averaged from 互评明细)."""
+
+    person_id: str
+    item: str
+    self_score: Decimal | None
+    peer_score: Decimal | None
+    manager_score: Decimal
+    peer_from_detail: bool = False
+    row: int = 0  # Excel row number in 360评价
+    self_source: Source | None = None
+    peer_source: Source | None = None
+    manager_source: Source | None = None
+
+
+@dataclass
+class ReviewInput:
+    """Everything `score` needs, read and validated."""
+
+    scheme: Scheme
+    indicators: list[Indicator]
+    items: list[ReviewItem]
+    people: list[Person]
+    metrics: dict[str, list[MetricValue]]  # person id → values in indicator order
+    reviews: list[ReviewRow]
+    file_name: str = ""
+    file_sha256: str = ""
+
+
+# ---------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Grade:
+    code: str  # excellent / good / pass / needs_improvement, or S / A / B / C
+    zh: str
+    en: str
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    actual: Decimal | None
+    shortfall: Decimal | None  # None when actual is blank; 0 when met
+    points: Decimal | None  # shown (2 decimals)
+    met: bool
+    source: Source | None = None
+
+
+@dataclass
+class ItemResult:
+    item: ReviewItem
+    self_score: Decimal | None
+    peer_score: Decimal | None  # shown (averaged detail rounded to 2 decimals)
+    manager_score: Decimal
+    score: Decimal  # shown (2 decimals)
+    missing: list[str] = field(default_factory=list)  # "self", "peer"
+    peer_from_detail: bool = False
+    row: ReviewRow | None = None
+
+
+@dataclass
+class AgentResult:
+    person: Person
+    metric_score: Decimal | None
+    review_score: Decimal | None
+    dimensions: dict[str, Decimal]  # review and indicator dimensions, shown values
+    total: Decimal | None
+    grade: Grade | None
+    team_rank: int | None
+    rank: int | None
+    bonus_coefficient: Decimal | None  # fraction: 1.06 for 106%
+    flags: list[str]
+    metrics: list[IndicatorResult]
+    reviews: list[ItemResult]
+
+
+@dataclass
+class CalibrationCase:
+    person: Person
+    item: str
+    self_score: Decimal | None
+    peer_score: Decimal | None
+    manager_score: Decimal
+    spread: Decimal
+    self_highest: bool
+
+
+@dataclass
+class PlanRow:
+    """One row of the improvement plan (SPEC §3.5, §4.6)."""
+
+    period: str
+    id: str
+    name: str
+    shortfall: str
+    goal: str
+    actions: str
+    due: dt.date | None
+    owner: str
+    tracker: str
+    status: str  # code from PLAN_STATUS
+    mandatory: bool
+
+
+@dataclass
+class GradeShare:
+    code: str
+    count: int
+    share: Decimal  # fraction of assessed people
+    quota: str  # "≤10%", "≥5%" or ""
+    breached: bool
+
+
+@dataclass
+class Schedule:
+    """SPEC §4.5 dates, in working days."""
+
+    report_date: dt.date
+    interview_by: dt.date
+    appeal_by: dt.date
+    appeal_answer_by: dt.date
+    calendar_note: str = ""
+
+
+@dataclass
+class ScoreResult:
+    scheme: Scheme
+    agents: list[AgentResult]
+    grade_counts: dict[str, int]
+    grade_shares: list[GradeShare]
+    calibration: list[CalibrationCase]
+    plan: list[PlanRow]
+    schedule: Schedule | None

@@ -1,0 +1,1 @@
+"""The SLA workbook: reading it, the SLA rules (SPEC §6) and the SLA report."""
