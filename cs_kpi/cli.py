@@ -100,6 +100,17 @@ def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None
     raise typer.Exit(exit_code)
 
 
+def _parse_date_option(text: str | None, name: str) -> Any:
+    if text is None:
+        return None
+    from cs_kpi.values import CellValueError, parse_date
+
+    try:
+        return parse_date(text)
+    except CellValueError as error:
+        raise typer.BadParameter(error.message("en"), param_hint=name) from None
+
+
 @app.command("init-templates")
 def init_templates(
     folder: Annotated[Path, typer.Argument(help="Folder to write the six workbooks into.")] = Path(
@@ -155,10 +166,12 @@ def score(
     Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx
     """
 
+    report_date = _parse_date_option(as_of, "--as-of")
+
     def work() -> Any:
         from cs_kpi.review.command import run_score
 
-        return run_score(workbook, output=output, plan=plan, lang=lang.value, as_of=as_of)
+        return run_score(workbook, output=output, plan=plan, lang=lang.value, as_of=report_date)
 
     _run(work, lang.value, as_json, debug)
 

@@ -1,0 +1,28 @@
+"""Default output names and the checks every writing command shares (SPEC §2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cs_kpi.i18n import tr
+from cs_kpi.problems import InputError
+
+
+def beside(input_path: Path, suffix: str, folder: Path | None = None) -> Path:
+    """`q3.xlsx` → `q3_report.xlsx` next to the input (or in `folder`)."""
+    return (folder or input_path.parent) / f"{input_path.stem}{suffix}.xlsx"
+
+
+def refuse_overwriting_input(input_path: Path, outputs: list[Path], lang: str) -> None:
+    """An output naming the input would destroy it: refuse (exit 1)."""
+    source = input_path.resolve()
+    for output in outputs:
+        if output.resolve() == source:
+            raise InputError.single(
+                tr(
+                    lang,
+                    "输出文件 {path} 与输入文件相同；cs-kpi 从不覆盖输入文件，请换一个文件名",
+                    "the output {path} is the input file; cs-kpi never overwrites its input, choose another name",
+                    path=output,
+                )
+            )

@@ -1,0 +1,103 @@
+"""`cs-kpi score`: read, apply the rules, write the report and the plan (SPEC §4, §5, §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from cs_kpi.i18n import tr
+from cs_kpi.outcome import Outcome
+from cs_kpi.paths import beside, refuse_overwriting_input
+from cs_kpi.problems import InputError
+
+
+def run_score(
+    path: Path, output: Path | None, plan: Path | None, lang: str, as_of: dt.date | None = None
+) -> Outcome:
+    from cs_kpi.review.read import load_review
+    from cs_kpi.review.report import write_plan_workbook, write_report
+    from cs_kpi.review.rules import result_to_json, score_review
+    from cs_kpi.xlsxout import save_workbook
+
+    path = Path(path)
+    report_path = Path(output) if output else beside(path, "_report")
+    plan_path = Path(plan) if plan else beside(path, "_improvement_plan", report_path.parent)
+    refuse_overwriting_input(path, [report_path, plan_path], lang)
+    data, problems = load_review(path, lang)
+    if data is None or problems.errors:
+        raise InputError(problems)
+    result, rule_warnings = score_review(data, lang, as_of or dt.date.today())
+    warnings = problems.warnings + rule_warnings
+    save_workbook(report_path, lang, lambda temp: write_report(result, data, temp, lang, warnings))
+    save_workbook(plan_path, lang, lambda temp: write_plan_workbook(result.plan, temp, lang))
+    payload: dict[str, Any] = {"kind": "performance-review", "period": data.scheme.period or None}
+    payload.update(result_to_json(result, lang))
+    payload["warnings"] = [w.to_json() for w in warnings]
+    payload["outputs"] = [str(report_path), str(plan_path)]
+    return Outcome(
+        payload, warnings, lambda console, lang_: _render(console, lang_, result, payload)
+    )
+
+
+def _render(console: Any, lang: str, result: Any, payload: dict[str, Any]) -> None:
+    """Grade counts against quotas, the top and bottom of the ranking, the outputs."""
+    from rich.table import Table
+
+    grades = Table(title=tr(lang, "等级分布", "Grades"), title_style="bold")
+    for column in (
+        tr(lang, "等级", "Grade"),
+        tr(lang, "人数", "People"),
+        tr(lang, "占比", "Share"),
+        tr(lang, "配额", "Quota"),
+    ):
+        grades.add_column(column)
+    for share in result.grade_shares:
+        label = _grade_label(result, share.code, lang)
+        style = "red" if share.breached else ""
+        grades.add_row(
+            label, str(share.count), f"{share.share * 100:.1f}%", share.quota, style=style
+        )
+    console.print(grades)
+    ranked = [a for a in result.agents if a.rank is not None]
+    ranked.sort(key=lambda a: (a.rank, a.person.id))
+    table = Table(
+        title=tr(lang, "排名（前 5 与后 5）", "Ranking (top 5 and bottom 5)"), title_style="bold"
+    )
+    for column in (
+        tr(lang, "排名", "Rank"),
+        tr(lang, "工号", "ID"),
+        tr(lang, "姓名", "Name"),
+        tr(lang, "团队", "Team"),
+        tr(lang, "总分", "Total"),
+        tr(lang, "等级", "Grade"),
+    ):
+        table.add_column(column)
+    shown = ranked if len(ranked) <= 10 else ranked[:5] + ranked[-5:]
+    for index, agent in enumerate(shown):
+        if len(ranked) > 10 and index == 5:
+            table.add_row("…", "", "", "", "", "")
+        table.add_row(
+            str(agent.rank),
+            agent.person.id,
+            agent.person.name,
+            agent.person.team,
+            f"{agent.total:.2f}",
+            agent.grade.label(lang) if agent.grade else "",
+        )
+    console.print(table)
+    plan_count = len(result.plan)
+    console.print(
+        tr(
+            lang, "改进计划 {n} 行；已写入：", "{n} improvement-plan row(s); written:", n=plan_count
+        ),
+        *payload["outputs"],
+        sep="\n  ",
+    )
+
+
+def _grade_label(result: Any, code: str, lang: str) -> str:
+    for agent in result.agents:
+        if agent.grade and agent.grade.code == code:
+            return agent.grade.label(lang)
+    return code

@@ -1,0 +1,73 @@
+"""`cs-kpi validate`: detect the kind of workbook and list every problem (nothing written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cs_kpi.i18n import tr
+from cs_kpi.outcome import Outcome
+from cs_kpi.problems import Problems
+
+
+def _validate_generic(path: Path, lang: str, kind) -> Problems:
+    """Kinds without a dedicated reader (task, issue, request, plan): every column parsed by its kind."""
+    from cs_kpi.reader import CellParser, WorkbookFile, read_table
+    from cs_kpi.schema import TableSheet
+
+    book = WorkbookFile(path, lang)
+    problems = Problems()
+    parser = CellParser(problems, lang)
+    for sheet in kind.sheets:
+        if not isinstance(sheet, TableSheet):
+            continue
+        table = read_table(book, sheet, problems)
+        for row in table.rows if table else []:
+            for column in sheet.columns:
+                if column.is_input and column.key in row.cells:
+                    parser.column_value(row.cells[column.key], column)
+    return problems
+
+
+def run_validate(path: Path, lang: str) -> Outcome:
+    from cs_kpi.reader import WorkbookFile
+
+    kind = WorkbookFile(path, lang).detect_kind()
+    problems = Problems()
+    if kind is not None and kind.key == "performance-review":
+        from cs_kpi.review.read import load_review
+
+        _, problems = load_review(path, lang)
+    elif kind is not None and kind.key == "sla":
+        from cs_kpi.sla.read import load_sla
+
+        _, problems = load_sla(path, lang)
+    elif kind is not None:
+        problems = _validate_generic(path, lang, kind)
+    else:
+        problems.error(
+            tr(
+                lang,
+                "{name} 不是可识别的 cs-kpi 工作簿（找不到“考核方案”“协议信息”等工作表）",
+                "{name} is not a recognisable cs-kpi workbook (no sheet such as Scheme or Agreement)",
+                name=Path(path).name,
+            )
+        )
+    key = kind.key if kind else None
+    data = {
+        "ok": not problems.errors,
+        "kind": key,
+        "problems": [p.to_json() for p in problems.errors],
+        "warnings": [p.to_json() for p in problems.warnings],
+    }
+
+    def render(console, lang_: str) -> None:
+        from cs_kpi.console import show_problems
+
+        show_problems(console, problems.errors, lang_, errors=True)
+        if not problems.errors:
+            title = kind.title(lang_) if kind else "?"
+            console.print(
+                tr(lang_, "✓ {title}：没有发现问题", "✓ {title}: no problems found", title=title)
+            )
+
+    return Outcome(data, problems.warnings, render)
