@@ -52,3 +52,8 @@ def fmt_pct(fraction: Decimal, places: int = 1) -> str:
 def fmt_num(value: Decimal, places: int = 2) -> str:
     quantum = Decimal(1).scaleb(-places)
     return str(value.quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def pct_text(fraction: Decimal) -> str:
+    """0.9 → '90%', 0.875 → '87.5%' (no trailing zeros, no rounding)."""
+    return f"{(fraction * HUNDRED).normalize():f}%"

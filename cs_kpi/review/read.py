@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cs_kpi.i18n import Text
 from cs_kpi.labels import normalize_label
-from cs_kpi.numbers import ONE, ZERO, round2
+from cs_kpi.numbers import ONE, ZERO, pct_text, round2
 from cs_kpi.problems import Problems
 from cs_kpi.reader import (
     Cell,
@@ -158,7 +158,7 @@ class _Reading:
             failed = cell is not None and parse.did_fail(cell)
             if value in (None, "") and setting.default is not None and not failed:
                 value = setting.default
-                shown = f"{value * 100:.0f}%" if setting.kind == "weight" else value
+                shown = pct_text(value) if setting.kind == "weight" else value
                 if setting.choices:
                     shown = setting.choices.label(str(value), self.lang)
                 self.problems.warn(
@@ -174,7 +174,7 @@ class _Reading:
             first = next((c for c in weight_cells if c is not None), None)
             refs = ", ".join(c.ref for c in weight_cells if c is not None)
             self.problems.error(
-                WEIGHTS_NOT_100(self.lang, total=f"{total * 100:.4g}%")
+                WEIGHTS_NOT_100(self.lang, total=pct_text(total))
                 + (f" ({refs})" if refs else ""),
                 first.sheet if first else SCHEME.name(self.lang),
                 first.ref if first else None,
