@@ -134,6 +134,26 @@ class Grade:
         return self.en if lang == "en" else self.zh
 
 
+# SPEC §4.3 grade scales, best first (the bands themselves live in review.rules).
+FOUR_BAND_GRADES: tuple[Grade, ...] = (
+    Grade("excellent", "优秀", "Excellent"),
+    Grade("good", "良好", "Good"),
+    Grade("pass", "合格", "Pass"),
+    Grade("needs_improvement", "待改进", "Needs improvement"),
+)
+SABC_GRADES: tuple[Grade, ...] = (
+    Grade("S", "S", "S"),
+    Grade("A", "A", "A"),
+    Grade("B", "B", "B"),
+    Grade("C", "C", "C"),
+)
+
+
+def grade_scale(grade_scheme: str) -> tuple[Grade, ...]:
+    """The grades of a scheme ("four_band" or "sabc"), best first."""
+    return SABC_GRADES if grade_scheme == "sabc" else FOUR_BAND_GRADES
+
+
 @dataclass
 class IndicatorResult:
     indicator: Indicator
@@ -142,6 +162,7 @@ class IndicatorResult:
     points: Decimal | None  # shown (2 decimals)
     met: bool
     source: Source | None = None
+    excess_points: int = 0  # whole percentage points beyond target counted for the bonus
 
 
 @dataclass
@@ -170,6 +191,9 @@ class AgentResult:
     flags: list[str]
     metrics: list[IndicatorResult]
     reviews: list[ItemResult]
+    # The same dimension scores split by origin (`dimensions` merges them, review first).
+    review_dimensions: dict[str, Decimal] = field(default_factory=dict)
+    metric_dimensions: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -229,3 +253,6 @@ class ScoreResult:
     calibration: list[CalibrationCase]
     plan: list[PlanRow]
     schedule: Schedule | None
+    # Dimension names in sheet order (评分项 / 指标), for report columns.
+    review_dimension_names: list[str] = field(default_factory=list)
+    metric_dimension_names: list[str] = field(default_factory=list)
