@@ -1,0 +1,59 @@
+"""Run every case of the bad-input corpus through the CLI (tests/corpus/generate.py)."""
+
+from __future__ import annotations
+
+import json
+import traceback
+
+import pytest
+from corpus.generate import Case, cases
+from typer.testing import CliRunner
+
+from cs_kpi.cli import app
+
+CASES = cases()
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_case(case: Case, tmp_path):
+    source_dir = tmp_path / "in"
+    out_dir = tmp_path / "out"
+    source_dir.mkdir()
+    out_dir.mkdir()
+    path = case.make(source_dir)
+    before = path.read_bytes()
+    inputs_before = sorted(p.name for p in source_dir.iterdir())
+    args = [case.command, str(path), "--json", "-o", str(out_dir / "report.xlsx")]
+    if case.command == "score":
+        args += ["--plan", str(out_dir / "plan.xlsx"), "--as-of", "2024-10-08"]
+    result = CliRunner().invoke(app, args)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        pytest.fail("".join(traceback.format_exception(result.exception)))
+    assert "Traceback" not in result.output
+    assert result.exit_code == case.exit_code, result.output
+    payload = json.loads(result.stdout)
+    # The input is never touched, and nothing is left beside it.
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in source_dir.iterdir()) == inputs_before
+    if case.exit_code == 1:
+        assert payload["ok"] is False
+        assert payload["problems"], "an exit-1 run must list its problems"
+        named = {f"{p['sheet']}!{p['cell']}" for p in payload["problems"]}
+        assert case.cells <= named, named
+        if case.message:
+            text = " ".join(p["message"] for p in payload["problems"]).casefold()
+            assert case.message.casefold() in text
+        assert list(out_dir.iterdir()) == [], "no output on exit code 1"
+    else:
+        assert sorted(p.name for p in out_dir.iterdir()) == (
+            ["plan.xlsx", "report.xlsx"] if case.command == "score" else ["report.xlsx"]
+        )
+        warned = {f"{p['sheet']}!{p['cell']}" for p in payload["warnings"]}
+        assert case.warning_cells <= warned
+        if case.check:
+            case.check(payload)
