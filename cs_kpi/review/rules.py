@@ -1,0 +1,621 @@
+"""The appraisal rules of `cs-kpi score` (SPEC §4) as pure functions.
+
+Everything works on the plain data of `cs_kpi.review.model`, in Decimal.
+Every number a person sees is rounded half-up to 2 decimals (`round2`) and
+each next step is computed from the shown values (SPEC §4.3), so the report
+can be recomputed with a calculator: item scores → review score, points →
+metric score, shown metric and review scores → total → grade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from cs_kpi.i18n import Text
+from cs_kpi.numbers import HUNDRED, ONE, ZERO, as_number, round2
+from cs_kpi.problems import Problem
+from cs_kpi.review.model import (
+    AgentResult,
+    CalibrationCase,
+    Grade,
+    GradeShare,
+    Indicator,
+    IndicatorResult,
+    ItemResult,
+    MetricValue,
+    Person,
+    ReviewInput,
+    ReviewItem,
+    ReviewRow,
+    Scheme,
+    ScoreResult,
+    grade_scale,
+)
+
+TEN = Decimal(10)
+# SPEC §4.5: 2% of bonus for every whole percentage point beyond target.
+BONUS_PER_POINT = Decimal("0.02")
+SHARE_PLACES = Decimal("0.0001")  # grade shares as fractions: 33.33% → 0.3333
+
+# SPEC §4.3: the lowest shown total of each band, best first; the last grade takes the rest.
+GRADE_FLOORS: dict[str, tuple[tuple[str, Decimal], ...]] = {
+    "four_band": (("excellent", Decimal(90)), ("good", Decimal(80)), ("pass", Decimal(60))),
+    "sabc": (("S", Decimal(90)), ("A", Decimal(80)), ("B", Decimal(70))),
+}
+# SPEC §4.3 SABC forced distribution: (bound, share) — S and A at most, C at least.
+QUOTAS: dict[str, tuple[str, Decimal]] = {
+    "S": ("max", Decimal("0.10")),
+    "A": ("max", Decimal("0.20")),
+    "C": ("min", Decimal("0.05")),
+}
+
+# Flag codes (SPEC §9), in the order they are listed on a person.
+FLAG_ORDER = (
+    "missing_review",
+    "incomplete_metrics",
+    "no_metrics",
+    "no_reviews",
+    "not_assessed",
+    "mandatory_plan",
+)
+
+BLANK_INDICATOR = Text(
+    "{id} {name}：「{indicator}」未填写，该指标不计入指标得分",
+    "{id} {name}: {indicator} is blank; the indicator is left out of the metric score",
+)
+NOT_ASSESSED = Text(
+    "{id} {name} 既无指标数据也无360评价，列为未考核（无总分、等级和排名）",
+    "{id} {name} has neither indicator values nor review scores; listed as not assessed "
+    "(no total, grade or rank)",
+)
+DIMENSION_CLASH = Text("{name}（指标）", "{name} (indicators)")
+
+
+# ---------------------------------------------------------------- helpers
+def weighted_mean(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Σ weight × value / Σ weight over (weight, value) pairs, unrounded.
+
+    None without pairs. When every weight is 0 the plain mean is used, so a
+    sheet whose weights were all typed as 0 still yields a number.
+    """
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    total_weight = sum((weight for weight, _ in pairs), ZERO)
+    if total_weight == 0:
+        return sum((value for _, value in pairs), ZERO) / len(pairs)
+    return sum((weight * value for weight, value in pairs), ZERO) / total_weight
+
+
+# ---------------------------------------------------------------- §4.1 360 review
+def item_score(
+    self_score: Decimal | None,
+    peer_score: Decimal | None,
+    manager_score: Decimal,
+    scheme: Scheme,
+) -> tuple[Decimal, list[str]]:
+    """Shown item score and the raters missing ("self", "peer").
+
+    SPEC §4.1: self × 20% + peer × 30% + manager × 50%; a blank self or peer
+    score is left out and the present weights are scaled up to 100%:
+    8, blank, 6 → (0.2 × 8 + 0.5 × 6) / 0.7 = 6.57. A blank score whose
+    weight is 0 changes nothing and is not reported missing.
+    """
+    raters = (
+        ("self", self_score, scheme.self_weight),
+        ("peer", peer_score, scheme.peer_weight),
+        ("manager", manager_score, scheme.manager_weight),
+    )
+    missing = [name for name, score, weight in raters if score is None and weight > 0]
+    present = [(weight, score) for _, score, weight in raters if score is not None and weight > 0]
+    if not present:  # only the manager scored and the manager weight is 0
+        return round2(manager_score), missing
+    mean = weighted_mean(present)
+    assert mean is not None
+    return round2(mean), missing
+
+
+def review_score(scores: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Shown review score (0–100) = 10 × weighted mean of shown item scores.
+
+    `scores` are (item weight, shown item score) pairs; None without any.
+    Used for the whole review and for each review dimension (SPEC §4.1).
+    """
+    mean = weighted_mean(scores)
+    return None if mean is None else round2(TEN * mean)
+
+
+# ---------------------------------------------------------------- §4.2 indicators
+def shortfall(indicator: Indicator, actual: Decimal) -> Decimal:
+    """Target − actual (higher is better) or actual − target (lower); 0 when met."""
+    if indicator.direction == "lower":
+        gap = actual - indicator.target
+    else:
+        gap = indicator.target - actual
+    return max(gap, ZERO)
+
+
+def _default_step(indicator: Indicator) -> Decimal:
+    """One unit, or one percentage point for a % indicator (only if the reader left it blank)."""
+    return Decimal("0.01") if indicator.is_percent else ONE
+
+
+def _ratio(indicator: Indicator, actual: Decimal) -> Decimal:
+    """min(1, actual / target) (higher) or min(1, target / actual) (lower)."""
+    if indicator.direction == "lower":
+        if actual == 0:  # SPEC §4.2: actual 0 → full weight
+            return ONE
+        return min(ONE, indicator.target / actual)
+    if indicator.target == 0:  # any actual ≥ 0 meets a target of 0
+        return ONE
+    return min(ONE, actual / indicator.target)
+
+
+def indicator_points(
+    indicator: Indicator, actual: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """(shortfall, shown points) for one actual; (None, None) when the cell was blank.
+
+    扣分法: max(0, weight − points_per_step × shortfall / step), proportional
+    (33 s against 30 s, step 5, 2 a step: 15 − 2 × 3/5 = 13.8).
+    比率法: weight × min(1, actual/target), or weight × min(1, target/actual)
+    for lower-is-better. Never more than the weight, never below 0.
+    """
+    if actual is None:
+        return None, None
+    short = shortfall(indicator, actual)
+    weight = indicator.weight
+    if indicator.method == "ratio":
+        raw = weight * _ratio(indicator, actual)
+    else:
+        step = indicator.step or _default_step(indicator)
+        per_step = ONE if indicator.points_per_step is None else indicator.points_per_step
+        raw = weight - per_step * short / step
+    return short, round2(min(weight, max(ZERO, raw)))
+
+
+def excess_points(indicator: Indicator, actual: Decimal | None) -> int:
+    """Whole percentage points beyond target on a % indicator marked 超额奖励 (SPEC §4.5).
+
+    93.4% against 90% → 3. "Beyond" follows the direction: below target for a
+    lower-is-better indicator. Indicators that are not % never earn a bonus.
+    """
+    if actual is None or not (indicator.excess_bonus and indicator.is_percent):
+        return 0
+    if indicator.direction == "lower":
+        beyond = indicator.target - actual
+    else:
+        beyond = actual - indicator.target
+    if beyond <= 0:
+        return 0
+    return int((beyond * HUNDRED).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def indicator_result(indicator: Indicator, value: MetricValue | None) -> IndicatorResult:
+    actual = value.actual if value is not None else None
+    short, points = indicator_points(indicator, actual)
+    return IndicatorResult(
+        indicator=indicator,
+        actual=actual,
+        shortfall=short,
+        points=points,
+        met=short == 0 if short is not None else False,
+        source=value.source if value is not None else None,
+        excess_points=excess_points(indicator, actual),
+    )
+
+
+def metric_score(results: Iterable[IndicatorResult]) -> Decimal | None:
+    """Shown metric score (0–100) = 100 × Σ shown points / Σ weights over indicators with
+    values; also each indicator dimension's score over its indicators. None without values."""
+    valued = [r for r in results if r.points is not None]
+    total_weight = sum((r.indicator.weight for r in valued), ZERO)
+    if not valued or total_weight == 0:
+        return None
+    points = sum((r.points for r in valued if r.points is not None), ZERO)
+    return round2(HUNDRED * points / total_weight)
+
+
+# ---------------------------------------------------------------- §4.3 total, grade, rank
+def total_score(metric: Decimal | None, review: Decimal | None, share: Decimal) -> Decimal | None:
+    """share × shown metric score + (1 − share) × shown review score, rounded.
+
+    With only one side present that side is the total; with neither, None.
+    """
+    if metric is None:
+        return review
+    if review is None:
+        return metric
+    return round2(share * metric + (ONE - share) * review)
+
+
+def grade_for(total: Decimal, grade_scheme: str) -> Grade:
+    """The grade of a SHOWN total (SPEC §4.3): a shown 90.00 is always 优秀 / S."""
+    scale = {grade.code: grade for grade in grade_scale(grade_scheme)}
+    floors = GRADE_FLOORS["sabc" if grade_scheme == "sabc" else "four_band"]
+    for code, floor in floors:
+        if total >= floor:
+            return scale[code]
+    return grade_scale(grade_scheme)[-1]
+
+
+def grade_label(code: str, lang: str) -> str:
+    """The shown label of a grade code of either scheme."""
+    for scheme in ("four_band", "sabc"):
+        for grade in grade_scale(scheme):
+            if grade.code == code:
+                return grade.label(lang)
+    raise KeyError(code)
+
+
+def _quota_text(code: str) -> str:
+    if code not in QUOTAS:
+        return ""
+    bound, share = QUOTAS[code]
+    return f"{'≤' if bound == 'max' else '≥'}{share * HUNDRED:.0f}%"
+
+
+def grade_counts(codes: Sequence[str], grade_scheme: str) -> dict[str, int]:
+    """Count per grade code, every code of the scheme present (zero included), best first."""
+    counts = {grade.code: 0 for grade in grade_scale(grade_scheme)}
+    for code in codes:
+        counts[code] += 1
+    return counts
+
+
+def grade_shares(codes: Sequence[str], grade_scheme: str) -> list[GradeShare]:
+    """Each grade's count and share of the assessed people beside its quota (SPEC §4.3).
+
+    Only SABC has quotas: S and A are breached above 10% / 20%, C below 5%.
+    The comparison is exact (count against quota × people), the share is
+    rounded to 4 decimals (a percentage with 2). Nobody assessed → no breach.
+    Usable per team as well as overall.
+    """
+    people = len(codes)
+    shares = []
+    for code, count in grade_counts(codes, grade_scheme).items():
+        share = (Decimal(count) / people).quantize(SHARE_PLACES, ROUND_HALF_UP) if people else ZERO
+        breached = False
+        if grade_scheme == "sabc" and code in QUOTAS and people:
+            bound, quota = QUOTAS[code]
+            limit = quota * people
+            breached = count > limit if bound == "max" else count < limit
+        quota_text = _quota_text(code) if grade_scheme == "sabc" else ""
+        shares.append(GradeShare(code, count, share, quota_text, breached))
+    return shares
+
+
+def competition_ranks(totals: dict[str, Decimal]) -> dict[str, int]:
+    """Ranks by total descending; equal totals share a rank and the next is skipped (1, 2, 2, 4)."""
+    return {
+        key: 1 + sum(1 for other in totals.values() if other > total)
+        for key, total in totals.items()
+    }
+
+
+# ---------------------------------------------------------------- §4.4 calibration
+def rater_spread(
+    self_score: Decimal | None, peer_score: Decimal | None, manager_score: Decimal
+) -> tuple[Decimal, bool]:
+    """(highest − lowest of the present scores, self strictly the highest).
+
+    A self score that only ties the highest is not 自评偏高: someone else
+    rated the person as high.
+    """
+    present = [s for s in (self_score, peer_score, manager_score) if s is not None]
+    spread = max(present) - min(present)
+    others = [s for s in (peer_score, manager_score) if s is not None]
+    self_highest = self_score is not None and all(self_score > other for other in others)
+    return spread, self_highest
+
+
+def calibration_case(person: Person, item: ItemResult, gap: Decimal) -> CalibrationCase | None:
+    """The calibration entry of one review row when its spread is ≥ the gap, else None."""
+    spread, self_highest = rater_spread(item.self_score, item.peer_score, item.manager_score)
+    if spread < gap:
+        return None
+    return CalibrationCase(
+        person=person,
+        item=item.item.name,
+        self_score=item.self_score,
+        peer_score=item.peer_score,
+        manager_score=item.manager_score,
+        spread=spread,
+        self_highest=self_highest,
+    )
+
+
+# ---------------------------------------------------------------- §4.5 bonus
+def bonus_coefficient(results: Sequence[IndicatorResult], metric: Decimal | None) -> Decimal | None:
+    """Bonus coefficient as a fraction (1.06 for 106%); None without indicator values.
+
+    Base 1 when every indicator with a value meets its target, else the shown
+    metric score / 100; plus 0.02 per whole percentage point beyond target on
+    % indicators marked 超额奖励. The excess is added whatever the base
+    (SPEC §4.5 says "plus"), and nothing caps the result.
+    """
+    valued = [r for r in results if r.actual is not None]
+    if not valued or metric is None:
+        return None
+    base = ONE if all(r.met for r in valued) else metric / HUNDRED
+    return base + BONUS_PER_POINT * sum(r.excess_points for r in valued)
+
+
+# ---------------------------------------------------------------- one person
+def _ordered_rows(rows: list[ReviewRow], items: dict[str, ReviewItem]) -> list[ReviewRow]:
+    order = {name: index for index, name in enumerate(items)}
+    return sorted(rows, key=lambda row: (order.get(row.item, len(order)), row.row))
+
+
+def score_items(
+    rows: list[ReviewRow], items: dict[str, ReviewItem], scheme: Scheme
+) -> list[ItemResult]:
+    """Item results of one person in 评分项 order. An item the reader let through without
+    a 评分项 row (it should not) counts with weight 1 and no dimension."""
+    results = []
+    for row in _ordered_rows(rows, items):
+        item = items.get(row.item) or ReviewItem(dimension="", name=row.item)
+        score, missing = item_score(row.self_score, row.peer_score, row.manager_score, scheme)
+        results.append(
+            ItemResult(
+                item=item,
+                self_score=row.self_score,
+                peer_score=row.peer_score,
+                manager_score=row.manager_score,
+                score=score,
+                missing=missing,
+                peer_from_detail=row.peer_from_detail,
+                row=row,
+            )
+        )
+    return results
+
+
+def review_dimension_scores(results: Sequence[ItemResult]) -> dict[str, Decimal]:
+    groups: dict[str, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for result in results:
+        groups[result.item.dimension].append((result.item.weight, result.score))
+    scores = {name: review_score(pairs) for name, pairs in groups.items()}
+    return {name: score for name, score in scores.items() if score is not None}
+
+
+def metric_dimension_scores(results: Sequence[IndicatorResult]) -> dict[str, Decimal]:
+    groups: dict[str, list[IndicatorResult]] = defaultdict(list)
+    for result in results:
+        groups[result.indicator.dimension].append(result)
+    scores = {name: metric_score(group) for name, group in groups.items()}
+    return {name: score for name, score in scores.items() if score is not None}
+
+
+def merge_dimensions(
+    review: dict[str, Decimal], metric: dict[str, Decimal], lang: str
+) -> dict[str, Decimal]:
+    """Review dimensions first, then indicator dimensions; an indicator dimension named
+    like a review dimension is suffixed "（指标）" / " (indicators)"."""
+    merged = dict(review)
+    for name, score in metric.items():
+        merged[DIMENSION_CLASH(lang, name=name) if name in review else name] = score
+    return merged
+
+
+def _blank_warning(person: Person, result: IndicatorResult, lang: str) -> Problem:
+    source = result.source
+    return Problem(
+        BLANK_INDICATOR(lang, id=person.id, name=person.name, indicator=result.indicator.name),
+        source.sheet if source else None,
+        source.cell if source else None,
+    )
+
+
+def score_person(
+    person: Person,
+    values: list[MetricValue] | None,
+    rows: list[ReviewRow],
+    data: ReviewInput,
+    lang: str,
+) -> tuple[AgentResult, list[Problem]]:
+    """Everything about one person except ranks (they need everybody)."""
+    scheme = data.scheme
+    warnings: list[Problem] = []
+    items = {item.name: item for item in data.items}
+
+    metrics: list[IndicatorResult] = []
+    if values is not None:
+        by_name = {value.indicator: value for value in values}
+        metrics = [indicator_result(ind, by_name.get(ind.name)) for ind in data.indicators]
+    valued = [r for r in metrics if r.actual is not None]
+    blanks = [r for r in metrics if r.actual is None] if valued else []
+    warnings.extend(_blank_warning(person, r, lang) for r in blanks)
+    metric = metric_score(metrics)
+
+    reviews = score_items(rows, items, scheme)
+    review = review_score((r.item.weight, r.score) for r in reviews)
+
+    total = total_score(metric, review, scheme.quantitative_share)
+    flags = set()
+    if any(r.missing for r in reviews):
+        flags.add("missing_review")
+    if blanks:
+        flags.add("incomplete_metrics")
+    if total is None:
+        flags.add("not_assessed")
+        warnings.append(
+            Problem(
+                NOT_ASSESSED(lang, id=person.id, name=person.name),
+                person.source.sheet if person.source else None,
+                person.source.cell if person.source else None,
+            )
+        )
+    elif metric is None:
+        flags.add("no_metrics")
+    elif review is None:
+        flags.add("no_reviews")
+    if total is not None and total < scheme.improvement_threshold:
+        flags.add("mandatory_plan")
+
+    review_dims = review_dimension_scores(reviews)
+    metric_dims = metric_dimension_scores(metrics)
+    agent = AgentResult(
+        person=person,
+        metric_score=metric,
+        review_score=review,
+        dimensions=merge_dimensions(review_dims, metric_dims, lang),
+        total=total,
+        grade=grade_for(total, scheme.grade_scheme) if total is not None else None,
+        team_rank=None,
+        rank=None,
+        bonus_coefficient=bonus_coefficient(metrics, metric),
+        flags=[flag for flag in FLAG_ORDER if flag in flags],
+        metrics=metrics,
+        reviews=reviews,
+        review_dimensions=review_dims,
+        metric_dimensions=metric_dims,
+    )
+    return agent, warnings
+
+
+def assign_ranks(agents: Sequence[AgentResult]) -> None:
+    """Overall and within-team ranks (SPEC §4.3); people without a total get none.
+    A blank team is a team of its own."""
+    totals = {a.person.id: a.total for a in agents if a.total is not None}
+    overall = competition_ranks(totals)
+    teams: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for agent in agents:
+        if agent.total is not None:
+            teams[agent.person.team][agent.person.id] = agent.total
+    team_ranks = {team: competition_ranks(members) for team, members in teams.items()}
+    for agent in agents:
+        if agent.total is not None:
+            agent.rank = overall[agent.person.id]
+            agent.team_rank = team_ranks[agent.person.team][agent.person.id]
+
+
+def _names_in_order(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+# ---------------------------------------------------------------- the whole review
+def score_review(
+    data: ReviewInput, lang: str, report_date: dt.date
+) -> tuple[ScoreResult, list[Problem]]:
+    """Apply SPEC §4 to validated input. Returns the result and warnings (never errors)."""
+    from cs_kpi.review.plan import build_plan
+    from cs_kpi.workdays import build_schedule
+
+    scheme = data.scheme
+    rows_by_person: dict[str, list[ReviewRow]] = defaultdict(list)
+    for row in data.reviews:
+        rows_by_person[row.person_id].append(row)
+
+    agents: list[AgentResult] = []
+    warnings: list[Problem] = []
+    for person in data.people:
+        agent, found = score_person(
+            person, data.metrics.get(person.id), rows_by_person.get(person.id, []), data, lang
+        )
+        agents.append(agent)
+        warnings.extend(found)
+    assign_ranks(agents)
+
+    codes = [a.grade.code for a in agents if a.grade is not None]
+    calibration = [
+        case
+        for agent in agents
+        for item in agent.reviews
+        if (case := calibration_case(agent.person, item, scheme.calibration_gap)) is not None
+    ]
+    schedule, calendar_warning = build_schedule(report_date, lang)
+    if calendar_warning:
+        warnings.append(Problem(calendar_warning))
+    result = ScoreResult(
+        scheme=scheme,
+        agents=agents,
+        grade_counts=grade_counts(codes, scheme.grade_scheme),
+        grade_shares=grade_shares(codes, scheme.grade_scheme),
+        calibration=calibration,
+        plan=build_plan(agents, scheme, lang, report_date),
+        schedule=schedule,
+        review_dimension_names=_names_in_order(item.dimension for item in data.items),
+        metric_dimension_names=_names_in_order(ind.dimension for ind in data.indicators),
+    )
+    return result, warnings
+
+
+# ---------------------------------------------------------------- §9 JSON
+def _agent_json(agent: AgentResult, lang: str) -> dict[str, Any]:
+    return {
+        "id": agent.person.id,
+        "name": agent.person.name,
+        "team": agent.person.team,
+        "metric_score": as_number(agent.metric_score),
+        "review_score": as_number(agent.review_score),
+        "dimensions": {name: as_number(score) for name, score in agent.dimensions.items()},
+        "total": as_number(agent.total),
+        "grade": (
+            {"code": agent.grade.code, "label": agent.grade.label(lang)} if agent.grade else None
+        ),
+        "team_rank": agent.team_rank,
+        "rank": agent.rank,
+        "bonus_coefficient": as_number(agent.bonus_coefficient),
+        "flags": list(agent.flags),
+        "metrics": [
+            {
+                "indicator": r.indicator.name,
+                "actual": as_number(r.actual),
+                "target": as_number(r.indicator.target),
+                "points": as_number(r.points),
+                "weight": as_number(r.indicator.weight),
+            }
+            for r in agent.metrics
+        ],
+        "reviews": [
+            {
+                "item": r.item.name,
+                "self": as_number(r.self_score),
+                "peer": as_number(r.peer_score),
+                "manager": as_number(r.manager_score),
+                "score": as_number(r.score),
+            }
+            for r in agent.reviews
+        ],
+    }
+
+
+def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
+    """The rule part of SPEC §9 `score` JSON: agents, grade_counts, calibration,
+    improvement_plan. Numbers are plain numbers (fractions for percentages), dates ISO."""
+    return {
+        "agents": [_agent_json(agent, lang) for agent in result.agents],
+        "grade_counts": dict(result.grade_counts),
+        "calibration": [
+            {
+                "id": case.person.id,
+                "name": case.person.name,
+                "item": case.item,
+                "self": as_number(case.self_score),
+                "peer": as_number(case.peer_score),
+                "manager": as_number(case.manager_score),
+                "spread": as_number(case.spread),
+                "self_highest": case.self_highest,
+            }
+            for case in result.calibration
+        ],
+        "improvement_plan": [
+            {
+                "id": row.id,
+                "name": row.name,
+                "shortfall": row.shortfall,
+                "goal": row.goal,
+                "actions": row.actions,
+                "due": row.due.isoformat() if row.due else None,
+                "owner": row.owner,
+                "tracker": row.tracker,
+                "mandatory": row.mandatory,
+            }
+            for row in result.plan
+        ],
+    }
