@@ -82,6 +82,11 @@ STEP_REQUIRED = Text(
     "the deduction method needs a step and points per step (above 0)",
 )
 POSITIVE = Text("“{label}”必须大于 0", "“{label}” must be above 0")
+NO_PEOPLE = Text("“{sheet}”表没有人员", "the “{sheet}” sheet lists nobody")
+NOTHING_TO_SCORE = Text(
+    "没有可计算的数据：“{metrics}”和“{reviews}”表都没有数据行",
+    "nothing to score: the “{metrics}” and “{reviews}” sheets have no data rows",
+)
 PEER_DETAIL_UNUSED = Text(
     "互评明细中 {id} / {item} 在“{sheet}”表中没有对应行，未使用",
     "peer detail for {id} / {item} has no row in the “{sheet}” sheet; it was not used",
@@ -112,6 +117,7 @@ def load_review(path: Path, lang: str) -> tuple[ReviewInput | None, Problems]:
     people = reading.people()
     metrics = reading.metrics(indicators, people)
     reviews = reading.reviews(items, people)
+    reading.require_something_to_score(people, metrics, reviews)
     if problems.errors:
         return None, problems
     data = ReviewInput(
@@ -137,6 +143,23 @@ class _Reading:
         self.lang = lang
         self.roster_sheet = ROSTER.name(lang)
         self.items_sheet = REVIEW_ITEMS.name(lang)
+
+    def require_something_to_score(
+        self, people: list[Person], metrics: dict[str, list[MetricValue]], reviews: list[ReviewRow]
+    ) -> None:
+        """An empty roster, or no metric and no review rows at all, leaves nothing to grade."""
+        if self.problems.errors:
+            return
+        if not people:
+            self.problems.error(NO_PEOPLE(self.lang, sheet=self.roster_sheet), self.roster_sheet)
+        elif not reviews and not any(
+            v.actual is not None for values in metrics.values() for v in values
+        ):
+            self.problems.error(
+                NOTHING_TO_SCORE(
+                    self.lang, metrics=METRICS.name(self.lang), reviews=REVIEWS.name(self.lang)
+                )
+            )
 
     # ------------------------------------------------------------ 考核方案
     def scheme(self) -> Scheme:
@@ -174,8 +197,7 @@ class _Reading:
             first = next((c for c in weight_cells if c is not None), None)
             refs = ", ".join(c.ref for c in weight_cells if c is not None)
             self.problems.error(
-                WEIGHTS_NOT_100(self.lang, total=pct_text(total))
-                + (f" ({refs})" if refs else ""),
+                WEIGHTS_NOT_100(self.lang, total=pct_text(total)) + (f" ({refs})" if refs else ""),
                 first.sheet if first else SCHEME.name(self.lang),
                 first.ref if first else None,
             )
