@@ -291,10 +291,12 @@ def grade_shares(codes: Sequence[str], grade_scheme: str) -> list[GradeShare]:
 
 def competition_ranks(totals: dict[str, Decimal]) -> dict[str, int]:
     """Ranks by total descending; equal totals share a rank and the next is skipped (1, 2, 2, 4)."""
-    return {
-        key: 1 + sum(1 for other in totals.values() if other > total)
-        for key, total in totals.items()
-    }
+    # Sorted once: a total's rank is 1 + the number of strictly higher totals,
+    # which is the position of its first occurrence in descending order.
+    first_position: dict[Decimal, int] = {}
+    for position, total in enumerate(sorted(totals.values(), reverse=True), start=1):
+        first_position.setdefault(total, position)
+    return {key: first_position[total] for key, total in totals.items()}
 
 
 # ---------------------------------------------------------------- §4.4 calibration
