@@ -326,7 +326,10 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
         if key in seen:
             problems.error(DUPLICATE_COLUMN(lang, label=label), name, cell_ref(header_row, col))
         seen[key] = col
-    read_cols = list(columns.items()) + [(label, col) for label, col in dynamic]
+    # Preview formulas (加权得分) are never read: skip them when checking cells and blank rows.
+    read_cols = [(k, c) for k, c in columns.items() if spec.column(k).is_input] + [
+        (label, col) for label, col in dynamic
+    ]
     rows: list[Row] = []
     for r in range(header_row + 1, len(grid.rows)):
         values = grid.rows[r]
