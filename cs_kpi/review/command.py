@@ -44,6 +44,8 @@ def _render(console: Any, lang: str, result: Any, payload: dict[str, Any]) -> No
     """Grade counts against quotas, the top and bottom of the ranking, the outputs."""
     from rich.table import Table
 
+    from cs_kpi.review.rules import grade_label
+
     grades = Table(title=tr(lang, "等级分布", "Grades"), title_style="bold")
     for column in (
         tr(lang, "等级", "Grade"),
@@ -53,7 +55,7 @@ def _render(console: Any, lang: str, result: Any, payload: dict[str, Any]) -> No
     ):
         grades.add_column(column)
     for share in result.grade_shares:
-        label = _grade_label(result, share.code, lang)
+        label = grade_label(share.code, lang)
         style = "red" if share.breached else ""
         grades.add_row(
             label, str(share.count), f"{share.share * 100:.1f}%", share.quota, style=style
@@ -94,10 +96,3 @@ def _render(console: Any, lang: str, result: Any, payload: dict[str, Any]) -> No
         *payload["outputs"],
         sep="\n  ",
     )
-
-
-def _grade_label(result: Any, code: str, lang: str) -> str:
-    for agent in result.agents:
-        if agent.grade and agent.grade.code == code:
-            return agent.grade.label(lang)
-    return code
