@@ -1,0 +1,217 @@
+"""`cs-kpi sla-report`: read the SLA workbook, apply SPEC §6, write the report, return §9 JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cs_kpi import values as v
+from cs_kpi.i18n import Text
+from cs_kpi.numbers import as_number, fmt_num
+from cs_kpi.outcome import Outcome
+from cs_kpi.paths import beside, refuse_overwriting_input
+from cs_kpi.problems import InputError, Problem
+from cs_kpi.sla.model import MonthResult, SlaResult
+from cs_kpi.sla.read import load_sla, parse_month_value
+from cs_kpi.sla.rules import evaluate, grade_label
+
+BAD_MONTH_OPTION = Text(
+    "--month “{value}” 不是月份（应为 YYYY-MM，例如 2024-09）",
+    "--month “{value}” is not a month (YYYY-MM, e.g. 2024-09)",
+)
+MONTH_NOT_IN_DATA = Text(
+    "--month {month} 不在月度数据中（已有月份：{available}）",
+    "--month {month} is not in the monthly data (months available: {available})",
+)
+NOT_XLSX_OUTPUT = Text("输出文件 {path} 应以 .xlsx 结尾", "the output {path} must be an .xlsx file")
+WRITTEN = Text("报告已写入：{path}", "Report written: {path}")
+HIGHLIGHT_LINE = Text(
+    "{month}：考核总分 {total}，{grade}；连续未达标 {run} 个月{breach}",
+    "{month}: total {total}, {grade}; {run} month(s) below the pass line in a row{breach}",
+)
+BREACH_WITH_AMOUNT = Text("；违约，扣减 {amount}", "; breach, deduction {amount}")
+BREACH_NO_AMOUNT = Text(
+    "；违约（无服务费，未计算扣减）", "; breach (no fee, no deduction computed)"
+)
+HEADERS = (
+    Text("月份", "Month"),
+    Text("考核总分", "Total"),
+    Text("等级", "Grade"),
+    Text("连续未达标", "Run"),
+    Text("违约", "Breach"),
+    Text("扣减金额", "Deduction"),
+)
+TABLE_TITLE = Text("SLA 月度考核（{client}）", "SLA monthly results ({client})")
+YES = Text("是", "Yes")
+NO = Text("否", "No")
+
+
+def run_sla_report(
+    path: Path, output: Path | None = None, month: str | None = None, lang: str = "zh"
+) -> Outcome:
+    """Score the SLA workbook at `path` and write the report (nothing is written on a problem)."""
+    from cs_kpi.sla.report import write_report
+    from cs_kpi.xlsxout import save_workbook
+
+    path = Path(path)
+    target = _target(path, output, lang)
+    wanted = _month_option(month, lang)
+    data, problems = load_sla(path, lang)
+    if data is None or problems.errors:
+        raise InputError(problems)
+    result = evaluate(data, lang)
+    warnings = [*problems.warnings, *result.warnings]
+    highlight = _highlight(result, wanted, lang)
+
+    def build(temp: Path) -> None:
+        write_report(temp, result, data, highlight, lang, warnings)
+
+    save_workbook(target, lang, build)
+    payload = to_json(result, lang, [target], warnings)
+
+    def render(console: Any, lang_: str) -> None:
+        render_summary(console, result, highlight, target, lang_)
+
+    return Outcome(payload, warnings, render)
+
+
+def _target(path: Path, output: Path | None, lang: str) -> Path:
+    """`-o` or `<stem>_report.xlsx` beside the input; a folder gets the default name inside it."""
+    if output is None:
+        target = beside(path, "_report")
+    else:
+        target = Path(output)
+        if target.is_dir():
+            target = beside(path, "_report", folder=target)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError.single(NOT_XLSX_OUTPUT(lang, path=target))
+    refuse_overwriting_input(path, [target], lang)
+    return target
+
+
+def _month_option(month: str | None, lang: str) -> str | None:
+    if month is None:
+        return None
+    try:
+        parsed = parse_month_value(month.strip())
+    except v.CellValueError:
+        parsed = None
+    if parsed is None:
+        raise InputError.single(BAD_MONTH_OPTION(lang, value=month))
+    return parsed
+
+
+def _highlight(result: SlaResult, wanted: str | None, lang: str) -> str:
+    """The month to highlight: --month when it is in the data, else the latest."""
+    if wanted is None:
+        return result.months[-1].month
+    if result.month(wanted) is None:
+        available = ", ".join(m.month for m in result.months)
+        raise InputError.single(MONTH_NOT_IN_DATA(lang, month=wanted, available=available))
+    return wanted
+
+
+# ---------------------------------------------------------------- JSON (SPEC §9)
+def to_json(
+    result: SlaResult, lang: str, outputs: list[Path], warnings: list[Problem]
+) -> dict[str, Any]:
+    agreement = result.agreement
+    return {
+        "kind": "sla",
+        "agreement": {
+            "number": agreement.number,
+            "client": agreement.client,
+            "provider": agreement.provider,
+            "fee": as_number(agreement.fee),
+            "excellent_line": as_number(agreement.excellent_line),
+            "pass_line": as_number(agreement.pass_line),
+            "breach_months": agreement.breach_months,
+            "breach_deduction": as_number(agreement.breach_deduction),
+        },
+        "months": [_month_json(month, lang) for month in result.months],
+        "improvement_plan": [
+            {
+                "month": row.month,
+                "total": as_number(row.total),
+                "grade": {"code": row.grade, "label": grade_label(row.grade, lang)},
+                "issues": row.issues,
+                "actions": row.actions,
+                "owner": row.owner,
+                "due": row.due.isoformat(),
+                "breach": row.breach,
+            }
+            for row in result.improvement_plan
+        ],
+        "warnings": [problem.to_json() for problem in warnings],
+        "outputs": [str(path) for path in outputs],
+    }
+
+
+def _month_json(month: MonthResult, lang: str) -> dict[str, Any]:
+    return {
+        "month": month.month,
+        "metrics": [
+            {
+                "metric": metric.metric,
+                "standard": as_number(metric.standard),
+                "actual": as_number(metric.actual),
+                "score": as_number(metric.score),
+                "weight": as_number(metric.weight),
+            }
+            for metric in month.metrics
+        ],
+        "total": as_number(month.total),
+        "grade": {"code": month.grade, "label": grade_label(month.grade, lang)},
+        "run_below_pass": month.run_below_pass,
+        "breach": month.breach,
+        "fee_deduction": as_number(month.fee_deduction),
+    }
+
+
+# ---------------------------------------------------------------- console
+def render_summary(
+    console: Any, result: SlaResult, highlight: str, target: Path, lang: str
+) -> None:
+    from rich.table import Table
+
+    title = TABLE_TITLE(lang, client=result.agreement.client or result.agreement.number or "—")
+    table = Table(title=title, title_style="bold")
+    for index, header in enumerate(HEADERS):
+        table.add_column(header(lang), justify="left" if index in (0, 2) else "right")
+    styles = {"excellent": "green", "pass": "yellow", "fail": "red"}
+    for month in result.months:
+        marked = month.month == highlight
+        table.add_row(
+            ("▶ " if marked else "  ") + month.month,
+            fmt_num(month.total),
+            f"[{styles[month.grade]}]{grade_label(month.grade, lang)}[/]",
+            str(month.run_below_pass),
+            f"[bold red]{YES(lang)}[/]" if month.breach else NO(lang),
+            _money(month.fee_deduction),
+            style="bold" if marked else None,
+        )
+    console.print(table)
+    month = result.month(highlight)
+    assert month is not None
+    breach = ""
+    if month.breach:
+        breach = (
+            BREACH_WITH_AMOUNT(lang, amount=_money(month.fee_deduction))
+            if month.fee_deduction is not None
+            else BREACH_NO_AMOUNT(lang)
+        )
+    console.print(
+        HIGHLIGHT_LINE(
+            lang,
+            month=month.month,
+            total=fmt_num(month.total),
+            grade=grade_label(month.grade, lang),
+            run=month.run_below_pass,
+            breach=breach,
+        )
+    )
+    console.print(WRITTEN(lang, path=target))
+
+
+def _money(value: Any) -> str:
+    return "" if value is None else f"{value:,.2f}"
