@@ -187,6 +187,9 @@ def atomic_output(target: Path, lang: str) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
+        # mkstemp creates the file 0600; give the output the usual permissions.
+        with contextlib.suppress(OSError):
+            os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, target)
     except OSError as error:
         raise InputError.single(_cannot_write(lang, target, error)) from error
@@ -194,6 +197,12 @@ def atomic_output(target: Path, lang: str) -> Iterator[Path]:
         if temp.exists():
             with contextlib.suppress(OSError):
                 temp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _cannot_write(lang: str, target: Path, error: OSError) -> str:
