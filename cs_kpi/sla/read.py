@@ -358,6 +358,7 @@ class _Reading:
             key = normalize_label(name)
             if key in seen:
                 self._error(DUPLICATE_METRIC, name_cell, value=name, first=seen[key])
+                all_weights_read = False  # which weight counts is unclear: no sum to check
                 continue
             seen[key] = f"{name_cell.sheet}!{name_cell.ref}"
             names.append(name)
