@@ -1,0 +1,185 @@
+"""Read a team roster for `init-templates --roster` (SPEC §3.4).
+
+A roster is a CSV (UTF-8, UTF-8 with BOM, or GBK as Excel saves it on a
+Chinese Windows) or an .xlsx. Its columns are recognised by the labels of the
+`员工` sheet in schema.py — zh-Hans, zh-Hant or English, with aliases such as
+`Agent ID` or `组别` — in a header row among the first 10 rows. Every problem
+is collected with its cell (for a CSV, the cell Excel shows when it opens the
+file: `team.csv!A5` is line 5, first column) and reported at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from cs_kpi.i18n import Text
+from cs_kpi.problems import InputError, Problems
+from cs_kpi.reader import (
+    HEADER_SEARCH_ROWS,
+    CellParser,
+    SheetGrid,
+    WorkbookFile,
+    cell_ref,
+    id_text,
+)
+from cs_kpi.review.model import Person, Source
+from cs_kpi.schema import ROSTER
+from cs_kpi.values import clean_text, is_blank
+
+ENCODINGS = ("utf-8-sig", "gbk")
+
+NOT_FOUND = Text("找不到名单文件 {path}", "roster file {path} not found")
+UNKNOWN_TYPE = Text(
+    "名单文件 {name} 应为 .csv 或 .xlsx（.xls/.et 请在 Excel/WPS 中另存为 .xlsx）",
+    "the roster {name} must be a .csv or .xlsx file (save an .xls/.et file as .xlsx in Excel/WPS)",
+)
+BAD_ENCODING = Text(
+    "无法读取 {name}：编码不是 UTF-8 或 GBK。请在 Excel 中另存为“CSV UTF-8”",
+    "cannot read {name}: the encoding is neither UTF-8 nor GBK. Save it as “CSV UTF-8” in Excel",
+)
+NO_HEADER = Text(
+    "前 10 行中找不到名单表头（至少需要：{required}；可选：{optional}）",
+    "no roster header in the first 10 rows (needed: {required}; optional: {optional})",
+)
+MISSING = Text("名单缺少列：{missing}", "the roster lacks column(s): {missing}")
+REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
+DUPLICATE = Text(
+    "工号“{value}”重复（第一次出现在 {first}）", "ID “{value}” appears twice (first at {first})"
+)
+EMPTY = Text("名单中没有人员", "the roster has no people in it")
+
+
+def read_roster(path: Path, lang: str = "zh") -> list[Person]:
+    """The people of a roster file, in file order; raises InputError listing every problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError.single(NOT_FOUND(lang, path=path))
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".txt"}:
+        grid = SheetGrid(path.name, _csv_rows(path, lang))
+    elif suffix in {".xlsx", ".xlsm"}:
+        grid = _xlsx_grid(path, lang)
+    else:
+        raise InputError.single(UNKNOWN_TYPE(lang, name=path.name))
+    problems = Problems()
+    people = _people(grid, problems, lang)
+    problems.raise_if_errors()
+    return people
+
+
+def _csv_rows(path: Path, lang: str) -> list[list[Any]]:
+    data = path.read_bytes()
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError.single(BAD_ENCODING(lang, name=path.name))
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _xlsx_grid(path: Path, lang: str) -> SheetGrid:
+    """The `员工`/`Roster` sheet when there is one, else the first sheet with a roster header."""
+    book = WorkbookFile(path, lang)
+    named = book.find_sheet(ROSTER)
+    if named:
+        return book.grid(named)
+    for name in book.sheet_names:
+        grid = book.grid(name)
+        if _header(grid)[0] is not None:
+            return grid
+    return book.grid(book.sheet_names[0]) if book.sheet_names else SheetGrid(path.name, [])
+
+
+def _header(grid: SheetGrid) -> tuple[int | None, dict[str, int]]:
+    """The row among the first 10 with the most roster labels (ID and name required)."""
+    best_row, best = None, {}
+    for r, values in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for c, value in enumerate(values):
+            for column in ROSTER.columns:
+                if column.key not in found and column.matches(value):
+                    found[column.key] = c
+                    break
+        if len(found) > len(best):
+            best_row, best = r, found
+    if "id" not in best and "name" not in best:
+        return None, {}
+    return best_row, best
+
+
+def _people(grid: SheetGrid, problems: Problems, lang: str) -> list[Person]:
+    header_row, columns = _header(grid)
+    required = [c for c in ROSTER.columns if c.required]
+    if header_row is None:
+        problems.error(
+            NO_HEADER(
+                lang,
+                required=" / ".join(c.label(lang) for c in required),
+                optional=" / ".join(c.label(lang) for c in ROSTER.columns if not c.required),
+            ),
+            grid.name,
+        )
+        return []
+    missing = [c.label(lang) for c in required if c.key not in columns]
+    if missing:
+        problems.error(
+            MISSING(lang, missing=", ".join(missing)), grid.name, cell_ref(header_row, 0)
+        )
+        return []
+    parse = CellParser(problems, lang)
+    people: list[Person] = []
+    seen: dict[str, str] = {}
+    for r in range(header_row + 1, len(grid.rows)):
+        cells = {key: grid.cell(r, col) for key, col in columns.items()}
+        if all(is_blank(cell.raw) for cell in cells.values()):
+            continue
+        person = _person(cells, parse, problems, lang, seen)
+        if person is not None:
+            people.append(person)
+    if not people and problems.ok:
+        problems.error(EMPTY(lang), grid.name)
+    return people
+
+
+def _person(cells, parse: CellParser, problems: Problems, lang: str, seen: dict[str, str]):
+    id_cell, name_cell = cells["id"], cells["name"]
+    person_id = id_text(id_cell.raw)
+    name = clean_text(name_cell.raw)
+    for cell, value, key in ((id_cell, person_id, "id"), (name_cell, name, "name")):
+        if not value:
+            problems.error(
+                REQUIRED(lang, label=ROSTER.column(key).label(lang)), cell.sheet, cell.ref
+            )
+    role_cell = cells.get("role")
+    role = parse.choice(role_cell, ROSTER.column("role").choices) if role_cell else None  # type: ignore[arg-type]
+    hire_date = parse.date(cells.get("hire_date"))
+    if person_id and person_id in seen:
+        problems.error(
+            DUPLICATE(lang, value=person_id, first=seen[person_id]),
+            id_cell.sheet,
+            id_cell.ref,
+            id_cell.raw,
+        )
+        return None
+    if not person_id or not name:
+        return None
+    seen[person_id] = f"{id_cell.sheet}!{id_cell.ref}"
+    return Person(
+        id=person_id,
+        name=name,
+        team=parse.text(cells.get("team")),
+        role=role or "",
+        hire_date=hire_date,
+        manager=parse.text(cells.get("manager")),
+        source=Source(id_cell.sheet, id_cell.ref),
+    )

@@ -1,0 +1,978 @@
+"""`cs-kpi init-templates`: the six blank workbooks (SPEC §2, §3).
+
+Everything a template shows — sheet names, labels, columns, widths, value
+kinds, closed sets and defaults — comes from `cs_kpi.schema`; the guide prose
+from `cs_kpi.guide_text`. Layout (SPEC §3): the guide sheet first; on every
+data sheet the title in row 1, the header in row 2, data from row 3;
+label–value sheets hold one setting a row (label in A, value in B, a hint in C).
+
+Regenerate the shipped blank workbooks with `python -m cs_kpi.templates templates/`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import math
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cs_kpi import guide_text as g
+from cs_kpi import schema as s
+from cs_kpi.i18n import tr
+from cs_kpi.outcome import Outcome
+from cs_kpi.problems import InputError
+from cs_kpi.reader import KIND_PROPERTY, VERSION_PROPERTY, column_letter
+from cs_kpi.review.model import Person
+from cs_kpi.xlsxout import (
+    COMPUTED_FILL,
+    INPUT_FILL,
+    NUMBER_FORMATS,
+    Styles,
+    atomic_output,
+    new_workbook,
+    text_width,
+    write_value,
+)
+
+TITLE_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2  # 0-based: title row 1, header row 2, data row 3
+VALIDATION_LAST_ROW = 999  # drop-downs and column formats reach down to Excel row 1000
+
+# Pre-formatted input rows per sheet (defaults included). A roster adds rows:
+# filled rows + EXTRA_ROWS, never fewer than this.
+PREPARED_ROWS = {
+    "tasks": 100,
+    "issues": 100,
+    "requests": 100,
+    "plan": 100,
+    "indicators": 30,
+    "review_items": 30,
+    "roster": 100,
+    "metrics": 100,
+    "reviews": 300,
+    "peer_detail": 300,
+    "standards": 20,
+    "sla_metrics": 10,
+    "monthly": 36,
+}
+EXTRA_ROWS = 50  # blank rows kept below the rows a long roster fills
+ROSTER_FILLED = {"roster", "metrics", "reviews"}
+PRINT_BLANK_ROWS = 20  # blank rows included in the print area after the filled ones
+
+# Number formats of template cells by schema kind. Free text stays General:
+# Excel shows #### for a Text-formatted cell holding more than 255 characters.
+KIND_FORMATS: dict[str, str | None] = {
+    "text": None,
+    "id": "@",
+    "choice": "@",
+    "month": "@",
+    "number": None,
+    "score": NUMBER_FORMATS["score"],
+    "percent": NUMBER_FORMATS["percent"],
+    "weight": NUMBER_FORMATS["weight"],
+    "date": NUMBER_FORMATS["date"],
+    "datetime": NUMBER_FORMATS["datetime"],
+    "formula": NUMBER_FORMATS["points"],
+}
+PERCENT_TARGET_FORMAT = "0%"
+MONEY_FORMAT = NUMBER_FORMATS["money"]
+PERCENT_UNITS = {"%", "％"}
+SECOND_UNITS = {"秒", "s", "sec", "秒钟"}
+
+SETTING_RANGES: dict[str, tuple[str, float, float]] = {
+    # key: (xlsxwriter validate type, minimum, maximum)
+    "self_weight": ("decimal", 0, 1),
+    "peer_weight": ("decimal", 0, 1),
+    "manager_weight": ("decimal", 0, 1),
+    "quantitative_share": ("decimal", 0, 1),
+    "improvement_threshold": ("decimal", 0, 100),
+    "calibration_gap": ("decimal", 0, 10),
+    "fee": ("decimal", 0, 1e12),
+    "excellent_line": ("decimal", 0, 100),
+    "pass_line": ("decimal", 0, 100),
+    "breach_months": ("integer", 1, 120),
+    "breach_deduction": ("decimal", 0, 1),
+}
+
+PROTECT_OPTIONS = {
+    "format_cells": True,
+    "format_columns": True,
+    "format_rows": True,
+    "insert_rows": True,
+    "delete_rows": True,
+    "insert_hyperlinks": True,
+    "sort": True,
+    "autofilter": True,
+}
+
+HEADING_FILL = "#F2F2F2"
+CHECK_BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}
+CHECK_WARN = {"bg_color": "#FFEB9C", "font_color": "#9C5700", "bold": True}
+
+
+# ---------------------------------------------------------------- periods
+@dataclass(frozen=True)
+class Period:
+    text: str  # 2024-Q3, 2024-H1, 2024-09, 2024
+    start: dt.date
+    end: dt.date
+
+
+_QUARTER_OR_HALF = re.compile(r"^(\d{4})\s*-?\s*([QH])\s*(\d)$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(text: str, lang: str) -> Period:
+    """`2024-Q3`, `2024-H1`, `2024-09` or `2024` → the period and its first and last day."""
+    raw = text.strip().upper()
+    match = _QUARTER_OR_HALF.match(raw)
+    if match and 1900 <= int(match.group(1)):
+        year, unit, number = int(match.group(1)), match.group(2), int(match.group(3))
+        months = 3 if unit == "Q" else 6
+        if 1 <= number <= 12 // months:
+            first = (number - 1) * months + 1
+            return Period(
+                f"{year}-{unit}{number}",
+                dt.date(year, first, 1),
+                _month_end(year, first + months - 1),
+            )
+    match = _MONTH.match(raw)
+    if match and 1900 <= int(match.group(1)) and 1 <= int(match.group(2)) <= 12:
+        year, month = int(match.group(1)), int(match.group(2))
+        return Period(f"{year}-{month:02d}", dt.date(year, month, 1), _month_end(year, month))
+    match = _YEAR.match(raw)
+    if match and 1900 <= int(match.group(1)):
+        year = int(match.group(1))
+        return Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))
+    raise InputError.single(
+        tr(
+            lang,
+            "--period “{text}” 无法识别：请写 2024-Q3（季度）、2024-H1（半年）、2024-09（月）或 2024（年）",
+            "--period “{text}” is not a period: use 2024-Q3 (quarter), 2024-H1 (half year), "
+            "2024-09 (month) or 2024 (year)",
+            text=text,
+        )
+    )
+
+
+# ---------------------------------------------------------------- column plans
+@dataclass
+class _Col:
+    """How one column of a data sheet is written."""
+
+    label: str
+    width: float
+    num_format: str | None = None
+    formula: Callable[[int], str] | None = None  # 0-based row → formula (computed column)
+    validation: dict[str, Any] | None = None
+    wrap: bool = False
+
+    @property
+    def computed(self) -> bool:
+        return self.formula is not None
+
+
+@dataclass
+class _Check:
+    """A locked check cell in the title row whose fill turns red/amber when a rule fails."""
+
+    col: int
+    formula: str
+    value: float
+    num_format: str
+    bad_when: str  # conditional-format formula, true when the rule fails
+    severity: str = "bad"  # or "warn"
+    note: str = ""  # a grey note beside the check cell
+    note_col: int = 0
+    note_align: str = "left"
+
+
+@dataclass
+class _Table:
+    key: str
+    sheet_name: str
+    title: str
+    columns: list[_Col]
+    rows: list[list[Any]] = field(default_factory=list)
+    cell_formats: dict[tuple[int, int], str | None] = field(default_factory=dict)
+    freeze_cols: int = 0
+    checks: list[_Check] = field(default_factory=list)
+
+    @property
+    def prepared(self) -> int:
+        """Formatted input rows: the sheet's default, or roster rows plus EXTRA_ROWS."""
+        extra = EXTRA_ROWS if self.key in ROSTER_FILLED else 0
+        return max(PREPARED_ROWS[self.key], len(self.rows) + extra)
+
+
+def _quote(sheet_name: str) -> str:
+    return "'" + sheet_name.replace("'", "''") + "'"
+
+
+def _choice_validation(choices: s.Choices, lang: str) -> dict[str, Any]:
+    labels = choices.labels(lang)
+    return {
+        "validate": "list",
+        "source": labels,
+        "error_type": "stop",
+        "error_title": g.VALIDATION_TITLE(lang),
+        "error_message": g.VALIDATION_MESSAGE(lang, options=" / ".join(labels)),
+    }
+
+
+def _range_list(sheet: str, col: int, message: str, lang: str) -> dict[str, Any]:
+    """A drop-down of the filled cells of another sheet's column (warning only)."""
+    letter = column_letter(col)
+    first, last = FIRST_ROW + 1, VALIDATION_LAST_ROW + 1
+    ref = _quote(sheet)
+    source = (
+        f"=OFFSET({ref}!${letter}${first},0,0,"
+        f"MAX(1,COUNTA({ref}!${letter}${first}:${letter}${last})),1)"
+    )
+    return {
+        "validate": "list",
+        "source": source,
+        "error_type": "warning",
+        "error_title": g.VALIDATION_TITLE(lang),
+        "error_message": message,
+    }
+
+
+def _score_validation(lang: str) -> dict[str, Any]:
+    return {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": 0,
+        "maximum": 10,
+        "error_type": "stop",
+        "error_title": g.SCORE_TITLE(lang),
+        "error_message": g.SCORE_MESSAGE(lang),
+    }
+
+
+def _column_plan(column: s.Column, lang: str) -> _Col:
+    validation = None
+    if column.choices is not None:
+        validation = _choice_validation(column.choices, lang)
+    elif column.kind == "score":
+        validation = _score_validation(lang)
+    elif column.kind == "month":
+        validation = {
+            "validate": "any",
+            "input_title": column.label(lang),
+            "input_message": g.MONTH_MESSAGE(lang),
+        }
+    long_text = column.kind == "text" and column.width >= 20
+    return _Col(
+        column.label(lang),
+        column.width,
+        KIND_FORMATS.get(column.kind),
+        validation=validation,
+        wrap=long_text,
+    )
+
+
+def _decimal(text: str) -> Decimal:
+    """A default as typed in schema ("98%", "30", "0.1") → its number (0.98, 30, 0.1)."""
+    text = text.strip()
+    if text.endswith("%"):
+        return Decimal(text[:-1]) / 100
+    return Decimal(text)
+
+
+def _lang_pick(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+# ---------------------------------------------------------------- the writer
+class _Writer:
+    """Writes one template workbook; keeps the cell references sheets share."""
+
+    def __init__(self, workbook: Any, kind: s.WorkbookKind, lang: str):
+        self.workbook = workbook
+        self.kind = kind
+        self.lang = lang
+        self.styles = Styles(workbook)
+        self.refs: dict[str, str] = {}  # setting key → absolute reference ('考核方案'!$B$5)
+
+    # ------------------------------------------------------------ formats
+    def cell_format(
+        self, *, computed: bool = False, num_format: str | None = None, wrap: bool = False
+    ) -> Any:
+        props: dict[str, Any] = {
+            "bg_color": COMPUTED_FILL if computed else INPUT_FILL,
+            "border": 1,
+            "border_color": "#BFBFBF",
+            "locked": computed,
+        }
+        if num_format:
+            props["num_format"] = num_format
+        if wrap:
+            props["text_wrap"] = True
+        return self.styles.get(**props)
+
+    def column_format(self, *, computed: bool, num_format: str | None) -> Any:
+        props: dict[str, Any] = {"locked": computed}
+        if num_format:
+            props["num_format"] = num_format
+        return self.styles.get(**props)
+
+    # ------------------------------------------------------------ guide
+    def guide(self) -> None:
+        lang = self.lang
+        sheet = self.workbook.add_worksheet(s.GUIDE_SHEET[1 if lang == "en" else 0])
+        widths = (18, 100)
+        sheet.set_column(0, 0, widths[0])
+        sheet.set_column(1, 1, widths[1])
+        title = g.GUIDE_TITLE(lang, title=self.kind.title(lang))
+        sheet.write_string(TITLE_ROW, 0, title, self.styles.title)
+        sheet.set_row(TITLE_ROW, 26)
+        heading = self.styles.get(bold=True, bg_color=HEADING_FILL, valign="top", text_wrap=True)
+        body = self.styles.get(text_wrap=True, valign="top")
+        sections = list(g.GUIDES[self.kind.key])
+        colours = (
+            g.COLOURS,
+            (g.INPUT_LEGEND, g.COMPUTED_LEGEND, g.PROTECTION_NOTE, g.LAYOUT_NOTE),
+        )
+        sections.insert(1, colours)
+        row = FIRST_ROW
+        for section_heading, lines in sections:
+            for index, line in enumerate(lines):
+                text = line(lang)
+                fmt = body
+                if line is g.INPUT_LEGEND:
+                    fmt = self.styles.get(text_wrap=True, valign="top", bg_color=INPUT_FILL)
+                elif line is g.COMPUTED_LEGEND:
+                    fmt = self.styles.get(text_wrap=True, valign="top", bg_color=COMPUTED_FILL)
+                if index == 0:
+                    sheet.write_string(row, 0, section_heading(lang), heading)
+                else:
+                    sheet.write_blank(row, 0, None, heading)
+                sheet.write_string(row, 1, text, fmt)
+                sheet.set_row(row, _height(text, widths[1]))
+                row += 1
+            row += 1  # a blank row between sections
+        sheet.freeze_panes(FIRST_ROW, 0)
+        _page_setup(sheet, landscape=False, last_row=row, last_col=1, repeat=False)
+        sheet.activate()
+
+    # ------------------------------------------------------------ label–value sheets
+    def settings(self, spec: s.SettingsSheet, values: dict[str, Any]) -> None:
+        lang = self.lang
+        sheet = self.workbook.add_worksheet(spec.name(lang))
+        sheet.write_string(TITLE_ROW, 0, spec.name(lang), self.styles.title)
+        sheet.set_row(TITLE_ROW, 26)
+        label_fmt = self.styles.get(bold=True, border=1, border_color="#BFBFBF")
+        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter")
+        labels = [setting.label(lang) for setting in spec.settings]
+        widths = (max(14.0, min(30.0, max(text_width(t) for t in labels) + 3)), 18.0, 70.0)
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+        row = TITLE_ROW + 1
+        computed_rows = False
+        for setting in spec.settings:
+            num_format = _setting_format(setting)
+            value = values.get(setting.key, _setting_default(setting, lang))
+            hint = g.SETTING_HINTS.get(setting.key)
+            sheet.write_string(row, 0, setting.label(lang), label_fmt)
+            write_value(sheet, row, 1, value, self.cell_format(num_format=num_format))
+            hint_text = hint(lang) if hint else ""
+            write_value(sheet, row, 2, hint_text, hint_fmt)
+            sheet.set_row(row, _height(hint_text, widths[2], minimum=18))
+            validation = _setting_validation(setting, lang)
+            if validation:
+                sheet.data_validation(row, 1, row, 1, validation)
+            self.refs[setting.key] = f"{_quote(spec.name(lang))}!$B${row + 1}"
+            row += 1
+            extra = self._setting_extras(setting.key, sheet, row, label_fmt, hint_fmt, widths)
+            computed_rows = computed_rows or extra > 0
+            row += extra
+        sheet.freeze_panes(TITLE_ROW + 1, 0)
+        if computed_rows:
+            sheet.protect("", PROTECT_OPTIONS)
+        _page_setup(sheet, landscape=False, last_row=row - 1, last_col=2, repeat=False)
+
+    def _setting_extras(
+        self, key: str, sheet: Any, row: int, label_fmt: Any, hint_fmt: Any, widths: tuple
+    ) -> int:
+        """Computed rows of 考核方案: the weight total (red unless 100%) and the 360 share."""
+        lang = self.lang
+        if key == "manager_weight":
+            refs = [self.refs[k].split("!")[1] for k in ("self_weight", "peer_weight")]
+            refs.append(f"$B${row}")
+            formula = "=" + "+".join(refs)
+            self._computed_setting(
+                sheet, row, g.WEIGHT_SUM(lang), formula, 1, g.WEIGHT_SUM_HINT(lang), label_fmt
+            )
+            sheet.conditional_format(
+                row,
+                1,
+                row,
+                1,
+                {
+                    "type": "formula",
+                    "criteria": f"=ROUND($B${row + 1},6)<>1",
+                    "format": self.workbook.add_format(CHECK_BAD),
+                },
+            )
+            return 1
+        if key == "quantitative_share":
+            formula = f"=1-$B${row}"
+            self._computed_setting(
+                sheet, row, g.REVIEW_SHARE(lang), formula, 0.4, g.REVIEW_SHARE_HINT(lang), label_fmt
+            )
+            return 1
+        return 0
+
+    def _computed_setting(
+        self, sheet: Any, row: int, label: str, formula: str, value: float, hint: str, label_fmt
+    ) -> None:
+        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter")
+        sheet.write_string(row, 0, label, label_fmt)
+        sheet.write_formula(
+            row,
+            1,
+            formula,
+            self.cell_format(computed=True, num_format=NUMBER_FORMATS["weight"]),
+            value,
+        )
+        sheet.write_string(row, 2, hint, hint_fmt)
+        sheet.set_row(row, 18)
+
+    # ------------------------------------------------------------ data sheets
+    def table(self, table: _Table, protect: bool = False) -> Any:
+        sheet = self.workbook.add_worksheet(table.sheet_name)
+        styles = self.styles
+        columns = table.columns
+        widths = [
+            _fit_width(col, [row[i] for row in table.rows if i < len(row)])
+            for i, col in enumerate(columns)
+        ]
+        for index, (col, width) in enumerate(zip(columns, widths, strict=True)):
+            sheet.set_column(
+                index,
+                index,
+                width,
+                self.column_format(computed=col.computed, num_format=col.num_format),
+            )
+        sheet.write_string(TITLE_ROW, 0, table.title, styles.title)
+        sheet.set_row(TITLE_ROW, 26)
+        header_lines = 1
+        for index, col in enumerate(columns):
+            sheet.write_string(HEADER_ROW, index, col.label, styles.header)
+            header_lines = max(header_lines, _lines(col.label, widths[index]))
+        sheet.set_row(HEADER_ROW, 16 * header_lines + 6)
+        for r in range(table.prepared):
+            row = FIRST_ROW + r
+            values = table.rows[r] if r < len(table.rows) else []
+            lines = 1
+            for c, col in enumerate(columns):
+                value = values[c] if c < len(values) else None
+                if col.formula is not None:
+                    fmt = self.cell_format(computed=True, num_format=col.num_format)
+                    sheet.write_formula(row, c, col.formula(row), fmt, "")
+                    continue
+                num_format = table.cell_formats.get((r, c), col.num_format)
+                fmt = self.cell_format(num_format=num_format, wrap=col.wrap)
+                write_value(sheet, row, c, value, fmt)
+                if isinstance(value, str) and col.wrap:
+                    lines = max(lines, _lines(value, widths[c]))
+            if lines > 1:
+                sheet.set_row(row, 15 * lines + 3)
+        for c, col in enumerate(columns):
+            if col.validation:
+                sheet.data_validation(FIRST_ROW, c, VALIDATION_LAST_ROW, c, col.validation)
+        for check in table.checks:
+            self._check(sheet, check)
+        last_row = FIRST_ROW + table.prepared - 1
+        sheet.autofilter(HEADER_ROW, 0, last_row, len(columns) - 1)
+        sheet.freeze_panes(FIRST_ROW, table.freeze_cols)
+        if protect:
+            sheet.protect("", PROTECT_OPTIONS)
+        print_last = FIRST_ROW + len(table.rows) + PRINT_BLANK_ROWS - 1
+        _page_setup(
+            sheet,
+            landscape=sum(widths) > 90,
+            last_row=min(print_last, last_row),
+            last_col=len(columns) - 1,
+            repeat=True,
+        )
+        return sheet
+
+    def _check(self, sheet: Any, check: _Check) -> None:
+        fmt = self.cell_format(computed=True, num_format=check.num_format)
+        sheet.write_formula(TITLE_ROW, check.col, check.formula, fmt, check.value)
+        if check.note:
+            note_fmt = self.styles.get(font_color="#595959", align=check.note_align)
+            sheet.write_string(TITLE_ROW, check.note_col, check.note, note_fmt)
+        colours = CHECK_BAD if check.severity == "bad" else CHECK_WARN
+        sheet.conditional_format(
+            TITLE_ROW,
+            check.col,
+            TITLE_ROW,
+            check.col,
+            {
+                "type": "formula",
+                "criteria": check.bad_when,
+                "format": self.workbook.add_format(colours),
+            },
+        )
+
+
+def _setting_format(setting: s.Setting) -> str | None:
+    if setting.key == "fee":
+        return MONEY_FORMAT
+    if setting.kind == "text":
+        return "@"
+    return KIND_FORMATS.get(setting.kind)
+
+
+def _setting_default(setting: s.Setting, lang: str) -> Any:
+    if setting.default is None:
+        return None
+    if setting.choices is not None:
+        return setting.choices.label(str(setting.default), lang)
+    return setting.default
+
+
+def _setting_validation(setting: s.Setting, lang: str) -> dict[str, Any] | None:
+    if setting.choices is not None:
+        return _choice_validation(setting.choices, lang)
+    if setting.key not in SETTING_RANGES:
+        return None
+    kind, low, high = SETTING_RANGES[setting.key]
+    if kind == "integer":
+        message = g.WHOLE_MESSAGE(lang)
+    elif setting.kind == "weight":
+        message = g.SHARE_MESSAGE(lang)
+    else:
+        message = g.RANGE_MESSAGE(lang, low=_plain(low), high=_plain(high))
+    return {
+        "validate": kind,
+        "criteria": "between",
+        "minimum": low,
+        "maximum": high,
+        "error_type": "stop",
+        "error_title": setting.label(lang),
+        "error_message": message,
+    }
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide."""
+    usable = max(1.0, width - 1.5)
+    return sum(max(1, math.ceil(_rendered_width(part) / usable)) for part in str(text).split("\n"))
+
+
+def _rendered_width(text: str) -> float:
+    """Width in column units as LibreOffice/Excel render 10-pt text: CJK ≈ 1.75, Latin ≈ 0.95
+    (xlsxout.text_width errs wider on purpose, for column widths)."""
+    return sum(1.75 if ord(char) > 0x2E80 else 0.95 for char in text)
+
+
+def _height(text: str, width: float, minimum: float = 16) -> float:
+    return max(minimum, 15 * _lines(text, width) + 4) if text else minimum
+
+
+def _fit_width(col: _Col, values: list[Any]) -> float:
+    """The schema width, widened for the header label and (up to 50) for default values."""
+    width = max(col.width, min(24.0, text_width(col.label) + 2))
+    texts = [v for v in values if isinstance(v, str) and v]
+    if texts:
+        width = max(width, min(50.0, max(text_width(t) for t in texts) + 2))
+    return round(width, 1)
+
+
+def _page_setup(sheet: Any, *, landscape: bool, last_row: int, last_col: int, repeat: bool) -> None:
+    sheet.set_paper(9)  # A4
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.print_area(0, 0, max(last_row, FIRST_ROW), last_col)
+    if repeat:
+        sheet.repeat_rows(TITLE_ROW, HEADER_ROW)
+
+
+# ---------------------------------------------------------------- sheet contents
+def _title(kind: s.WorkbookKind, spec: s.TableSheet, lang: str) -> str:
+    """Single-sheet workbooks carry the workbook title; others the sheet name."""
+    return kind.title(lang) if len(kind.sheets) == 1 else spec.name(lang)
+
+
+def _plain_table(kind: s.WorkbookKind, spec: s.TableSheet, lang: str) -> _Table:
+    columns = [_column_plan(column, lang) for column in spec.columns]
+    return _Table(spec.key, spec.name(lang), _title(kind, spec, lang), columns)
+
+
+def _indicators_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    table = _plain_table(kind, s.INDICATORS, lang)
+    keys = [column.key for column in s.INDICATORS.columns]
+    for col in table.columns:
+        if col.label in (s.INDICATORS.column(k).label(lang) for k in ("target", "step")):
+            col.num_format = None  # % rows get a % format cell by cell
+    target_col, step_col = keys.index("target"), keys.index("step")
+    for r, ind in enumerate(s.DEFAULT_INDICATORS):
+        is_percent = ind.unit in PERCENT_UNITS
+        table.rows.append(
+            [
+                _lang_pick(lang, ind.dimension, ind.dimension_en),
+                _lang_pick(lang, ind.name, ind.name_en),
+                _lang_pick(lang, ind.definition, ind.definition_en),
+                s.DIRECTION.label(ind.direction, lang),
+                _decimal(ind.target),
+                _lang_pick(lang, ind.unit, ind.unit_en),
+                ind.weight,
+                s.METHOD.label("deduction", lang),
+                _decimal(ind.step),
+                ind.points_per_step,
+                s.YES_NO.label("yes" if ind.excess_bonus else "no", lang),
+                _lang_pick(lang, ind.suggestion, ind.suggestion_en),
+            ]
+        )
+        if is_percent:
+            table.cell_formats[(r, target_col)] = PERCENT_TARGET_FORMAT
+            table.cell_formats[(r, step_col)] = PERCENT_TARGET_FORMAT
+    weight_col = keys.index("weight")
+    letter = column_letter(weight_col)
+    first, last = FIRST_ROW + 1, FIRST_ROW + table.prepared
+    table.columns[weight_col].width = max(table.columns[weight_col].width, 10)
+    table.checks.append(
+        _Check(
+            weight_col,
+            f"=SUM({letter}{first}:{letter}{last})",
+            float(sum(ind.weight for ind in s.DEFAULT_INDICATORS)),
+            "General",
+            f"=ROUND(${letter}$1,6)<>100",
+            severity="warn",
+            note=g.INDICATOR_SUM_NOTE(lang),
+            note_col=weight_col - 1,
+            note_align="right",
+        )
+    )
+    return table
+
+
+def _review_items_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    table = _plain_table(kind, s.REVIEW_ITEMS, lang)
+    for item in s.DEFAULT_REVIEW_ITEMS:
+        table.rows.append(
+            [
+                _lang_pick(lang, item.dimension, item.dimension_en),
+                _lang_pick(lang, item.item, item.item_en),
+                _lang_pick(lang, item.standard, item.standard_en),
+                1,
+            ]
+        )
+    return table
+
+
+def _roster_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Table:
+    table = _plain_table(kind, s.ROSTER, lang)
+    keys = [column.key for column in s.ROSTER.columns]
+    roster = s.ROSTER.name(lang)
+    id_col, name_col, manager_col = keys.index("id"), keys.index("name"), keys.index("manager")
+    id_letter = column_letter(id_col)
+    first, last = FIRST_ROW + 1, VALIDATION_LAST_ROW + 1
+    table.columns[id_col].validation = {
+        "validate": "custom",
+        "value": f"=COUNTIF(${id_letter}${first}:${id_letter}${last},{id_letter}{first})=1",
+        "error_type": "stop",
+        "error_title": s.ROSTER.column("id").label(lang),
+        "error_message": g.DUPLICATE_ID_MESSAGE(lang),
+    }
+    table.columns[manager_col].validation = _range_list(
+        roster, name_col, g.MANAGER_LIST_MESSAGE(lang, sheet=roster), lang
+    )
+    for person in people:
+        table.rows.append(
+            [
+                person.id,
+                person.name,
+                person.team,
+                s.ROLE.label(person.role, lang) if person.role else "",
+                person.hire_date,
+                person.manager,
+            ]
+        )
+    return table
+
+
+def _id_validation(lang: str) -> dict[str, Any]:
+    roster = s.ROSTER.name(lang)
+    return _range_list(roster, 0, g.ID_LIST_MESSAGE(lang, sheet=roster), lang)
+
+
+def _item_validation(lang: str) -> dict[str, Any]:
+    items = s.REVIEW_ITEMS.name(lang)
+    col = [c.key for c in s.REVIEW_ITEMS.columns].index("item")
+    return _range_list(items, col, g.ITEM_LIST_MESSAGE(lang, sheet=items), lang)
+
+
+def _indicator_format(unit: str, lang: str) -> str | None:
+    if unit in PERCENT_UNITS:
+        return NUMBER_FORMATS["percent"]
+    if unit in SECOND_UNITS:
+        return 'General" 秒"' if lang != "en" else 'General" s"'
+    return None
+
+
+def _metrics_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Table:
+    table = _plain_table(kind, s.METRICS, lang)
+    table.columns[0].validation = _id_validation(lang)
+    for ind in s.DEFAULT_INDICATORS:
+        name = _lang_pick(lang, ind.name, ind.name_en)
+        table.columns.append(
+            _Col(name, max(10.0, text_width(name) + 2), _indicator_format(ind.unit, lang))
+        )
+    table.rows = [[person.id, person.name] for person in people]
+    table.freeze_cols = 2
+    return table
+
+
+def _reviews_table(
+    kind: s.WorkbookKind, lang: str, people: list[Person], refs: dict[str, str]
+) -> _Table:
+    table = _plain_table(kind, s.REVIEWS, lang)
+    keys = [column.key for column in s.REVIEWS.columns]
+    table.columns[keys.index("id")].validation = _id_validation(lang)
+    table.columns[keys.index("item")].validation = _item_validation(lang)
+    table.columns[keys.index("weighted")].formula = _weighted_formula(lang, refs)
+    table.columns[keys.index("weighted")].num_format = NUMBER_FORMATS["points"]
+    for person in people:
+        for item in s.DEFAULT_REVIEW_ITEMS:
+            table.rows.append([person.id, person.name, _lang_pick(lang, item.item, item.item_en)])
+    table.freeze_cols = 3
+    return table
+
+
+def _weighted_formula(lang: str, refs: dict[str, str]) -> Callable[[int], str]:
+    """SPEC §4.1 as a live preview: self × 20% + peer × 30% + manager × 50%, weights from
+    考核方案; a blank self or peer scales the present weights up; a blank 互评 takes the
+    互评明细 average (2 decimals). Blank while the row has no manager score."""
+    detail = _quote(s.PEER_DETAIL.name(lang))
+    last = VALIDATION_LAST_ROW + 1
+    ws, wp, wm = refs["self_weight"], refs["peer_weight"], refs["manager_weight"]
+
+    def formula(row: int) -> str:
+        n = row + 1
+        peer = (
+            f'IF($E{n}<>"",$E{n},IFERROR(ROUND(AVERAGEIFS({detail}!$D$3:$D${last},'
+            f'{detail}!$B$3:$B${last},$A{n},{detail}!$C$3:$C${last},$C{n}),2),""))'
+        )
+        numerator = f'IF($D{n}="",0,$D{n}*{ws})+IF({peer}="",0,{peer}*{wp})+$F{n}*{wm}'
+        denominator = f'IF($D{n}="",0,{ws})+IF({peer}="",0,{wp})+{wm}'
+        return (
+            f'=IF(OR($A{n}="",$C{n}="",$F{n}=""),"",'
+            f'IFERROR(ROUND(({numerator})/({denominator}),2),""))'
+        )
+
+    return formula
+
+
+def _peer_detail_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    table = _plain_table(kind, s.PEER_DETAIL, lang)
+    keys = [column.key for column in s.PEER_DETAIL.columns]
+    table.columns[keys.index("reviewee")].validation = _id_validation(lang)
+    table.columns[keys.index("item")].validation = _item_validation(lang)
+    return table
+
+
+def _standards_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    table = _plain_table(kind, s.SERVICE_STANDARDS, lang)
+    for row in s.DEFAULT_SERVICE_STANDARDS:
+        table.rows.append(list(row.cells_en if lang == "en" else row.cells_zh))
+    return table
+
+
+def _sla_metrics_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    table = _plain_table(kind, s.SLA_METRICS, lang)
+    keys = [column.key for column in s.SLA_METRICS.columns]
+    for metric in s.DEFAULT_SLA_METRICS:
+        table.rows.append(
+            [
+                _lang_pick(lang, metric.metric, metric.metric_en),
+                _decimal(metric.weight),
+                _decimal(metric.standard),
+                s.DIRECTION.label("higher", lang),
+                metric.points_per_pp,
+                _lang_pick(lang, metric.note, metric.note_en),
+            ]
+        )
+    weight_col = keys.index("weight")
+    letter = column_letter(weight_col)
+    table.columns[weight_col].width = max(table.columns[weight_col].width, 11)
+    first, last = FIRST_ROW + 1, FIRST_ROW + table.prepared
+    table.checks.append(
+        _Check(
+            weight_col,
+            f"=SUM({letter}{first}:{letter}{last})",
+            float(sum(_decimal(m.weight) for m in s.DEFAULT_SLA_METRICS)),
+            f'"{g.TOTAL_PREFIX(lang)} "0%',
+            f"=ROUND(${letter}$1,6)<>1",
+            note=g.SLA_WEIGHT_NOTE(lang),
+            note_col=weight_col + 1,
+        )
+    )
+    return table
+
+
+def _monthly_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    spec = s.MONTHLY
+    plans = {column.key: _column_plan(column, lang) for column in spec.columns}
+    plans["fee"].num_format = MONEY_FORMAT
+    columns = [plans["month"]]
+    for metric in s.DEFAULT_SLA_METRICS:
+        name = _lang_pick(lang, metric.metric, metric.metric_en)
+        columns.append(_Col(name, max(10.0, text_width(name) + 2), NUMBER_FORMATS["percent"]))
+    columns += [plans["fee"], plans["notes"]]
+    return _Table(spec.key, spec.name(lang), _title(kind, spec, lang), columns, freeze_cols=1)
+
+
+# ---------------------------------------------------------------- build one workbook
+def build_template(
+    kind: s.WorkbookKind,
+    path: Path,
+    lang: str,
+    period: str | None = None,
+    roster: list[Person] | None = None,
+) -> None:
+    """Write the blank workbook of `kind` at `path` (SPEC §3)."""
+    parsed = parse_period(period, lang) if period else None
+    people = list(roster or [])
+    workbook = new_workbook(
+        Path(path),
+        {KIND_PROPERTY: kind.key, VERSION_PROPERTY: s.TEMPLATE_VERSION},
+    )
+    workbook.set_properties(
+        {"title": kind.title(lang), "subject": kind.file_name, "author": "cs-kpi"}
+    )
+    try:
+        writer = _Writer(workbook, kind, lang)
+        writer.guide()
+        for spec in kind.sheets:
+            _write_sheet(writer, kind, spec, lang, parsed, people)
+    finally:
+        workbook.close()
+
+
+def _write_sheet(
+    writer: _Writer,
+    kind: s.WorkbookKind,
+    spec: s.TableSheet | s.SettingsSheet,
+    lang: str,
+    period: Period | None,
+    people: list[Person],
+) -> None:
+    if isinstance(spec, s.SettingsSheet):
+        values: dict[str, Any] = {}
+        if period and spec.key == "scheme":
+            values = {"period": period.text, "period_start": period.start, "period_end": period.end}
+        elif period and spec.key == "agreement":
+            values = {"service_start": period.start, "service_end": period.end}
+        writer.settings(spec, values)
+        return
+    builders: dict[str, Callable[[], _Table]] = {
+        "indicators": lambda: _indicators_table(kind, lang),
+        "review_items": lambda: _review_items_table(kind, lang),
+        "roster": lambda: _roster_table(kind, lang, people),
+        "metrics": lambda: _metrics_table(kind, lang, people),
+        "reviews": lambda: _reviews_table(kind, lang, people, writer.refs),
+        "peer_detail": lambda: _peer_detail_table(kind, lang),
+        "standards": lambda: _standards_table(kind, lang),
+        "sla_metrics": lambda: _sla_metrics_table(kind, lang),
+        "monthly": lambda: _monthly_table(kind, lang),
+    }
+    table = builders.get(spec.key, lambda: _plain_table(kind, spec, lang))()
+    writer.table(table, protect=any(c.computed for c in table.columns) or bool(table.checks))
+
+
+# ---------------------------------------------------------------- the command
+def init_templates(
+    folder: Path,
+    lang: str = "zh",
+    force: bool = False,
+    roster: Path | None = None,
+    period: str | None = None,
+) -> Outcome:
+    """Write the six workbooks into `folder` (SPEC §2, §3); nothing is written on a problem."""
+    folder = Path(folder)
+    if period:
+        parse_period(period, lang)  # a bad period stops before anything is written
+    people: list[Person] = []
+    if roster is not None:
+        from cs_kpi.roster import read_roster
+
+        people = read_roster(Path(roster), lang)
+    targets = [folder / kind.file_name for kind in s.KINDS]
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single(
+            tr(lang, "{path} 不是文件夹", "{path} is not a folder", path=folder)
+        )
+    existing = [target for target in targets if target.exists()]
+    if existing and not force:
+        raise InputError.single(
+            tr(
+                lang,
+                "{folder} 中以下文件已存在，未写入任何文件：{names}。如需覆盖请加 --force",
+                "these files already exist in {folder}; nothing was written: {names}. "
+                "Add --force to overwrite them",
+                folder=folder,
+                names=", ".join(target.name for target in existing),
+            )
+        )
+    # Build all six next to their targets, then move them into place together.
+    with contextlib.ExitStack() as stack:
+        for kind, target in zip(s.KINDS, targets, strict=True):
+            temp = stack.enter_context(atomic_output(target, lang))
+            build_template(kind, temp, lang, period, people)
+    outputs = [str(target) for target in targets]
+    return Outcome({"kind": "templates", "outputs": outputs}, render=_renderer(targets, lang))
+
+
+def _renderer(targets: list[Path], lang: str) -> Callable[[Any, str], None]:
+    def render(console: Any, lang_: str) -> None:
+        from rich.table import Table
+
+        table = Table(
+            title=tr(lang_, "已生成 {n} 个模板", "Wrote {n} templates", n=len(targets)),
+            title_style="bold green",
+        )
+        table.add_column(tr(lang_, "文件", "File"))
+        table.add_column(tr(lang_, "内容", "Workbook"))
+        for kind, target in zip(s.KINDS, targets, strict=True):
+            table.add_row(str(target), kind.title(lang))
+        console.print(table)
+
+    return render
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m cs_kpi.templates templates/`: regenerate the shipped zh/ and en/ templates."""
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]) if args else Path("templates")
+    for lang in ("zh", "en"):
+        outcome = init_templates(root / lang, lang=lang, force=True)
+        for output in outcome.data["outputs"]:
+            print(output)
+
+
+if __name__ == "__main__":
+    main()
