@@ -3,6 +3,15 @@
 Labels match ignoring case, surrounding spaces, full-width/half-width forms
 (NFKC), a trailing note in brackets (`目标值（必填）`) and the difference
 between traditional and simplified characters (`工號` = `工号`).
+
+Beyond the letter of SPEC §3 (decisions for the README), because Chinese
+forms are typed this way:
+- spaces next to a Chinese character are dropped (`姓　名` = `姓名`, a
+  line break inside a header cell `上级\\n评价` = `上级评价`); spaces between
+  Latin words count as one (`Agent  ID` = `Agent ID`);
+- a required-field asterisk (`*工号`, `工号＊`) and a trailing colon
+  (`考核周期：`) are ignored;
+- zero-width characters and the BOM are ignored.
 """
 
 from __future__ import annotations
@@ -11,31 +20,54 @@ import re
 import unicodedata
 
 # Traditional → simplified for every character that occurs in cs-kpi's labels
-# and closed-set values. A full converter would be a large dependency for the
-# few hundred words a workbook header can hold.
-_TRAD = "務責塊內負協辦標準開始狀態備註問題發時間嚴當處決計劃實際專項會議門確認評權級閾準異指維義目單計長額獎勵進議員號團隊崗職屬級數據價說細協議資訊務來源個點費編號戶聯繫絡優線違約連續減結類週動達節項專組處決規執行質溝通協應效過內與題規範達達錄獲"
-_SIMP = "务责块内负协办标准开始状态备注问题发时间严当处决计划实际专项会议门确认评权级阈准异指维义目单计长额奖励进议员号团队岗职属级数据价说细协议资讯务来源个点费编号户联系络优线违约连续减结类周动达节项专组处决规执行质沟通协应效过内与题规范达达录获"
-assert len(_TRAD) == len(_SIMP)
+# and closed-set values, and in the help-desk column names of SPEC §8. A
+# full converter would be a large dependency for the few hundred words a
+# workbook header can hold; tests/test_labels.py checks every label of the
+# schema in its traditional form.
+_PAIRS = (
+    "務务 責责 塊块 內内 負负 協协 辦办 標标 準准 開开 狀状 態态 備备 註注 問问 題题 發发 時时 間间"
+    " 嚴严 當当 處处 決决 計计 劃划 實实 際际 專专 項项 會会 議议 門门 確确 認认 評评 權权 級级 閾阈"
+    " 異异 維维 義义 單单 長长 額额 獎奖 勵励 進进 員员 號号 團团 隊队 崗岗 職职 屬属 數数 據据 價价"
+    " 說说 細细 資资 訊讯 來来 源源 個个 點点 費费 編编 戶户 聯联 繫系 係系 絡络 優优 線线 綫线 違违"
+    " 約约 連连 續续 減减 結结 類类 週周 動动 達达 節节 組组 規规 執执 質质 溝沟 通通 應应 效效 過过"
+    " 與与 範范 錄录 獲获 績绩 蹤踪 須须 別别 檔档 為为 從从 後后 產产 種种 總总 則则 關关 護护 錯错"
+    " 誤误 讀读 寫写 檢检 報报 顧顾 訴诉 話话 電电 郵邮 創创 響响 滿满 閉闭 轉转 區区 體体 復复 複复"
+    " 幣币 帳账 賬账 務务 處处 評评 審审 核核 頁页 圖图 表表 設设 週周 況况 級级 級级 歷历 貢贡 獻献"
+    " 訓训 練练 試试 參参 與与 資资 訊讯 勤勤 遲迟 缺缺 處处 簽签 傳传 遞递 驗验 運运 營营 銷销 售售"
+)
+_TRAD = "".join(pair[0] for pair in _PAIRS.split())
+_SIMP = "".join(pair[1] for pair in _PAIRS.split())
 _TO_SIMPLIFIED = str.maketrans(_TRAD, _SIMP)
 
 # A trailing note in brackets, ASCII or full-width (NFKC maps （） to ()).
-_TRAILING_NOTE = re.compile(r"\s*[(\[【][^()\[\]【】]*[)\]】]\s*$")
+_TRAILING_NOTE = re.compile(r"\s*[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]\s*$")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_DECORATION = re.compile(r"^[\s*※]+|[\s*※:]+$")
 _SPACES = re.compile(r"\s+")
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters of cs-kpi's vocabulary → simplified."""
+    return text.translate(_TO_SIMPLIFIED)
 
 
 def normalize_label(text: object) -> str:
     """The comparable form of a header label or a closed-set value."""
     if text is None:
         return ""
-    label = unicodedata.normalize("NFKC", str(text)).strip()
+    label = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(text))).strip()
+    label = _DECORATION.sub("", label)
     # Strip one or more trailing notes: "目标值（必填）" → "目标值".
     while True:
-        stripped = _TRAILING_NOTE.sub("", label)
+        stripped = _DECORATION.sub("", _TRAILING_NOTE.sub("", label))
         if stripped == label or not stripped:
             break
         label = stripped
+    label = _SPACE_BY_CJK.sub("", label)
     label = _SPACES.sub(" ", label).strip().casefold()
-    return label.translate(_TO_SIMPLIFIED)
+    return to_simplified(label)
 
 
 def label_key_set(*labels: str) -> frozenset[str]:

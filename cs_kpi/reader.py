@@ -4,17 +4,34 @@ Turns a workbook into plain data: sheets found by name in any language,
 header rows found by their labels in the first 10 rows, cells parsed the
 way people type them, and every problem collected with its sheet and cell.
 
-Values come from python-calamine (fast, and no XML entity expansion). The
-raw sheet XML is scanned only for what calamine hides: error cells (#N/A)
-and formulas that were never calculated (no cached value).
+`sniff.check_file` first makes sure the file is a real, sane .xlsx (not an
+.xls, a CSV, a lock file, a damaged zip or a zip bomb). Values then come
+from python-calamine (fast, and it never expands XML entities). Merged
+cells show their value in every cell of the range, as Excel displays them.
+The raw sheet XML is scanned only for what calamine hides: error cells
+(#N/A, #DIV/0!) and formulas that were never calculated (no cached value);
+both reach the caller as `Cell.error` / `Cell.uncalculated`, never as a
+blank. The few XML parts parsed here (workbook.xml, its relationships,
+docProps/custom.xml) go through defusedxml.
+
+Checked behaviour of python-calamine 0.9 (tests/test_reader.py):
+- a `<dimension ref="A1:A1">` that lies is ignored: every cell is read;
+- styled cells without a value (a formatted whole column, 1,048,576 rows)
+  are not materialised; a range padded with empty strings is trimmed to
+  the last row holding a value;
+- in a 1904-date workbook, date-formatted cells come back as the right
+  dates; a plain serial number typed in a date column is converted with the
+  workbook's date system (`Cell.date1904`).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +70,9 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
-def _column_index(letters: str) -> int:
+def _column_index(letters: str | bytes) -> int:
+    if isinstance(letters, bytes):
+        letters = letters.decode("ascii")
     index = 0
     for char in letters:
         index = index * 26 + (ord(char) - 64)
@@ -62,15 +81,29 @@ def _column_index(letters: str) -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """A raw value with the place it came from."""
+    """A raw value with the place it came from.
+
+    `error` is the Excel error a cell shows (`#N/A`, `#DIV/0!`) and
+    `uncalculated` marks a formula that was never calculated; for both,
+    `raw` is empty and `blank` is False: they are problems, not blanks.
+    `date1904` says the workbook counts serial dates from 1904.
+    """
 
     raw: Any
     sheet: str
     ref: str
+    date1904: bool = False
+    error: str | None = None
+    uncalculated: bool = False
 
     @property
     def blank(self) -> bool:
-        return v.is_blank(self.raw)
+        return not self.formula_problem and v.is_blank(self.raw)
+
+    @property
+    def formula_problem(self) -> bool:
+        """The cell shows an error or a formula without a result."""
+        return self.error is not None or self.uncalculated
 
 
 @dataclass
@@ -81,6 +114,11 @@ class SheetGrid:
     rows: list[list[Any]]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+    date1904: bool = False
+    _row_merges: dict[int, list[tuple[int, int, int, int]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def value(self, row: int, col: int) -> Any:
         if row < len(self.rows) and col < len(self.rows[row]):
@@ -88,52 +126,168 @@ class SheetGrid:
         return None
 
     def cell(self, row: int, col: int) -> Cell:
-        return Cell(self.value(row, col), self.name, cell_ref(row, col))
+        key = (row, col)
+        return Cell(
+            self.value(row, col),
+            self.name,
+            cell_ref(row, col),
+            self.date1904,
+            self.errors.get(key),
+            key in self.uncalculated,
+        )
+
+    def merged_range(self, row: int, col: int) -> tuple[int, int, int, int] | None:
+        """The merged range holding the cell, if any."""
+        if not self.merged:
+            return None
+        in_row = self._row_merges.get(row)
+        if in_row is None:
+            in_row = [m for m in self.merged if m[0] <= row <= m[2]]
+            self._row_merges[row] = in_row
+        for r0, c0, r1, c1 in in_row:
+            if c0 <= col <= c1:
+                return r0, c0, r1, c1
+        return None
+
+    def is_merged_tail(self, row: int, col: int) -> bool:
+        """A cell inside a merged range other than its top-left one."""
+        found = self.merged_range(row, col)
+        return found is not None and (found[0], found[1]) != (row, col)
+
+    def has_content(self, row: int, col: int) -> bool:
+        return not v.is_blank(self.value(row, col)) or (
+            (row, col) in self.errors or (row, col) in self.uncalculated
+        )
 
 
 # ---------------------------------------------------------------- raw XML scan
-_CELL_WITH_FORMULA_NO_VALUE = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
-)
-_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
-_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
+# Literal-prefixed patterns so the regex engine can skip ahead fast: a
+# 90,000-row sheet with a formula in every row scans in about 50 ms.
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+_REF_ATTR = re.compile(rb"""\sr=["']([A-Z]{1,3})(\d{1,7})["']""")
+_TYPE_ATTR = re.compile(rb"""\st=["'](\w+)["']""")
+
+
+@lru_cache(maxsize=8)
+def _formula_tail_patterns(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """A formula followed by no value or an empty one, then the end of its cell."""
+    p = re.escape(prefix)
+    empty_value = rb"(<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)?"
+    end = rb"\s*" + empty_value + rb"\s*</" + p + rb"c>"
+    closed = re.compile(rb"</" + p + rb"f>" + end)
+    self_closed = re.compile(rb"<" + p + rb"f\b[^>]*/>" + end)
+    return closed, self_closed
+
+
+def _cell_head(data: bytes, prefix: bytes, at: int) -> tuple[int, bytes] | None:
+    """The start and the opening tag (attributes) of the cell element holding position `at`."""
+    open_tag = b"<" + prefix + b"c"
+    start = data.rfind(open_tag, 0, at)
+    while start >= 0 and data[start + len(open_tag) : start + len(open_tag) + 1] not in (
+        b" ",
+        b"\t",
+        b"\n",
+        b"\r",
+    ):
+        start = data.rfind(open_tag, 0, start)
+    if start < 0:
+        return None
+    head_end = data.find(b">", start)
+    if head_end < 0:
+        return None
+    return start, data[start : head_end + 1]
+
+
+def _cell_key(head: bytes) -> tuple[int, int] | None:
+    ref = _REF_ATTR.search(head)
+    if not ref:
+        return None  # a cell without `r` cannot be placed; calamine places it, we skip it
+    return int(ref.group(2)) - 1, _column_index(ref.group(1))
 
 
 def _scan_sheet_xml(data: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """Error cells (with the error text) and formulas without a cached value."""
     errors: dict[tuple[int, int], str] = {}
     uncalculated: set[tuple[int, int]] = set()
-    if b't="e"' in data:
-        for match in _ERROR_CELL.finditer(data):
-            ref = _REF_ATTR.search(match.group(1))
-            value = _VALUE.search(match.group(2))
-            if ref:
-                key = (int(ref.group(2)) - 1, _column_index(ref.group(1).decode()))
-                errors[key] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-    if b"<f" in data:
-        for match in _CELL_WITH_FORMULA_NO_VALUE.finditer(data):
-            uncalculated.add((int(match.group(2)) - 1, _column_index(match.group(1).decode())))
+    found = _SHEET_DATA.search(data)
+    prefix = (found.group(1) or b"") if found else b""
+    end_tag = b"</" + prefix + b"c>"
+    for pattern in _formula_tail_patterns(prefix):
+        for match in pattern.finditer(data):
+            located = _cell_head(data, prefix, match.start())
+            if located is None:
+                continue
+            start, head = located
+            if head.endswith(b"/>") or data.find(end_tag, start, match.start()) >= 0:
+                continue  # the formula belongs to no open cell
+            key = _cell_key(head)
+            kind = _TYPE_ATTR.search(head)
+            if key is None:
+                continue
+            if match.group(1) is not None and kind and kind.group(1) == b"str":
+                continue  # a formula whose result is the empty string: calculated
+            uncalculated.add(key)
+    for needle in (b't="e"', b"t='e'"):
+        at = data.find(needle)
+        while at >= 0:
+            _error_at(data, prefix, at, end_tag, errors)
+            at = data.find(needle, at + 5)
+    for key in errors:
+        uncalculated.discard(key)
     return errors, uncalculated
 
 
-def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part, from workbook.xml and its relationships."""
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _error_at(
+    data: bytes, prefix: bytes, at: int, end_tag: bytes, errors: dict[tuple[int, int], str]
+) -> None:
+    located = _cell_head(data, prefix, at)
+    if located is None:
+        return
+    start, head = located
+    if start + len(head) <= at:
+        return  # the attribute belongs to another element
+    key = _cell_key(head)
+    if key is None:
+        return
+    text = "#ERROR"
+    if not head.endswith(b"/>"):
+        body_start = start + len(head)
+        body_end = data.find(end_tag, body_start)
+        value = _VALUE.search(data, body_start, body_end if body_end >= 0 else len(data))
+        if value and value.group(1).strip():
+            text = value.group(1).decode("utf-8", "replace").strip()
+    errors[key] = text
+
+
+# ---------------------------------------------------------------- workbook parts
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _workbook_info(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """Sheet name → its XML part, and whether the workbook uses the 1904 date system."""
     from defusedxml import ElementTree
 
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
-        return {}
+        return {}, False
+    date1904 = False
+    for props in workbook.iter(f"{_NS_MAIN}workbookPr"):
+        date1904 = props.get("date1904", "").strip().lower() in ("1", "true")
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     paths: dict[str, str] = {}
-    for sheet in workbook.iter(f"{ns_main}sheet"):
-        target = targets.get(sheet.get(f"{ns_rel}id"), "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        paths[sheet.get("name", "")] = target
-    return paths
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        if not target:
+            continue
+        joined = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        paths[sheet.get("name", "")] = posixpath.normpath(joined)
+    return paths, date1904
 
 
 def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -151,6 +305,32 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     return found
 
 
+DAMAGED = Text(
+    "无法读取 {name}：文件已损坏或不是 Excel 工作簿（{error}）。请在 Excel 中打开并另存为 .xlsx。",
+    "Cannot read {name}: the file is damaged or not an Excel workbook ({error}). Open it in "
+    "Excel and save it as .xlsx.",
+)
+SHEET_DAMAGED = Text(
+    "无法读取 {name} 的工作表“{sheet}”：内容已损坏（{error}）。请在 Excel 中打开并另存为 .xlsx。",
+    "Cannot read sheet “{sheet}” of {name}: its content is damaged ({error}). Open the file in "
+    "Excel and save it as .xlsx.",
+)
+HOSTILE_XML = Text(
+    "{name} 含有 XML 实体声明（Excel 从不写入），可能是恶意构造的文件，拒绝读取。",
+    "{name} declares XML entities, which Excel never writes; the file may be crafted to attack "
+    "readers and is refused.",
+)
+EMPTY_WORKBOOK = Text(
+    "{name} 是空工作簿（所有工作表都没有内容）",
+    "{name} is an empty workbook (no sheet holds anything)",
+)
+
+
+def _short_error(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return text or type(exc).__name__
+
+
 # ---------------------------------------------------------------- the workbook
 class WorkbookFile:
     """An opened .xlsx: its sheets, its kind marker, and lazily loaded grids."""
@@ -165,37 +345,58 @@ class WorkbookFile:
 
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            metadata = self._book.sheets_metadata
+            self.sheet_names: list[str] = [
+                meta.name for meta in metadata if str(meta.typ).endswith("WorkSheet")
+            ] or list(self._book.sheet_names)
         except Exception as exc:  # calamine raises several error types for damaged files
             raise InputError.single(
-                tr(
-                    lang,
-                    "无法读取 {name}：文件已损坏或不是 Excel 工作簿（{error}）。请在 Excel 中打开并另存为 .xlsx。",
-                    "Cannot read {name}: the file is damaged or not an Excel workbook ({error}). Open it in Excel and save it as .xlsx.",
-                    name=self.path.name,
-                    error=str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__,
-                )
+                DAMAGED(lang, name=self.path.name, error=_short_error(exc))
             ) from exc
-        self.sheet_names: list[str] = [
-            meta.name for meta in self._book.sheets_metadata if str(meta.typ).endswith("WorkSheet")
-        ] or list(self._book.sheet_names)
-        with zipfile.ZipFile(self.path) as archive:
-            self.properties = _custom_properties(archive)
-            self._xml_paths = _sheet_xml_paths(archive)
+        from defusedxml import DefusedXmlException
+
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self.properties = _custom_properties(archive)
+                self._xml_paths, self.date1904 = _workbook_info(archive)
+        except DefusedXmlException as exc:
+            raise InputError.single(HOSTILE_XML(lang, name=self.path.name)) from exc
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError.single(
+                DAMAGED(lang, name=self.path.name, error=_short_error(exc))
+            ) from exc
         self._grids: dict[str, SheetGrid] = {}
+
+    def close(self) -> None:
+        self._book.close()
+
+    def __enter__(self) -> WorkbookFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def marked_kind(self) -> WorkbookKind | None:
         return KINDS_BY_KEY.get(self.properties.get(KIND_PROPERTY, ""))
 
+    @property
+    def template_version(self) -> str | None:
+        return self.properties.get(VERSION_PROPERTY)
+
     def detect_kind(self) -> WorkbookKind | None:
-        """The kind by its marker, else by the sheets it holds."""
+        """The kind by its marker, else by the sheets it holds (names in zh, zh-Hant or en).
+
+        Without a marker, the kind holding most of its required sheets wins,
+        provided the file has at least half of them.
+        """
         if self.marked_kind:
             return self.marked_kind
         best, best_score = None, 0
         for kind in KINDS:
-            score = sum(1 for sheet in kind.sheets if sheet.required and self.find_sheet(sheet))
-            needed = sum(1 for sheet in kind.sheets if sheet.required)
-            if score and score * 2 >= needed and score > best_score:
+            required = [sheet for sheet in kind.sheets if sheet.required]
+            score = sum(1 for sheet in required if self.find_sheet(sheet))
+            if score and score * 2 >= len(required) and score > best_score:
                 best, best_score = kind, score
         return best
 
@@ -206,27 +407,50 @@ class WorkbookFile:
         return None
 
     def has_guide(self) -> bool:
-        return any(
-            normalize_label(n) in {normalize_label(g) for g in GUIDE_SHEET}
-            for n in self.sheet_names
-        )
+        guides = {normalize_label(g) for g in GUIDE_SHEET}
+        return any(normalize_label(n) in guides for n in self.sheet_names)
+
+    def is_empty(self) -> bool:
+        """No worksheet holds a value, an error or a formula (SPEC §10 "an empty workbook")."""
+        return all(not self.grid(name).rows for name in self.sheet_names)
 
     def grid(self, name: str) -> SheetGrid:
         if name not in self._grids:
+            self._grids[name] = self._load_grid(name)
+        return self._grids[name]
+
+    def _load_grid(self, name: str) -> SheetGrid:
+        try:
             sheet = self._book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-                _fill_merged(rows, r0, c0, r1, c1)
-            grid = SheetGrid(name, rows)
-            part = self._xml_paths.get(name)
-            if part:
-                with zipfile.ZipFile(self.path) as archive:
-                    try:
-                        grid.errors, grid.uncalculated = _scan_sheet_xml(archive.read(part))
-                    except KeyError:
-                        pass
-            self._grids[name] = grid
-        return self._grids[name]
+            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
+        except Exception as exc:  # e.g. calamine's XmlError on a damaged sheet
+            raise InputError.single(
+                SHEET_DAMAGED(self.lang, name=self.path.name, sheet=name, error=_short_error(exc)),
+                name,
+            ) from exc
+        grid = SheetGrid(name, rows, merged=merged, date1904=self.date1904)
+        part = self._xml_paths.get(name)
+        if part:
+            with zipfile.ZipFile(self.path) as archive:
+                try:
+                    grid.errors, grid.uncalculated = _scan_sheet_xml(archive.read(part))
+                except KeyError:
+                    pass
+        _trim(grid)
+        for r0, c0, r1, c1 in merged:
+            _fill_merged(grid.rows, r0, c0, r1, c1)
+        return grid
+
+
+def _trim(grid: SheetGrid) -> None:
+    """Drop trailing rows with nothing in them (a range padded with empty strings)."""
+    last_problem = max((r for r, _ in [*grid.errors, *grid.uncalculated]), default=-1)
+    end = len(grid.rows)
+    while end > last_problem + 1 and all(v.is_blank(x) for x in grid.rows[end - 1]):
+        end -= 1
+    if end < len(grid.rows):
+        del grid.rows[end:]
 
 
 def _fill_merged(rows: list[list[Any]], r0: int, c0: int, r1: int, c1: int) -> None:
@@ -289,15 +513,17 @@ UNCALCULATED = Text(
 
 
 def _expected(spec: TableSheet, lang: str) -> str:
-    return (
-        "、".join(c.label(lang) for c in spec.columns if c.is_input)
-        if lang != "en"
-        else ", ".join(c.label(lang) for c in spec.columns if c.is_input)
-    )
+    separator = ", " if lang == "en" else "、"
+    return separator.join(c.label(lang) for c in spec.columns if c.is_input)
 
 
 def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:
-    """Find the sheet and its header row; return its non-blank data rows."""
+    """Find the sheet and its header row; return its non-blank data rows.
+
+    Cells showing an error or an uncalculated formula in a column that is
+    read are reported here, once, with their cell; formula (preview)
+    columns are never checked, because cs-kpi never reads them.
+    """
     lang = book.lang
     name = book.find_sheet(spec)
     if name is None:
@@ -308,10 +534,11 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
             )
         return None
     grid = book.grid(name)
-    header_row, columns, dynamic = _find_header(grid, spec)
-    if header_row is None:
+    found = _find_header(grid, spec)
+    if found is None:
         problems.error(NO_HEADER(lang, expected=_expected(spec, lang)), name)
         return None
+    header_row, columns, dynamic, duplicates = found
     missing = [c.label(lang) for c in spec.columns if c.required and c.key not in columns]
     if missing:
         problems.error(
@@ -320,24 +547,23 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
             cell_ref(header_row, 0),
         )
         return None
+    for label, col in duplicates:
+        problems.error(DUPLICATE_COLUMN(lang, label=label), name, cell_ref(header_row, col))
     seen: dict[str, int] = {}
     for label, col in dynamic:
         key = normalize_label(label)
         if key in seen:
             problems.error(DUPLICATE_COLUMN(lang, label=label), name, cell_ref(header_row, col))
         seen[key] = col
-    # Preview formulas (加权得分) are never read: skip them when checking cells and blank rows.
-    read_cols = [(k, c) for k, c in columns.items() if spec.column(k).is_input] + [
-        (label, col) for label, col in dynamic
-    ]
+    checked = [col for key, col in columns.items() if spec.column(key).is_input]
+    checked += [col for _, col in dynamic]
     rows: list[Row] = []
     for r in range(header_row + 1, len(grid.rows)):
-        values = grid.rows[r]
-        if all(v.is_blank(values[c]) if c < len(values) else True for _, c in read_cols):
+        if not any(grid.has_content(r, c) for c in checked):
             continue
         cells = {key: grid.cell(r, col) for key, col in columns.items()}
         extra = {label: grid.cell(r, col) for label, col in dynamic}
-        for _, col in read_cols:
+        for col in checked:
             _check_formula_cell(grid, r, col, problems, lang)
         rows.append(Row(r + 1, cells, extra))
     return Table(name, header_row + 1, columns, dynamic, rows)
@@ -355,42 +581,65 @@ def _check_formula_cell(grid: SheetGrid, r: int, c: int, problems: Problems, lan
         problems.error(UNCALCULATED(lang), grid.name, cell_ref(r, c))
 
 
+def _header_cells(grid: SheetGrid, r: int) -> list[tuple[int, Any]]:
+    """The non-blank cells of a row as a header shows them: a merged label counts once."""
+    return [
+        (c, value)
+        for c, value in enumerate(grid.rows[r])
+        if not v.is_blank(value) and not grid.is_merged_tail(r, c)
+    ]
+
+
+def _match_row(
+    cells: list[tuple[int, Any]], spec: TableSheet
+) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, int]]]:
+    """Fixed columns found, the other labels (dynamic candidates), and repeated fixed labels."""
+    columns: dict[str, int] = {}
+    others: list[tuple[str, int]] = []
+    duplicates: list[tuple[str, int]] = []
+    for c, value in cells:
+        column = next((col for col in spec.columns if col.matches(value)), None)
+        if column is None:
+            others.append((v.clean_text(value), c))
+        elif column.key in columns:
+            duplicates.append((v.clean_text(value), c))
+        else:
+            columns[column.key] = c
+    return columns, others, duplicates
+
+
 def _find_header(
     grid: SheetGrid, spec: TableSheet
-) -> tuple[int | None, dict[str, int], list[tuple[str, int]]]:
-    """The row among the first 10 that matches most column labels."""
-    best_row, best_columns = None, {}
+) -> tuple[int, dict[str, int], list[tuple[str, int]], list[tuple[str, int]]] | None:
+    """The row among the first 10 that matches most column labels (required ones first)."""
+    best: tuple[int, int, int] | None = None  # (required hits, all hits, row)
+    best_match: tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, int]]] = ({}, [], [])
     for r in range(min(HEADER_SEARCH_ROWS, len(grid.rows))):
-        columns: dict[str, int] = {}
-        for c, value in enumerate(grid.rows[r]):
-            if v.is_blank(value):
-                continue
-            for column in spec.columns:
-                if column.key not in columns and column.matches(value):
-                    columns[column.key] = c
-                    break
-        required_hits = sum(1 for col in spec.columns if col.required and col.key in columns)
-        best_hits = sum(1 for col in spec.columns if col.required and col.key in best_columns)
-        if required_hits > best_hits or (
-            required_hits == best_hits and len(columns) > len(best_columns)
-        ):
-            best_row, best_columns = r, columns
-    if best_row is None or not best_columns:
-        return None, {}, []
-    dynamic: list[tuple[str, int]] = []
-    if spec.dynamic:
-        used = set(best_columns.values())
-        for c, value in enumerate(grid.rows[best_row]):
-            if c not in used and not v.is_blank(value):
-                dynamic.append((v.clean_text(value), c))
-    return best_row, best_columns, dynamic
+        match = _match_row(_header_cells(grid, r), spec)
+        columns = match[0]
+        if not columns:
+            continue
+        required = sum(1 for col in spec.columns if col.required and col.key in columns)
+        score = (required, len(columns), -r)
+        if best is None or score > best:
+            best, best_match = score, match
+    if best is None:
+        return None
+    columns, others, duplicates = best_match
+    row = -best[2]
+    dynamic = others if spec.dynamic else []
+    return row, columns, dynamic, duplicates
 
 
 # ---------------------------------------------------------------- settings sheets
 def read_settings(
     book: WorkbookFile, spec: SettingsSheet, problems: Problems
 ) -> dict[str, Cell] | None:
-    """Label–value rows: the label in any column of the first few, its value in the next cell."""
+    """Label–value rows: the label in any of the first 4 columns, its value in the next cell.
+
+    A label merged over several cells takes its value from the cell after
+    the merged range. The first row holding a label wins.
+    """
     lang = book.lang
     name = book.find_sheet(spec)
     if name is None:
@@ -404,15 +653,17 @@ def read_settings(
     found: dict[str, Cell] = {}
     for r, values in enumerate(grid.rows):
         for c, value in enumerate(values[:4]):
-            if v.is_blank(value):
+            if v.is_blank(value) or grid.is_merged_tail(r, c):
                 continue
-            for setting in spec.settings:
-                if setting.key not in found and setting.matches(value):
-                    found[setting.key] = grid.cell(r, c + 1)
-                    _check_formula_cell(grid, r, c + 1, problems, lang)
-                    break
-            else:
+            setting = next(
+                (s for s in spec.settings if s.key not in found and s.matches(value)), None
+            )
+            if setting is None:
                 continue
+            merged = grid.merged_range(r, c)
+            value_col = (merged[3] if merged else c) + 1
+            found[setting.key] = grid.cell(r, value_col)
+            _check_formula_cell(grid, r, value_col, problems, lang)
             break
     return found
 
@@ -422,7 +673,9 @@ class CellParser:
     """Parses cells into values, recording each failure with its cell.
 
     Methods return None for a blank cell and for a cell that failed; `failed`
-    tells the two apart so a rule does not report a bad cell twice.
+    tells the two apart so a rule does not report a bad cell twice. A cell
+    showing an error or an uncalculated formula fails without a second
+    message when read_table/read_settings already reported it.
     """
 
     def __init__(self, problems: Problems, lang: str):
@@ -438,43 +691,59 @@ class CellParser:
     def did_fail(self, cell: Cell) -> bool:
         return (cell.sheet, cell.ref) in self.failed
 
-    def text(self, cell: Cell | None) -> str:
-        return v.clean_text(cell.raw) if cell is not None and not cell.blank else ""
+    def _formula_problem(self, cell: Cell) -> bool:
+        """True (and the cell failed) when it shows an error or an uncalculated formula."""
+        if not cell.formula_problem:
+            return False
+        self.failed.add((cell.sheet, cell.ref))
+        if not any(p.sheet == cell.sheet and p.cell == cell.ref for p in self.problems.errors):
+            message = (
+                ERROR_CELL(self.lang, error=cell.error)
+                if cell.error is not None
+                else UNCALCULATED(self.lang)
+            )
+            self.problems.error(message, cell.sheet, cell.ref, cell.error)
+        return True
 
-    def number(self, cell: Cell | None, allow_negative: bool = False) -> Decimal | None:
-        if cell is None:
+    def _parse(self, cell: Cell | None, parse: Any, *args: Any) -> Any:
+        if cell is None or self._formula_problem(cell):
             return None
         try:
-            return v.parse_number(cell.raw, allow_negative)
+            return parse(cell.raw, *args)
         except v.CellValueError as error:
             self._fail(cell, error)
             return None
 
+    def text(self, cell: Cell | None) -> str:
+        if cell is None or self._formula_problem(cell) or cell.blank:
+            return ""
+        return v.clean_text(cell.raw)
+
+    def number(self, cell: Cell | None, allow_negative: bool = False) -> Decimal | None:
+        return self._parse(cell, v.parse_number, allow_negative)
+
     def score(self, cell: Cell | None) -> Decimal | None:
         """A 360 score, 0–10 (SPEC §4.1)."""
         value = self.number(cell, allow_negative=True)
-        if value is not None and not (0 <= value <= 10):
+        if value is not None and cell is not None and not (0 <= value <= 10):
             self._fail(
-                cell,  # type: ignore[arg-type]
+                cell,
                 tr(
                     self.lang,
                     "分数 {value} 超出 0–10",
                     "score {value} is outside 0–10",
                     value=cell.raw,
-                ),  # type: ignore[union-attr]
+                ),
             )
             return None
         return value
 
     def percent(self, cell: Cell | None, warn_points: bool = True) -> Decimal | None:
         """A percentage as a fraction; a plain number above 1 is read as points with a warning."""
-        if cell is None:
+        found = self._parse(cell, v.parse_percent)
+        if found is None or cell is None:
             return None
-        try:
-            value, as_points = v.parse_percent(cell.raw)
-        except v.CellValueError as error:
-            self._fail(cell, error)
-            return None
+        value, as_points = found
         if as_points and warn_points:
             self.problems.warn(
                 tr(
@@ -495,34 +764,16 @@ class CellParser:
         return self.percent(cell, warn_points=False)
 
     def date(self, cell: Cell | None):
-        if cell is None:
-            return None
-        try:
-            return v.parse_date(cell.raw)
-        except v.CellValueError as error:
-            self._fail(cell, error)
-            return None
+        return self._parse(cell, v.parse_date, cell.date1904 if cell else False)
 
     def datetime(self, cell: Cell | None):
-        if cell is None:
-            return None
-        try:
-            return v.parse_datetime(cell.raw)
-        except v.CellValueError as error:
-            self._fail(cell, error)
-            return None
+        return self._parse(cell, v.parse_datetime, cell.date1904 if cell else False)
 
     def month(self, cell: Cell | None) -> str | None:
-        if cell is None:
-            return None
-        try:
-            return v.parse_month(cell.raw)
-        except v.CellValueError as error:
-            self._fail(cell, error)
-            return None
+        return self._parse(cell, v.parse_month, cell.date1904 if cell else False)
 
     def choice(self, cell: Cell | None, choices: Choices) -> str | None:
-        if cell is None or cell.blank:
+        if cell is None or self._formula_problem(cell) or cell.blank:
             return None
         code = choices.lookup().get(normalize_label(cell.raw))
         if code is None:
@@ -543,6 +794,8 @@ class CellParser:
         kind = column.kind
         if kind == "choice" and column.choices:
             return self.choice(cell, column.choices)
+        if kind == "id":
+            return self.id(cell)
         parse = {
             "number": self.number,
             "score": self.score,
@@ -554,10 +807,18 @@ class CellParser:
         }.get(kind)
         return parse(cell) if parse else self.text(cell)
 
+    def id(self, cell: Cell | None) -> str:
+        """An ID cell as text (1001.0 → '1001'); '' for blank or failed."""
+        if cell is None or self._formula_problem(cell) or cell.blank:
+            return ""
+        return id_text(cell.raw)
+
 
 def id_text(raw: Any) -> str:
-    """An ID cell as text: 1001.0 → '1001', ' A01 ' → 'A01'."""
+    """An ID cell as text: 1001.0 → '1001', ' A01 ' → 'A01', '１００１' → '1001'."""
     if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, Decimal) and raw == raw.to_integral_value():
         return str(int(raw))
     return v.clean_text(raw)
 

@@ -4,6 +4,20 @@ Each parser takes the raw value a reader found (str, int, float, bool,
 date, datetime or None) and returns a clean Python value, or raises
 `CellValueError` carrying a zh/en message. Readers catch it and record the
 problem with its cell, so one bad cell never stops the reading.
+
+Decisions where the spec is silent (for the README):
+- A float from a cell is taken to 15 significant digits, as Excel shows it,
+  so a formula result stored as 0.8999999999999999 reads as 0.9.
+- Full-width digits and punctuation are read as half-width (`９７％`, `4。3`),
+  thousands separators are dropped (`1,234`), and a unit after a number is
+  tolerated where unambiguous (`28秒`, `4.7分`, `3条`, `5000元`).
+- Dates: a date cell; an Excel serial number between 1950 and 2199 in the
+  workbook's date system (1900 or 1904); an 8-digit number or text
+  `20240301`; text `2024-3-1`, `2024/03/01`, `2024.3.1`, `2024年3月1日`
+  (or `…号`), optionally followed by a time. Day-first or month-first forms
+  (`01/03/2024`) are refused as ambiguous.
+- Months: `2024-03`, `2024/3`, `2024.03`, `2024年3月`, `202403`, a date cell,
+  or the number 2024.03 (but 2024.1 is refused: January or October?).
 """
 
 from __future__ import annotations
@@ -34,15 +48,28 @@ PERCENT_RANGE = Text("百分比 {value} 超出 0–100%", "percentage {value} is
 NOT_A_DATE = Text(
     "“{value}”不是日期（例如 2024-03-01）", "“{value}” is not a date (e.g. 2024-03-01)"
 )
+AMBIGUOUS_DATE = Text(
+    "“{value}”无法确定是哪一天（日/月顺序不明），请写成 2024-03-01 这样的格式",
+    "“{value}” is ambiguous (day or month first?); type it as 2024-03-01",
+)
 NOT_A_MONTH = Text("“{value}”不是月份（应为 YYYY-MM）", "“{value}” is not a month (YYYY-MM)")
+AMBIGUOUS_MONTH = Text(
+    "“{value}”无法确定是 1 月还是 10 月，请写成 2024-01 或 2024-10",
+    "“{value}” could be January or October; type it as 2024-01 or 2024-10",
+)
 NEGATIVE = Text("数值 {value} 不能为负数", "value {value} cannot be negative")
 
 # Units people append to numbers; stripped where unambiguous (SPEC §4.2).
 _UNIT_SUFFIX = re.compile(
-    r"^([-+]?\d+(?:\.\d+)?|[-+]?\.\d+)\s*(秒钟|秒|分钟|分|条|個|个|次|件|小时|天|点|s|sec|secs|seconds|pts?|points?|min)?$",
+    r"^([-+]?\d+(?:\.\d+)?|[-+]?\.\d+)\s*"
+    r"(秒钟|秒|分钟|分|条|個|个|次|件|项|单|人|小时|天|日|点|元|"
+    r"s|sec|secs|seconds|pts?|points?|min|mins|items?)?$",
     re.IGNORECASE,
 )
-_CHINESE_PUNCT = str.maketrans({"。": ".", "，": ",", "、": ",", "－": "-", "—": "-", "–": "-"})
+_CURRENCY_PREFIX = re.compile(r"^(?:¥|￥|rmb|cny)", re.IGNORECASE)
+_CHINESE_PUNCT = str.maketrans(
+    {"。": ".", "，": ",", "、": ",", "－": "-", "—": "-", "–": "-", "−": "-", "﹣": "-"}
+)
 
 
 def clean_text(raw: object) -> str:
@@ -56,9 +83,17 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
 
+def cell_decimal(value: int | float | Decimal) -> Decimal:
+    """A cell's number as Excel shows it: floats to 15 significant digits."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return Decimal("NaN")
+        return Decimal(format(value, ".15g"))
+    return to_decimal(value)
+
+
 def _number_text(text: str) -> str:
-    text = text.translate(_CHINESE_PUNCT).replace(",", "").replace(" ", "")
-    return text
+    return text.translate(_CHINESE_PUNCT).replace(",", "").replace(" ", "")
 
 
 def parse_number(raw: object, allow_negative: bool = False) -> Decimal | None:
@@ -68,20 +103,29 @@ def parse_number(raw: object, allow_negative: bool = False) -> Decimal | None:
     if isinstance(raw, bool):
         raise CellValueError(NOT_A_NUMBER, value=raw)
     if isinstance(raw, int | float | Decimal):
-        value = to_decimal(raw)
+        value = cell_decimal(raw)
     elif isinstance(raw, str):
-        text = _number_text(clean_text(raw))
+        text = _CURRENCY_PREFIX.sub("", _number_text(clean_text(raw)))
         match = _UNIT_SUFFIX.match(text)
         if not match:
             raise CellValueError(NOT_A_NUMBER, value=raw)
         value = Decimal(match.group(1))
     else:
-        raise CellValueError(NOT_A_NUMBER, value=raw)
+        raise CellValueError(NOT_A_NUMBER, value=_shown(raw))
     if not value.is_finite():
         raise CellValueError(NOT_A_NUMBER, value=raw)
     if value < 0 and not allow_negative:
         raise CellValueError(NEGATIVE, value=raw)
     return value
+
+
+def _shown(raw: object) -> str:
+    """A value as a person would recognise it in a message."""
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date | dt.time):
+        return raw.isoformat()
+    return str(raw)
 
 
 def parse_percent(raw: object) -> tuple[Decimal | None, bool]:
@@ -100,17 +144,22 @@ def parse_percent(raw: object) -> tuple[Decimal | None, bool]:
                 points = Decimal(text[:-1])
             except InvalidOperation:
                 raise CellValueError(NOT_A_PERCENT, value=raw) from None
-            if not points.is_finite() or points < 0 or points > HUNDRED:
+            if not points.is_finite():
+                raise CellValueError(NOT_A_PERCENT, value=raw)
+            if points < 0 or points > HUNDRED:
                 raise CellValueError(PERCENT_RANGE, value=raw)
             return points / HUNDRED, False
         try:
-            raw = Decimal(text)
+            value = Decimal(text)
         except InvalidOperation:
             raise CellValueError(NOT_A_PERCENT, value=raw) from None
-    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+    elif isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        raise CellValueError(NOT_A_PERCENT, value=_shown(raw))
+    else:
+        value = cell_decimal(raw)
+    if not value.is_finite():
         raise CellValueError(NOT_A_PERCENT, value=raw)
-    value = to_decimal(raw)
-    if not value.is_finite() or value < 0 or value > HUNDRED:
+    if value < 0 or value > HUNDRED:
         raise CellValueError(PERCENT_RANGE, value=raw)
     if value <= ONE:
         return value, False
@@ -121,7 +170,7 @@ def parse_step_percent(raw: object) -> Decimal | None:
     """A step for a % indicator, as a fraction: `1%`, `0.01` and `1` all mean one point."""
     if is_blank(raw):
         return None
-    if isinstance(raw, str) and clean_text(raw).endswith("%"):
+    if isinstance(raw, str) and clean_text(raw).endswith(("%", "％")):
         value, _ = parse_percent(raw)
         return value
     number = parse_number(raw)
@@ -130,26 +179,72 @@ def parse_step_percent(raw: object) -> Decimal | None:
     return number / HUNDRED if number >= ONE else number
 
 
-# Excel's 1900 date system: serial 1 = 1900-01-01, with the phantom 1900-02-29.
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# ---------------------------------------------------------------- dates
+# Excel's 1900 date system: serial 1 = 1900-01-01, with the phantom 1900-02-29,
+# so from serial 61 on, day 0 is 1899-12-30. The 1904 system: serial 0 = 1904-01-01.
+_EPOCH_1900 = dt.date(1899, 12, 30)
+_EPOCH_1904 = dt.date(1904, 1, 1)
+# Plausible dates typed as serial numbers; anything else is a mistake (a
+# score typed in a date column), not a date in 1900.
+FIRST_SERIAL_DATE = dt.date(1950, 1, 1)
+LAST_SERIAL_DATE = dt.date(2199, 12, 31)
+
+_SEP = r"\s*[-/.年]\s*"
+_TIME = r"(?:[ T]+|\s*)(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?"
+_DATE_TEXT = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*[日号]?$")
 _DATE_TIME_TEXT = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$"
+    rf"^(\d{{4}}){_SEP}(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*[日号]?{_TIME}$"
 )
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DAY_FIRST = re.compile(r"^\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}(?:\s.*)?$")
 
 
-def parse_date(raw: object) -> dt.date | None:
-    """A date: a real date cell, an Excel serial, or text like 2024-3-1, 2024/03/01, 2024年3月1日, 2024.3.1."""
+def _from_serial(serial: float, date1904: bool, raw: object) -> dt.date:
+    day = int(serial)
+    try:
+        date = (_EPOCH_1904 if date1904 else _EPOCH_1900) + dt.timedelta(days=day)
+    except OverflowError:
+        raise CellValueError(NOT_A_DATE, value=raw) from None
+    if not FIRST_SERIAL_DATE <= date <= LAST_SERIAL_DATE:
+        raise CellValueError(NOT_A_DATE, value=raw)
+    return date
+
+
+def _compact(text: str, raw: object) -> dt.date | None:
+    match = _COMPACT_DATE.match(text)
+    if not match:
+        return None
+    try:
+        date = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        raise CellValueError(NOT_A_DATE, value=raw) from None
+    if not FIRST_SERIAL_DATE <= date <= LAST_SERIAL_DATE:
+        raise CellValueError(NOT_A_DATE, value=raw)
+    return date
+
+
+def _number_date(raw: int | float, date1904: bool) -> dt.date:
+    if isinstance(raw, float) and raw != raw:
+        raise CellValueError(NOT_A_DATE, value=raw)
+    if float(raw).is_integer() and 10_000_000 <= raw <= 99_999_999:
+        return _compact(str(int(raw)), raw)  # type: ignore[return-value]
+    return _from_serial(raw, date1904, raw)
+
+
+def parse_date(raw: object, date1904: bool = False) -> dt.date | None:
+    """A date: a date cell, an Excel serial, 20240301, or text like 2024-3-1, 2024年3月1日."""
     if is_blank(raw):
         return None
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        if 1 <= raw < 2958466:  # up to 9999-12-31
-            return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+    if isinstance(raw, bool):
         raise CellValueError(NOT_A_DATE, value=raw)
+    if isinstance(raw, int | float | Decimal):
+        return _number_date(float(raw), date1904)
+    if not isinstance(raw, str):
+        raise CellValueError(NOT_A_DATE, value=_shown(raw))
     text = clean_text(raw)
     match = _DATE_TEXT.match(text) or _DATE_TIME_TEXT.match(text)
     if match:
@@ -157,12 +252,17 @@ def parse_date(raw: object) -> dt.date | None:
             return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             raise CellValueError(NOT_A_DATE, value=raw) from None
+    compact = _compact(text, raw)
+    if compact:
+        return compact
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        return parse_date(float(text))
+        return _from_serial(float(text), date1904, raw)
+    if _DAY_FIRST.match(text):
+        raise CellValueError(AMBIGUOUS_DATE, value=raw)
     raise CellValueError(NOT_A_DATE, value=raw)
 
 
-def parse_datetime(raw: object) -> dt.datetime | None:
+def parse_datetime(raw: object, date1904: bool = False) -> dt.datetime | None:
     """A moment: a datetime cell, a serial with a fraction, or text with a time."""
     if is_blank(raw):
         return None
@@ -171,34 +271,53 @@ def parse_datetime(raw: object) -> dt.datetime | None:
     if isinstance(raw, dt.date):
         return dt.datetime.combine(raw, dt.time())
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        day = parse_date(raw)
-        seconds = round((float(raw) - int(raw)) * 86400)
+        day = parse_date(raw, date1904)
+        if day is None:
+            return None
+        seconds = 0
+        if not (float(raw).is_integer() and raw >= 10_000_000):
+            seconds = round((float(raw) - int(raw)) * 86400)
         return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
-    text = clean_text(raw)
+    text = clean_text(raw) if isinstance(raw, str) else ""
     match = _DATE_TIME_TEXT.match(text)
     if match:
         try:
             return dt.datetime(*(int(g) for g in match.groups() if g is not None))
         except ValueError:
             raise CellValueError(NOT_A_DATE, value=raw) from None
-    return parse_datetime(parse_date(raw))
+    day = parse_date(raw, date1904)
+    return dt.datetime.combine(day, dt.time()) if day else None
 
 
 _MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
 
 
-def parse_month(raw: object) -> str | None:
-    """A month as 'YYYY-MM': text 2024-03, 2024/3, 2024年3月, or a date cell."""
+def _month(year: int, month: int, raw: object) -> str:
+    if not (1 <= month <= 12 and 1900 <= year <= 2199):
+        raise CellValueError(NOT_A_MONTH, value=raw)
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_month(raw: object, date1904: bool = False) -> str | None:
+    """A month as 'YYYY-MM': text 2024-03, 2024/3, 2024年3月, 202403, the number 2024.03, or a date."""
     if is_blank(raw):
         return None
     if isinstance(raw, dt.date):
         return f"{raw.year:04d}-{raw.month:02d}"
+    if isinstance(raw, float | int) and not isinstance(raw, bool):
+        text = format(raw, ".15g")
+        if re.fullmatch(r"\d{4}\.\d", text) and text.endswith(".1"):
+            raise CellValueError(AMBIGUOUS_MONTH, value=raw)
+        if re.fullmatch(r"(19|2[01])\d{2}\.\d{1,2}", text):
+            year, month = text.split(".")
+            return _month(int(year), int(month), raw)
     text = clean_text(raw)
-    match = _MONTH_TEXT.match(text)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+    match = _MONTH_TEXT.match(text) or _COMPACT_MONTH.match(text)
+    if match:
+        return _month(int(match.group(1)), int(match.group(2)), raw)
     try:
-        day = parse_date(raw)
+        day = parse_date(raw, date1904)
     except CellValueError:
         raise CellValueError(NOT_A_MONTH, value=raw) from None
     return f"{day.year:04d}-{day.month:02d}" if day else None
@@ -214,6 +333,7 @@ def parse_choice(raw: object, choices: dict[str, str]) -> str | None:
 __all__ = [
     "CellValueError",
     "ZERO",
+    "cell_decimal",
     "clean_text",
     "is_blank",
     "parse_choice",
