@@ -157,6 +157,21 @@ def load_sla(path: Path, lang: str) -> tuple[SlaInput | None, Problems]:
     return data, problems
 
 
+def typed_text(cell: Cell | None) -> str:
+    """Free text as typed, only trimmed: names, contacts and notes keep their full-width
+    punctuation (the NFKC form is for matching labels, never for what the report shows)."""
+    if cell is None or cell.blank:
+        return ""
+    raw = cell.raw
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
 def parse_month_value(raw: object) -> str | None:
     """A month: what values.parse_month reads, plus a plain YYYYMM number (202401)."""
     if isinstance(raw, float) and raw.is_integer():
@@ -238,7 +253,7 @@ class _Reading:
             return agreement
         parse = self.parse
         for key in ("number", "client", "provider", "client_contact", "provider_contact", "goal"):
-            setattr(agreement, key, parse.text(cells.get(key)))
+            setattr(agreement, key, typed_text(cells.get(key)))
         for key in ("service_start", "service_end", "effective", "expiry"):
             setattr(agreement, key, parse.date(cells.get(key)))
         agreement.fee = self._money(cells.get("fee"))
@@ -322,7 +337,7 @@ class _Reading:
         table = read_table(self.book, SERVICE_STANDARDS, self.problems)
         if table is None:
             return []
-        text = self.parse.text
+        text = typed_text
         return [
             ServiceStandard(
                 module=text(row.get("module")),
@@ -348,7 +363,7 @@ class _Reading:
         all_weights_read = True
         for row in table.rows:
             name_cell = row["metric"]
-            name = self.parse.text(name_cell)
+            name = typed_text(name_cell)
             if not name:
                 self._error(
                     REQUIRED, name_cell, label=SLA_METRICS.column("metric").label(self.lang)
@@ -427,7 +442,7 @@ class _Reading:
             standard=standard,  # type: ignore[arg-type]
             points_per_pp=points,  # type: ignore[arg-type]
             direction=direction,
-            note=parse.text(row.get("note")),
+            note=typed_text(row.get("note")),
             source=Source(name_cell.sheet, name_cell.ref),
         )
 
@@ -552,7 +567,7 @@ class _Reading:
             month=month,
             actuals=actuals,
             fee=fee,
-            notes=self.parse.text(row.get("notes")),
+            notes=typed_text(row.get("notes")),
             row=row.number,
             source=Source(month_cell.sheet, month_cell.ref),
             fee_source=Source(fee_cell.sheet, fee_cell.ref) if fee_cell is not None else None,

@@ -9,6 +9,7 @@ note such as `=HYPERLINK(...)` or `+86 138…` stays text.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,10 @@ L = {
     "highlight": Text("重点月份：{month}", "Highlighted month: {month}"),
     "month": Text("考核月份", "Month"),
     "chart_title": Text("月度考核总分趋势", "Monthly total score"),
-    "series_total": Text("考核总分", "Total"),
+    "series_total": Text(
+        "考核总分（绿 优秀 · 黄 合格 · 红 不合格）",
+        "Total (green Excellent · amber Pass · red Fail)",
+    ),
     # month table
     "months_title": Text("月度考核结果", "Monthly results"),
     "col_month": Text("月份", "Month"),
@@ -269,6 +273,8 @@ class _Writer:
             r += 1
             sheet.write_string(r, 0, self.t(key), self.label_fmt())
             write_value(sheet, r, 1, value, self.fmt(num, align="left", text_wrap=True))
+            if isinstance(value, str) and _line_count(value, 30) > 1:
+                sheet.set_row(r, _height(_line_count(value, 30)))
         months = self.result.months
         counts = summary_counts(self.result)
         breaches = sum(1 for m in months if m.breach)
@@ -408,7 +414,7 @@ class _Writer:
         widths = [10.0] + [METRIC_WIDTH] * (3 * len(metrics))
         widths += [9, 9, 10, 8, 13, 12, 12, 12, 8, 8]
         notes = [self._notes(m) for m in self.result.months]
-        widths.append(fit_width([self.t("notes"), *notes], minimum=12, maximum=50))
+        widths.append(fit_width([self.t("notes"), *notes], minimum=12, maximum=50) + 4)
         for c, width in enumerate(widths):
             sheet.set_column(c, c, width)
         sheet.freeze_panes(2, 1)
@@ -499,7 +505,7 @@ class _Writer:
         sheet.write_string(0, 0, self.t("plan_title"), self.s.title)
         for c, key in enumerate(keys):
             sheet.write_string(1, c, self.t(key), self.s.header)
-        widths = [10, 9, 8, 36, 62, 12, 12]
+        widths = [10, 9, 8, 36, 80, 14, 12]
         for c, width in enumerate(widths):
             sheet.set_column(c, c, width)
         sheet.freeze_panes(2, 1)
@@ -531,7 +537,8 @@ class _Writer:
             write_value(sheet, r, 4, actions, actions_fmt)
             write_value(sheet, r, 5, row.owner, self.fmt(text_wrap=True, **top))
             write_value(sheet, r, 6, row.due, self.fmt(DATE, **top))
-            lines = max(_line_count(issues, widths[3]), _line_count(actions, widths[4]), 1)
+            # A fixed height: LibreOffice does not fit a written row to its wrapped text.
+            lines = max(_line_count(issues, widths[3]), _line_count(actions, widths[4]))
             sheet.set_row(r, _height(lines))
         sheet.autofilter(1, 0, 1 + len(rows), len(keys) - 1)
 
@@ -669,12 +676,19 @@ class _Writer:
             return [name, first, col, last, col]
 
         columns = self.workbook.add_chart({"type": "column"})
+        points = []
+        for m in months:
+            point: dict[str, Any] = {"fill": {"color": _chart_color(m.grade)}}
+            if m.month == self.highlight:
+                point["border"] = {"color": "#1F1F1F", "width": 2.25}
+            points.append(point)
         columns.add_series(
             {
                 "name": self.t("series_total"),
                 "categories": ref(0),
                 "values": ref(cols["total"]),
-                "points": [{"fill": {"color": _chart_color(m.grade)}} for m in months],
+                "fill": {"color": "#A6A6A6"},
+                "points": points,
                 "data_labels": {"value": True, "num_format": "0.00"},
                 "gap": 60,
             }
@@ -737,8 +751,12 @@ def _col_letter(index: int) -> str:
 
 
 def _line_count(text: str, width: float) -> int:
-    """Lines a wrapped cell needs at a column width (Excel character units)."""
+    """Lines a wrapped cell needs at a column width (for a fixed row height).
+
+    text_width counts a CJK character as 2 units; rendered at 10 points it takes
+    about 1.7–1.9, hence the 1.1 allowance.
+    """
     total = 0
     for line in str(text).split("\n"):
-        total += max(1, -(-int(text_width(line)) // max(int(width) - 1, 1)))
+        total += max(1, math.ceil(text_width(line) / (max(width, 2) * 1.1)))
     return total
