@@ -951,14 +951,21 @@ def _renderer(targets: list[Path], lang: str) -> Callable[[Any, str], None]:
     def render(console: Any, lang_: str) -> None:
         from rich.table import Table
 
+        folder = targets[0].parent
         table = Table(
-            title=tr(lang_, "已生成 {n} 个模板", "Wrote {n} templates", n=len(targets)),
+            title=tr(
+                lang_,
+                "已在 {folder} 生成 {n} 个模板",
+                "Wrote {n} templates in {folder}",
+                n=len(targets),
+                folder=folder,
+            ),
             title_style="bold green",
         )
-        table.add_column(tr(lang_, "文件", "File"))
+        table.add_column(tr(lang_, "文件", "File"), no_wrap=True)
         table.add_column(tr(lang_, "内容", "Workbook"))
         for kind, target in zip(s.KINDS, targets, strict=True):
-            table.add_row(str(target), kind.title(lang))
+            table.add_row(target.name, kind.title(lang))
         console.print(table)
 
     return render
