@@ -80,11 +80,15 @@ def _csv_rows(path: Path, lang: str) -> list[list[Any]]:
             continue
     else:
         raise InputError.single(BAD_ENCODING(lang, name=path.name))
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
+
+
+def _delimiter(text: str) -> str:
+    """Comma unless the first lines use semicolons or tabs more (Excel's European CSV, TSV)."""
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    counts = {delimiter: head.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
 
 
 def _xlsx_grid(path: Path, lang: str) -> SheetGrid:
