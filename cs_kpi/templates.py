@@ -332,7 +332,7 @@ class _Writer:
     def guide(self) -> None:
         lang = self.lang
         sheet = self.workbook.add_worksheet(s.GUIDE_SHEET[1 if lang == "en" else 0])
-        widths = (18, 100)
+        widths = (16, 86)
         sheet.set_column(0, 0, widths[0])
         sheet.set_column(1, 1, widths[1])
         title = g.GUIDE_TITLE(lang, title=self.kind.title(lang))
