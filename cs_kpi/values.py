@@ -312,6 +312,9 @@ def parse_month(raw: object, date1904: bool = False) -> str | None:
         if re.fullmatch(r"(19|2[01])\d{2}\.\d{1,2}", text):
             year, month = text.split(".")
             return _month(int(year), int(month), raw)
+        compact = _COMPACT_MONTH.match(text)  # the number 202403 (calamine gives 202403.0)
+        if compact:
+            return _month(int(compact.group(1)), int(compact.group(2)), raw)
     text = clean_text(raw)
     match = _MONTH_TEXT.match(text) or _COMPACT_MONTH.match(text)
     if match:

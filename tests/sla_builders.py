@@ -9,6 +9,7 @@ date as a real date cell, so tests can exercise every typing form.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,14 @@ EN_SHEETS = {
 }
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell with the result Excel cached for it (e.g. "#N/A" shows an error)."""
+
+    text: str
+    cached: Any = None
+
+
 def month_row(month: Any, *actuals: Any, fee: Any = None, notes: Any = None) -> list[Any]:
     """A 月度数据 row in the default column order: month, metrics…, fee, notes."""
     return [month, *actuals, fee, notes]
@@ -131,7 +140,9 @@ def build(
     def write(sheet: Any, r: int, c: int, value: Any) -> None:
         if value is None:
             return
-        if isinstance(value, dt.date):
+        if isinstance(value, Formula):
+            sheet.write_formula(r, c, value.text, None, value.cached)
+        elif isinstance(value, dt.date):
             sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
         elif isinstance(value, bool):
             sheet.write_boolean(r, c, value)

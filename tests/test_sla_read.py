@@ -11,6 +11,7 @@ from sla_builders import (
     ZH_AGREEMENT,
     ZH_METRICS,
     ZH_MONTHLY_HEADER,
+    Formula,
     build,
     month_row,
 )
@@ -30,10 +31,14 @@ def where(problems):
 
 
 def test_reads_a_clean_zh_workbook(tmp_path):
-    data, problems = load_sla(build(tmp_path / "sla.xlsx", THREE), "zh")
+    agreement = [
+        (k, "王敏（运营，0571-8888 6600）" if k == "甲方联系人" else v) for k, v in ZH_AGREEMENT
+    ]
+    data, problems = load_sla(build(tmp_path / "sla.xlsx", THREE, agreement=agreement), "zh")
     assert problems.errors == [] and problems.warnings == []
     agreement = data.agreement
     assert agreement.number == "SLA-2024-001" and agreement.provider_contact == "李主管"
+    assert agreement.client_contact == "王敏（运营，0571-8888 6600）"  # as typed: full-width kept
     assert agreement.fee == D(100000) and agreement.service_start == dt.date(2024, 1, 1)
     assert (agreement.excellent_line, agreement.pass_line) == (D(90), D(80))
     assert agreement.breach_months == 3 and agreement.breach_deduction == D("0.05")
@@ -132,6 +137,7 @@ def test_money_and_month_parsers():
     assert parse_money("50,000") == D(50000) and parse_money(" ￥ 1,234.5 ") == D("1234.5")
     assert parse_money("5.5万") == D(55000) and parse_money(None) is None
     assert parse_month_value("2024-9") == "2024-09" and parse_month_value(202412.0) == "2024-12"
+    assert parse_month_value(202403) == "2024-03" and parse_month_value("202403") == "2024-03"
     assert parse_month_value(dt.datetime(2024, 7, 1)) == "2024-07"
 
 
@@ -298,6 +304,19 @@ def test_missing_sheet_and_missing_column(tmp_path):
 def test_no_month_at_all(tmp_path):
     errors = errors_of(tmp_path, [])
     assert where(errors) == ["月度数据"]
+
+
+def test_error_and_uncalculated_formula_cells_are_named_once(tmp_path):
+    months = [
+        month_row(Formula("=NA()", "#N/A"), "86%", "85%", "96%"),
+        month_row("2024-02", "86%", Formula("=1/0", "#DIV/0!"), "96%"),
+        month_row("2024-03", "86%", "85%", Formula("=0.9+0.05", "")),  # never calculated
+    ]
+    agreement = [(k, Formula("=100000*1", "") if k == "月度服务费" else v) for k, v in ZH_AGREEMENT]
+    errors = errors_of(tmp_path, months, agreement=agreement)
+    assert where(errors) == ["协议信息!B12", "月度数据!A3", "月度数据!C4", "月度数据!D5"]
+    assert "#N/A" in errors[1].message and "#DIV/0!" in errors[2].message
+    assert "计算" in errors[0].message and "计算" in errors[3].message
 
 
 def test_another_kind_of_workbook_is_refused(tmp_path):

@@ -173,16 +173,8 @@ def typed_text(cell: Cell | None) -> str:
 
 
 def parse_month_value(raw: object) -> str | None:
-    """A month: what values.parse_month reads, plus a plain YYYYMM number (202401)."""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = str(raw).strip() if isinstance(raw, int | str) else ""
-    if re.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])", text):
-        return f"{text[:4]}-{text[4:]}"
-    month = v.parse_month(raw)
-    if month is not None and not 1900 <= int(month[:4]) <= 2099:
-        raise v.CellValueError(v.NOT_A_MONTH, value=raw)
-    return month
+    """A month as 'YYYY-MM' (2024-9, 2024年9月, 202409, a date); raises CellValueError."""
+    return v.parse_month(raw)
 
 
 def parse_money(raw: object) -> Decimal | None:
@@ -297,6 +289,8 @@ class _Reading:
         return setting.default  # type: ignore[return-value]
 
     def _breach_months(self, cell: Cell) -> Decimal | None:
+        if cell.formula_problem:  # reported by read_settings
+            return None
         raw = cell.raw
         if isinstance(raw, str):
             raw = _BREACH_MONTH_WORDS.sub("", v.clean_text(raw))
@@ -310,7 +304,7 @@ class _Reading:
         return value
 
     def _money(self, cell: Cell | None) -> Decimal | None:
-        if cell is None:
+        if cell is None or cell.formula_problem:  # reported by read_settings / read_table
             return None
         try:
             return parse_money(cell.raw)
@@ -393,6 +387,8 @@ class _Reading:
 
     def _read_weight(self, cell: Cell) -> Decimal | None:
         """The weight again for the sum check, without recording a second problem."""
+        if cell.formula_problem:
+            return None
         try:
             value, _ = v.parse_percent(cell.raw)
         except v.CellValueError:
@@ -537,7 +533,7 @@ class _Reading:
         month_cell: Cell = row["month"]
         month = self._month(month_cell)
         cells = {name: row.extra[label] for name, label in columns.items()}
-        shown = month or v.clean_text(month_cell.raw)
+        shown = month or typed_text(month_cell)
         if all(cell.blank for cell in cells.values()):
             if month_cell.blank:
                 self.problems.warn(ROW_SKIPPED(self.lang, row=row.number), month_cell.sheet)
@@ -574,16 +570,12 @@ class _Reading:
         )
 
     def _month(self, cell: Cell) -> str | None:
-        if cell.blank:
-            return None
-        try:
-            return parse_month_value(cell.raw)
-        except v.CellValueError as error:
-            self.problems.error(error.message(self.lang), cell.sheet, cell.ref, cell.raw)
-            return None
+        return self.parse.month(cell)
 
 
 def _read_as_points(raw: object) -> bool:
+    if v.is_blank(raw):
+        return False
     try:
         _, as_points = v.parse_percent(raw)
     except v.CellValueError:
