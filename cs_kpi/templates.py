@@ -701,6 +701,15 @@ def _roster_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Tab
     table.columns[manager_col].validation = _range_list(
         roster, name_col, g.MANAGER_LIST_MESSAGE(lang, sheet=roster), lang
     )
+    teams = list(dict.fromkeys(person.team for person in people if person.team))
+    if teams and len(",".join(teams)) <= 250:  # Excel's limit for a literal list is 255
+        table.columns[keys.index("team")].validation = {
+            "validate": "list",
+            "source": teams,
+            "error_type": "warning",
+            "error_title": g.VALIDATION_TITLE(lang),
+            "error_message": g.VALIDATION_MESSAGE(lang, options=" / ".join(teams)),
+        }
     for person in people:
         table.rows.append(
             [

@@ -187,6 +187,10 @@ def test_roster_fills_roster_metrics_and_reviews(tmp_path: Path) -> None:
         ("1002", "李四", "一组", "专员", dt.datetime(2023, 5, 10), "李明"),
         ("1003", "王五", "二组", "组长", dt.datetime(2021, 7, 1), "陈静"),
     ]
+    teams = [
+        dv for dv in book["员工"].data_validations.dataValidation if str(dv.sqref) == "C3:C1000"
+    ]
+    assert teams[0].formula1 == '"一组,二组"' and teams[0].errorStyle == "warning"
     metrics = [r for r in book["指标数据"].iter_rows(min_row=3, values_only=True) if r[0]]
     assert [r[:2] for r in metrics] == [("007", "张三"), ("1002", "李四"), ("1003", "王五")]
     assert all(value is None for r in metrics for value in r[2:])
