@@ -73,7 +73,8 @@ MANDATORY_FILL = "#FCE4D6"
 BREACH_FILL = "#FFC7CE"
 BREACH_FONT = "#9C0006"
 SECTION_FILL = "#D9E1F2"
-PLAN_VALIDATION_SPARE_ROWS = 200  # drop-downs also cover rows typed in later
+PLAN_VALIDATION_SPARE_ROWS = 200
+HEADER_WIDTH = 16  # a longer header label wraps onto a second line  # drop-downs also cover rows typed in later
 
 ROUNDING_RULE = (
     "每一步四舍五入到 2 位小数，并用显示值计算下一步；等级按显示的总分判定",
@@ -355,6 +356,7 @@ class _Table:
     texts: list[set[str]] = field(default_factory=list)
     formats: dict[tuple, Any] = field(default_factory=dict)
     stream: _RowStream | None = None
+    widths: list[float] = field(default_factory=list)
     _xfs: dict[tuple, list[int]] = field(default_factory=dict)
 
     @classmethod
@@ -369,7 +371,7 @@ class _Table:
     ) -> _Table:
         sheet = ctx.workbook.add_worksheet(name or _t(ctx.lang, SHEETS[key]))
         table = cls(ctx, sheet, cols)
-        table.texts = [{col.label} for col in cols]
+        table.texts = [set() for _ in cols]
         table.write_title(title or ctx.title(key))
         table.write_header(1, [col.label for col in cols])
         if streamed:
@@ -430,9 +432,12 @@ class _Table:
             self.stream.flush()
         for c, col in enumerate(self.cols):
             width = fit_width(list(self.texts[c]), col.minimum, col.maximum)
+            # Headers wrap (two lines at most): they widen a column only so far.
+            width = max(width, min(text_width(col.label) + 2, HEADER_WIDTH))
             if col.kind != "text":
                 width = max(width, 9)
             sheet.set_column(c, c, width)
+            self.widths.append(width)
         sheet.freeze_panes(2, freeze_cols)
         if autofilter:
             sheet.autofilter(1, 0, last, len(self.cols) - 1)
@@ -569,11 +574,11 @@ def _scores_sheet(ctx: _Context) -> None:
         Col(ctx.tr("360评价得分", "Review score"), "score"),
         *(Col(name, "score", maximum=16) for name in ctx.dimensions),
         Col(ctx.tr("总分", "Total"), "score"),
-        Col(ctx.tr("等级", "Grade"), minimum=8),
+        Col(ctx.tr("等级", "Grade"), minimum=8, center=True),
         Col(ctx.tr("团队排名", "Team rank"), "int"),
         Col(ctx.tr("总排名", "Rank"), "int"),
         Col(ctx.tr("奖金系数", "Bonus coefficient"), "bonus"),
-        Col(ctx.tr("标记", "Flags"), minimum=8, maximum=36),
+        Col(ctx.tr("标记", "Flags"), minimum=8, maximum=60),
     ]
     table = _Table.open(ctx, "scores", cols)
     for agent in ctx.result.agents:
@@ -650,11 +655,11 @@ def _indicator_sheet(ctx: _Context) -> None:
         Col(ind.column("name").label(lang), minimum=10),
         Col(ctx.tr("实际值", "Actual"), "number"),
         Col(ind.column("target").label(lang), "number"),
-        Col(ind.column("unit").label(lang), minimum=6),
+        Col(ind.column("unit").label(lang), minimum=6, center=True),
         Col(ctx.tr("差距", "Shortfall"), "number"),
         Col(ind.column("weight").label(lang), "number"),
         Col(ctx.tr("得分", "Points"), "score"),
-        Col(ctx.tr("是否达标", "Met?"), minimum=8),
+        Col(ctx.tr("是否达标", "Met?"), minimum=8, center=True),
         Col(ctx.tr("来源单元格", "Source cell"), minimum=12),
     ]
     table = _Table.open(ctx, "indicators", cols)
@@ -700,7 +705,7 @@ def _review_sheet(ctx: _Context) -> None:
         Col(ctx.tr("互评来源", "Peer from"), minimum=8),
         Col(REVIEWS.column("manager").label(lang), "raw"),
         Col(ctx.tr("项目得分", "Item score"), "score"),
-        Col(ctx.tr("缺评", "Missing"), minimum=6),
+        Col(ctx.tr("缺评", "Missing"), minimum=6, center=True),
         Col(ctx.tr("来源行", "Source row"), minimum=10),
     ]
     table = _Table.open(ctx, "reviews", cols)
@@ -858,7 +863,7 @@ def _section(ctx: _Context, table: _Table, text: str, width: int) -> None:
     fmt = ctx.styles.get(bold=True, bg_color=SECTION_FILL, font_size=11)
     table.sheet.set_row(table.row, 20)
     if width > 1:
-        table.sheet.merge_range(table.row, 0, table.row, width - 1, text, fmt)
+        _merge_text(table.sheet, table.row, 0, width - 1, text, fmt)
     else:
         table.sheet.write_string(table.row, 0, text, fmt)
     table.row += 1
@@ -958,38 +963,25 @@ def _team_charts(
     team_rows: tuple[int, int] | None,
     dim_rows: tuple[int, int] | None,
 ) -> None:
-    """Native charts below the tables: grades and dimensions side by side, teams below."""
-    workbook, sheet, name = ctx.workbook, table.sheet, table.sheet.name
-    anchor = table.row + 1
-    font = {"name": "Microsoft YaHei", "size": 9}
-    title_font = {"name": "Microsoft YaHei", "size": 11, "bold": True}
-
-    def chart(kind: str, title: str, y_title: str, scale_100: bool) -> Any:
-        made = workbook.add_chart({"type": kind})
-        made.set_title({"name": title, "name_font": title_font})
-        made.set_legend({"none": True})
-        axis: dict[str, Any] = {"num_font": font, "major_gridlines": {"visible": True}}
-        if scale_100:
-            axis.update(min=0, max=100)
-        axis["name"] = y_title
-        axis["name_font"] = font
-        value_axis, category_axis = (
-            ("set_x_axis", "set_y_axis")
-            if kind == "bar"
-            else (
-                "set_y_axis",
-                "set_x_axis",
-            )
-        )
-        getattr(made, value_axis)(axis)
-        getattr(made, category_axis)({"num_font": font})
-        made.set_chartarea({"border": {"none": True}})
-        return made
-
-    grades = chart(
-        "column", ctx.tr("等级分布", "Grade distribution"), ctx.tr("人数", "People"), False
+    """Native charts: grades and dimensions beside their tables, teams below, table-wide."""
+    sheet, name = table.sheet, table.sheet.name
+    side_row, side_col = grade_rows[0] - 2, 6  # the 等级分布 section row, column G
+    grades = _chart(
+        ctx, "column", ctx.tr("等级分布", "Grade distribution"), ctx.tr("人数", "People")
     )
     first, last = grade_rows
+    most = max((ctx.result.grade_counts or {}).values(), default=0)
+    grades.set_y_axis(
+        {
+            "name": ctx.tr("人数", "People"),
+            "name_font": CHART_FONT,
+            "num_font": CHART_FONT,
+            "min": 0,
+            "major_unit": max(1, math.ceil(most / 5)),
+            "num_format": "0",
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        }
+    )
     grades.add_series(
         {
             "name": ctx.tr("人数", "People"),
@@ -1002,14 +994,14 @@ def _team_charts(
                 }
                 for code in ctx.grade_codes()
             ],
-            "data_labels": {"value": True, "font": font},
+            "data_labels": {"value": True, "font": CHART_FONT},
             "gap": 60,
         }
     )
-    sheet.insert_chart(anchor, 0, grades, {"x_scale": 1.0, "y_scale": 1.0})
+    sheet.insert_chart(side_row, side_col, grades, {"x_scale": 0.8, "y_scale": 1.0})
     if dim_rows:
-        dims = chart(
-            "column", ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score"), True
+        dims = _chart(
+            ctx, "column", ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score")
         )
         first, last = dim_rows
         dims.add_series(
@@ -1018,19 +1010,22 @@ def _team_charts(
                 "categories": [name, first, 0, last, 0],
                 "values": [name, first, 2, last, 2],
                 "fill": {"color": "#5B9BD5"},
-                "data_labels": {"value": True, "num_format": "0.00", "font": font},
+                "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
                 "gap": 60,
             }
         )
-        sheet.insert_chart(anchor, 5, dims, {"x_offset": 10, "x_scale": 1.25})
+        sheet.insert_chart(
+            side_row, side_col, dims, {"x_offset": int(480 * 0.8) + 16, "x_scale": 1.1}
+        )
     if team_rows:
         first, last = team_rows
         count = last - first + 1
-        teams = chart(
-            "bar" if count > 6 else "column",
+        kind = "bar" if count > 8 else "column"
+        teams = _chart(
+            ctx,
+            kind,
             ctx.tr("各团队平均总分", "Mean total by team"),
             ctx.tr("平均总分", "Mean total"),
-            True,
         )
         teams.add_series(
             {
@@ -1038,16 +1033,46 @@ def _team_charts(
                 "categories": [name, first, 0, last, 0],
                 "values": [name, first, 3, last, 3],
                 "fill": {"color": "#1F4E78"},
-                "data_labels": {"value": True, "num_format": "0.00", "font": font},
+                "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
                 "gap": 60,
             }
         )
-        if count > 6:
-            teams.set_y_axis({"num_font": font, "reverse": True})
-        height = max(288, 22 * count + 80) if count > 6 else 288
+        if kind == "bar":
+            teams.set_y_axis({"num_font": CHART_FONT, "reverse": True})
+        width = sum(w * 7 + 5 for w in table.widths)  # Excel column width → pixels
+        height = 22 * count + 90 if kind == "bar" else 300
+        below = max(table.row + 1, side_row + 16)  # under the tables and the side charts
         sheet.insert_chart(
-            anchor + 16, 0, teams, {"y_offset": 10, "x_scale": 1.4, "y_scale": height / 288}
+            below, 0, teams, {"x_scale": max(width, 480) / 480, "y_scale": max(height, 240) / 288}
         )
+
+
+CHART_FONT = {"name": "Microsoft YaHei", "size": 9}
+
+
+def _chart(ctx: _Context, kind: str, title: str, value_title: str) -> Any:
+    """A column / bar chart with the report's fonts, no legend and a 0–100 value axis."""
+    chart = ctx.workbook.add_chart({"type": kind})
+    chart.set_title(
+        {"name": title, "name_font": {"name": CHART_FONT["name"], "size": 11, "bold": True}}
+    )
+    chart.set_legend({"none": True})
+    value_axis = {
+        "name": value_title,
+        "name_font": CHART_FONT,
+        "num_font": CHART_FONT,
+        "min": 0,
+        "max": 100,
+        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+    }
+    if kind == "bar":
+        chart.set_x_axis(value_axis)
+        chart.set_y_axis({"num_font": CHART_FONT})
+    else:
+        chart.set_y_axis(value_axis)
+        chart.set_x_axis({"num_font": CHART_FONT})
+    chart.set_chartarea({"border": {"none": True}})
+    return chart
 
 
 # ---------------------------------------------------------------- 校准
@@ -1062,7 +1087,7 @@ def _calibration_sheet(ctx: _Context) -> None:
         Col(REVIEWS.column("peer").label(lang), "raw"),
         Col(REVIEWS.column("manager").label(lang), "raw"),
         Col(ctx.tr("差异", "Spread"), "score"),
-        Col(ctx.tr("自评偏高", "Self highest"), minimum=10),
+        Col(ctx.tr("自评偏高", "Self highest"), minimum=10, center=True),
     ]
     table = _Table.open(ctx, "calibration", cols)
     marker = ctx.tr("自评偏高", "Self highest")
@@ -1093,7 +1118,7 @@ def _missing_sheet(ctx: _Context) -> None:
         Col(ROSTER.column("name").label(lang), minimum=8),
         Col(ROSTER.column("team").label(lang), minimum=8),
         Col(REVIEWS.column("item").label(lang), minimum=10),
-        Col(ctx.tr("缺少", "Missing"), minimum=8),
+        Col(ctx.tr("缺少", "Missing"), minimum=8, center=True),
         Col(ctx.tr("单元格", "Cell"), minimum=12),
     ]
     table = _Table.open(ctx, "missing", cols)
@@ -1127,7 +1152,12 @@ def _plan_sheet(ctx: _Context, key: str, rows: list[PlanRow]) -> None:
     for column in PLAN.columns:
         kind = "date" if column.kind == "date" else "text"
         wrap = column.key in {"shortfall", "goal", "actions"}
-        cols.append(Col(column.label(lang), kind, minimum=column.width, maximum=46, wrap=wrap))
+        center = column.key in {"period", "due", "status", "mandatory"}
+        cols.append(
+            Col(
+                column.label(lang), kind, minimum=column.width, maximum=46, wrap=wrap, center=center
+            )
+        )
     if key == "plan_book":
         table = _Table.open(ctx, key, cols, name=PLAN.name(lang))
     else:
@@ -1245,12 +1275,14 @@ def _settings_sheet(ctx: _Context, warnings: list[Problem]) -> None:
         ctx.tr("计分公式", "Formula"),
     ]
     cols = [Col(label, minimum=9) for label in labels]
-    cols[0].minimum, cols[1].minimum, cols[-1].minimum, cols[-1].maximum = 16, 16, 44, 60
+    cols[0].minimum, cols[1].minimum = 16, 16
+    cols[-1] = Col(labels[-1], minimum=44, maximum=60, wrap=True)
     sheet = ctx.workbook.add_worksheet(_t(lang, SHEETS["settings"]))
     table = _Table(ctx, sheet, cols)
     table.texts = [set() for _ in cols]
     table.write_title(ctx.title("settings"))
     table.write_header(1, [ctx.tr("项目", "Item"), ctx.tr("值", "Value"), ctx.tr("说明", "Notes")])
+    _merge_text(sheet, 1, 2, _SETTINGS_COLS - 1, ctx.tr("说明", "Notes"), ctx.styles.header)
     _settings_scheme(ctx, table)
     _settings_grades(ctx, table)
     _settings_rules(ctx, table)
@@ -1292,15 +1324,15 @@ def _kv(
     wrap = ctx.fmt("text", text_wrap=True, valign="top")
     if span_value:
         text = "" if value is None else str(value)
-        sheet.merge_range(r, 1, r, _SETTINGS_COLS - 1, text, wrap)
+        _merge_text(sheet, r, 1, _SETTINGS_COLS - 1, text, wrap)
         _fit_row(table, r, text, 1)
     else:
-        fmt = ctx.fmt(kind)
+        fmt = ctx.fmt(kind, align="left")
         _write_any(sheet, r, 1, value, fmt)
         if isinstance(value, str):
             table.texts[1].add(value)
         text = note or ""
-        sheet.merge_range(r, 2, r, _SETTINGS_COLS - 1, text, wrap)
+        _merge_text(sheet, r, 2, _SETTINGS_COLS - 1, text, wrap)
         _fit_row(table, r, text, 2)
     table.row += 1
 
@@ -1311,6 +1343,17 @@ def _fit_row(table: _Table, r: int, text: str, first: int) -> None:
     lines = max(1, math.ceil(text_width(text) / room)) if text else 1
     if lines > 1:
         table.sheet.set_row(r, 15 * lines)
+
+
+def _merge_text(sheet: Any, r: int, c1: int, c2: int, text: str, fmt: Any) -> None:
+    """Merge cells of one row and put text in them, always as text.
+
+    merge_range() sends its data through write(), whose reading of `=…` or
+    `{=…}` depends on workbook options; write_string() is text whatever they are.
+    """
+    sheet.merge_range(r, c1, r, c2, "", fmt)
+    if text:
+        sheet.write_string(r, c1, text, fmt)
 
 
 def _write_any(sheet: Any, r: int, c: int, value: Any, fmt: Any) -> None:
@@ -1573,9 +1616,7 @@ def _settings_items(ctx: _Context, table: _Table) -> None:
         REVIEW_ITEMS.column("standard").label(lang),
     ]
     table.write_header(table.row, header)
-    table.sheet.merge_range(
-        table.row, 3, table.row, _SETTINGS_COLS - 1, header[3], ctx.styles.header
-    )
+    _merge_text(table.sheet, table.row, 3, _SETTINGS_COLS - 1, header[3], ctx.styles.header)
     table.row += 1
     wrap = ctx.fmt("text", text_wrap=True, valign="top")
     for item in ctx.data.items:
@@ -1583,7 +1624,7 @@ def _settings_items(ctx: _Context, table: _Table) -> None:
         table.sheet.write_string(r, 0, item.dimension, ctx.fmt("text"))
         table.sheet.write_string(r, 1, item.name, ctx.fmt("text"))
         table.sheet.write_number(r, 2, float(item.weight), ctx.fmt("number"))
-        table.sheet.merge_range(r, 3, r, _SETTINGS_COLS - 1, item.standard or "", wrap)
+        _merge_text(table.sheet, r, 3, _SETTINGS_COLS - 1, item.standard or "", wrap)
         table.texts[0].add(item.dimension)
         table.texts[1].add(item.name)
         _fit_row(table, r, item.standard or "", 3)
