@@ -297,7 +297,8 @@ class _Writer:
             sheet.write_string(r, 0, self.t(key), self.label_fmt())
             write_value(sheet, r, 1, value, self.fmt(num, align="left"))
         r = self._highlight_block(sheet, r + 2)
-        sheet.set_column(0, 0, 20)
+        labels = [self.t(k) for k in ("service_period", "run", "breach_deduction", "report_due")]
+        sheet.set_column(0, 0, fit_width(labels, minimum=18, maximum=30))
         sheet.set_column(1, 1, 30)
         sheet.set_column(2, 3, 10)
         sheet.set_column(4, 4, 3)
@@ -505,7 +506,7 @@ class _Writer:
         sheet.write_string(0, 0, self.t("plan_title"), self.s.title)
         for c, key in enumerate(keys):
             sheet.write_string(1, c, self.t(key), self.s.header)
-        widths = [10, 9, 8, 36, 80, 14, 12]
+        widths = [10, 9, 8, 44, 80, 14, 12]
         for c, width in enumerate(widths):
             sheet.set_column(c, c, width)
         sheet.freeze_panes(2, 1)
@@ -689,7 +690,8 @@ class _Writer:
                 "values": ref(cols["total"]),
                 "fill": {"color": "#A6A6A6"},
                 "points": points,
-                "data_labels": {"value": True, "num_format": "0.00"},
+                # Labels on every column stay readable up to a year of months.
+                "data_labels": {"value": len(months) <= 12, "num_format": "0.00"},
                 "gap": 60,
             }
         )
@@ -712,7 +714,7 @@ class _Writer:
         if len(months) > 12:
             columns.set_x_axis({"num_font": {"rotation": -45}})
         columns.set_legend({"position": "bottom"})
-        columns.set_size({"width": 620, "height": 340})
+        columns.set_size({"width": 620 + 18 * max(0, len(months) - 12), "height": 340})
         self.sheets["summary"].insert_chart(self.summary_chart_row, 5, columns)
 
 
