@@ -74,7 +74,9 @@ BREACH_FILL = "#FFC7CE"
 BREACH_FONT = "#9C0006"
 SECTION_FILL = "#D9E1F2"
 PLAN_VALIDATION_SPARE_ROWS = 200
-HEADER_WIDTH = 16  # a longer header label wraps onto a second line  # drop-downs also cover rows typed in later
+PLAN_WRAP = {"shortfall": 36, "goal": 26, "actions": 44}  # fixed widths of wrapped columns
+HEADER_WIDTH = 16  # a longer header label wraps onto a second line
+LINE_HEIGHT = 13.5  # points per line of 10-point text  # drop-downs also cover rows typed in later
 
 ROUNDING_RULE = (
     "每一步四舍五入到 2 位小数，并用显示值计算下一步；等级按显示的总分判定",
@@ -299,10 +301,12 @@ class _RowStream:
                 self._texts[text] = cached
         return cached
 
-    def add(self, row: int, values: Sequence[Any], xfs: Sequence[int]) -> None:
-        """Row `row` (0-based) with one style index per cell."""
+    def add(
+        self, row: int, values: Sequence[Any], xfs: Sequence[int], height: float | None = None
+    ) -> None:
+        """Row `row` (0-based) with one style index per cell; `height` in points if set."""
         r = str(row + 1)
-        out = [f'<row r="{r}">']
+        out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         letters = self.letters
         for c, value in enumerate(values):
             ref = letters[c] + r
@@ -419,12 +423,25 @@ class _Table:
                     for c in range(len(self.cols))
                 ]
                 self._xfs[key] = xfs
-            self.stream.add(self.row, values, xfs)
+            self.stream.add(self.row, values, xfs, self._height(values))
         else:
             for c, value in enumerate(values):
                 fmt = self.fmt(c, kinds[c] if kinds else None, **extra)
                 _write_any(self.sheet, self.row, c, value, fmt)
         self.row += 1
+
+    def _height(self, values: Sequence[Any]) -> float | None:
+        """Room for wrapped text: neither Excel nor LibreOffice grows a row on opening a file.
+
+        A wrapped column has the fixed width `maximum`, so the lines are known here;
+        xlsxout.text_width (CJK = 2) runs a little wide of rendered 10-point text.
+        """
+        lines = 1
+        for c, col in enumerate(self.cols):
+            value = values[c]
+            if col.wrap and value.__class__ is str and value:
+                lines = max(lines, math.ceil(0.92 * text_width(value) / (col.maximum - 1)))
+        return LINE_HEIGHT * lines + 3 if lines > 1 else None
 
     def finish(self, freeze_cols: int = 0, autofilter: bool = True, landscape: bool = True) -> None:
         sheet, last = self.sheet, max(self.row - 1, 1)
@@ -432,6 +449,8 @@ class _Table:
             self.stream.flush()
         for c, col in enumerate(self.cols):
             width = fit_width(list(self.texts[c]), col.minimum, col.maximum)
+            if col.wrap:
+                width = col.maximum  # fixed, so that _height() knows the lines
             # Headers wrap (two lines at most): they widen a column only so far.
             width = max(width, min(text_width(col.label) + 2, HEADER_WIDTH))
             if col.kind != "text":
@@ -1151,13 +1170,10 @@ def _plan_sheet(ctx: _Context, key: str, rows: list[PlanRow]) -> None:
     cols = []
     for column in PLAN.columns:
         kind = "date" if column.kind == "date" else "text"
-        wrap = column.key in {"shortfall", "goal", "actions"}
+        wrap = column.key in PLAN_WRAP
         center = column.key in {"period", "due", "status", "mandatory"}
-        cols.append(
-            Col(
-                column.label(lang), kind, minimum=column.width, maximum=46, wrap=wrap, center=center
-            )
-        )
+        width = PLAN_WRAP.get(column.key, 46)
+        cols.append(Col(column.label(lang), kind, column.width, width, wrap, center))
     if key == "plan_book":
         table = _Table.open(ctx, key, cols, name=PLAN.name(lang))
     else:
