@@ -374,7 +374,7 @@ class _Writer:
         sheet.write_string(TITLE_ROW, 0, spec.name(lang), self.styles.title)
         sheet.set_row(TITLE_ROW, 26)
         label_fmt = self.styles.get(bold=True, border=1, border_color="#BFBFBF")
-        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter")
+        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter", indent=1)
         labels = [setting.label(lang) for setting in spec.settings]
         widths = (max(14.0, min(30.0, max(text_width(t) for t in labels) + 3)), 18.0, 70.0)
         for col, width in enumerate(widths):
@@ -438,7 +438,7 @@ class _Writer:
     def _computed_setting(
         self, sheet: Any, row: int, label: str, formula: str, value: float, hint: str, label_fmt
     ) -> None:
-        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter")
+        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter", indent=1)
         sheet.write_string(row, 0, label, label_fmt)
         sheet.write_formula(
             row,
