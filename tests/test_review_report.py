@@ -622,6 +622,27 @@ def test_settings_sheet_sabc_bands_and_no_warnings(reports):
     assert "不超过 10%" in texts and "不少于 5%" in texts and "警告（0 条）" in texts
 
 
+def test_nobody_assessed_and_no_period_still_writes_every_sheet(tmp_path):
+    """An empty appraisal: the workbook is complete, titles drop the missing period."""
+    scheme = Scheme()
+    result = ScoreResult(scheme, [], {}, [], [], [], None)
+    data = ReviewInput(scheme, [], [], [], {}, [], "empty.xlsx", "0" * 64)
+    target = tmp_path / "empty.xlsx"
+    write_report(result, data, target, "en", [])
+    book = _load(target)
+    assert book.sheetnames == EN_SHEETS
+    assert book["Scores"]["A1"].value == "Performance review results"
+    assert book["Scores"].max_row == 2 and book["Review detail"]["A1"].value == "Review detail"
+    assert book["Dates"]["A3"].value == "No schedule computed"
+    counts = {
+        book["Team summary"].cell(r, 1).value: book["Team summary"].cell(r, 2).value
+        for r in range(3, 12)
+    }
+    assert counts["All"] == 0 and counts["Excellent"] == 0
+    with zipfile.ZipFile(target) as archive:
+        assert len(_charts_of(archive, _sheet_part(archive, "Team summary"))) == 1  # grades only
+
+
 # ---------------------------------------------------------------- scale and a real client
 def _scaled(people: int) -> tuple[ScoreResult, ReviewInput]:
     """`people` copies of A001–A003 with 6 indicator rows and 9 item rows each."""

@@ -76,6 +76,7 @@ SECTION_FILL = "#D9E1F2"
 PLAN_VALIDATION_SPARE_ROWS = 200
 PLAN_WRAP = {"shortfall": 36, "goal": 26, "actions": 44}  # fixed widths of wrapped columns
 HEADER_WIDTH = 16  # a longer header label wraps onto a second line
+ZIP64_FROM = (1 << 31) - (1 << 24)  # zipfile needs to know ahead of a 2 GiB entry
 LINE_HEIGHT = 13.5  # points per line of 10-point text  # drop-downs also cover rows typed in later
 
 ROUNDING_RULE = (
@@ -361,6 +362,7 @@ class _Table:
     formats: dict[tuple, Any] = field(default_factory=dict)
     stream: _RowStream | None = None
     widths: list[float] = field(default_factory=list)
+    _wraps: bool = False
     _xfs: dict[tuple, list[int]] = field(default_factory=dict)
 
     @classmethod
@@ -374,7 +376,7 @@ class _Table:
         name: str | None = None,
     ) -> _Table:
         sheet = ctx.workbook.add_worksheet(name or _t(ctx.lang, SHEETS[key]))
-        table = cls(ctx, sheet, cols)
+        table = cls(ctx, sheet, cols, _wraps=any(col.wrap for col in cols))
         table.texts = [set() for _ in cols]
         table.write_title(title or ctx.title(key))
         table.write_header(1, [col.label for col in cols])
@@ -423,7 +425,8 @@ class _Table:
                     for c in range(len(self.cols))
                 ]
                 self._xfs[key] = xfs
-            self.stream.add(self.row, values, xfs, self._height(values))
+            height = self._height(values) if self._wraps else None
+            self.stream.add(self.row, values, xfs, height)
         else:
             for c, value in enumerate(values):
                 fmt = self.fmt(c, kinds[c] if kinds else None, **extra)
@@ -513,7 +516,8 @@ def _splice_sheet(
     head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
     entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
     entry.compress_type = zipfile.ZIP_DEFLATED
-    with target.open(entry, "w") as out:
+    size = stream.file.seek(0, os.SEEK_END) + len(head) + len(tail)
+    with target.open(entry, "w", force_zip64=size > ZIP64_FROM) as out:
         out.write(head.encode("utf-8"))
         stream.file.seek(0)
         shutil.copyfileobj(stream.file, out, 1 << 20)
