@@ -260,3 +260,18 @@ def test_bad_input_exit_1_cells_named_nothing_written(tmp_path, case):
     # the human form names the same cells on stderr
     human = invoke("sla-report", str(source))
     assert human.exit_code == 1 and all(where in human.output for where in expected)
+
+
+def test_boundaries_through_a_real_workbook(tmp_path):
+    # 2024-01: 95% / 90% / 78.325% (a number cell 0.78325, as Excel stores 78.325%)
+    #   响应时效达标率 16.675 pp × 2 = 33.35 → 66.65; 40 + 30 + 0.3 × 66.65 = 89.995 → 90.00 优秀
+    # 2024-02: OK80 → 0.4 × 50 + 30 + 30 = 80.00 合格 (exactly the pass line)
+    months = [month_row("2024-01", 0.95, 0.9, 0.78325), month_row("2024-02", *OK80)]
+    data = json.loads(
+        invoke("sla-report", str(build(tmp_path / "b.xlsx", months)), "--json").stdout
+    )
+    assert [(m["total"], m["grade"]["code"]) for m in data["months"]] == [
+        (90, "excellent"),
+        (80, "pass"),
+    ]
+    assert data["months"][0]["metrics"][2]["score"] == 66.65
