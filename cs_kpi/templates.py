@@ -111,6 +111,7 @@ PROTECT_OPTIONS = {
     "autofilter": True,
 }
 
+_WEIGHT_KEYS = ("self_weight", "peer_weight", "manager_weight")
 HEADING_FILL = "#F2F2F2"
 CHECK_BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}
 CHECK_WARN = {"bg_color": "#FFEB9C", "font_color": "#9C5700", "bold": True}
@@ -395,7 +396,7 @@ class _Writer:
                 sheet.data_validation(row, 1, row, 1, validation)
             self.refs[setting.key] = f"{_quote(spec.name(lang))}!$B${row + 1}"
             row += 1
-            extra = self._setting_extras(setting.key, sheet, row, label_fmt, hint_fmt, widths)
+            extra = self._setting_extras(setting.key, sheet, row, label_fmt, hint_fmt)
             computed_rows = computed_rows or extra > 0
             row += extra
         sheet.freeze_panes(TITLE_ROW + 1, 0)
@@ -403,18 +404,16 @@ class _Writer:
             sheet.protect("", PROTECT_OPTIONS)
         _page_setup(sheet, landscape=False, last_row=row - 1, last_col=2, repeat=False)
 
-    def _setting_extras(
-        self, key: str, sheet: Any, row: int, label_fmt: Any, hint_fmt: Any, widths: tuple
-    ) -> int:
+    def _setting_extras(self, key: str, sheet: Any, row: int, label_fmt: Any, hint_fmt: Any) -> int:
         """Computed rows of 考核方案: the weight total (red unless 100%) and the 360 share."""
         lang = self.lang
         if key == "manager_weight":
-            refs = [self.refs[k].split("!")[1] for k in ("self_weight", "peer_weight")]
+            refs = [self.refs[k].split("!")[1] for k in _WEIGHT_KEYS[:2]]
             refs.append(f"$B${row}")
             formula = "=" + "+".join(refs)
-            self._computed_setting(
-                sheet, row, g.WEIGHT_SUM(lang), formula, 1, g.WEIGHT_SUM_HINT(lang), label_fmt
-            )
+            total = sum(float(s.SCHEME.setting(k).default) for k in _WEIGHT_KEYS)  # type: ignore[arg-type]
+            labels = (g.WEIGHT_SUM(lang), g.WEIGHT_SUM_HINT(lang))
+            self._computed_setting(sheet, row, labels, formula, total, label_fmt, hint_fmt)
             sheet.conditional_format(
                 row,
                 1,
@@ -429,16 +428,24 @@ class _Writer:
             return 1
         if key == "quantitative_share":
             formula = f"=1-$B${row}"
-            self._computed_setting(
-                sheet, row, g.REVIEW_SHARE(lang), formula, 0.4, g.REVIEW_SHARE_HINT(lang), label_fmt
-            )
+            share = 1 - float(s.SCHEME.setting(key).default)  # type: ignore[arg-type]
+            labels = (g.REVIEW_SHARE(lang), g.REVIEW_SHARE_HINT(lang))
+            self._computed_setting(sheet, row, labels, formula, share, label_fmt, hint_fmt)
             return 1
         return 0
 
     def _computed_setting(
-        self, sheet: Any, row: int, label: str, formula: str, value: float, hint: str, label_fmt
+        self,
+        sheet: Any,
+        row: int,
+        labels: tuple[str, str],
+        formula: str,
+        value: float,
+        label_fmt: Any,
+        hint_fmt: Any,
     ) -> None:
-        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter", indent=1)
+        """A locked formula row (label, formula with its cached default result, hint)."""
+        label, hint = labels
         sheet.write_string(row, 0, label, label_fmt)
         sheet.write_formula(
             row,
