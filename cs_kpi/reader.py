@@ -590,6 +590,11 @@ def _header_cells(grid: SheetGrid, r: int) -> list[tuple[int, Any]]:
     ]
 
 
+def _header_text(value: Any) -> str:
+    """A header label as typed (trimmed), for messages and dynamic column names."""
+    return value.strip() if isinstance(value, str) else v.shown_value(value)
+
+
 def _match_row(
     cells: list[tuple[int, Any]], spec: TableSheet
 ) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, int]]]:
@@ -600,9 +605,9 @@ def _match_row(
     for c, value in cells:
         column = next((col for col in spec.columns if col.matches(value)), None)
         if column is None:
-            others.append((v.clean_text(value), c))
+            others.append((_header_text(value), c))
         elif column.key in columns:
-            duplicates.append((v.clean_text(value), c))
+            duplicates.append((_header_text(value), c))
         else:
             columns[column.key] = c
     return columns, others, duplicates
@@ -732,7 +737,7 @@ class CellParser:
                     self.lang,
                     "分数 {value} 超出 0–10",
                     "score {value} is outside 0–10",
-                    value=cell.raw,
+                    value=v.shown_value(cell.raw),
                 ),
             )
             return None
@@ -750,8 +755,8 @@ class CellParser:
                     self.lang,
                     "{raw} 按百分点读取为 {pct}%（如需小数请填 0–1 或带 % 号）",
                     "{raw} read as percentage points: {pct}% (type 0–1 or add a % sign to be explicit)",
-                    raw=cell.raw,
-                    pct=v.clean_text(cell.raw),
+                    raw=v.shown_value(cell.raw),
+                    pct=v.shown_value(cell.raw),
                 ),
                 cell.sheet,
                 cell.ref,
@@ -783,7 +788,7 @@ class CellParser:
                     self.lang,
                     "“{value}”不是有效选项（可选：{options}）",
                     "“{value}” is not a valid choice (one of: {options})",
-                    value=cell.raw,
+                    value=v.shown_value(cell.raw),
                     options=" / ".join(choices.labels(self.lang)),
                 ),
             )

@@ -34,6 +34,7 @@ from cs_kpi.numbers import HUNDRED, ONE, ZERO, to_decimal
 
 class CellValueError(ValueError):
     def __init__(self, text: Text, **values: object):
+        values = {name: shown_value(value) for name, value in values.items()}
         super().__init__(text.en.format(**values))
         self.text = text
         self.values = values
@@ -111,7 +112,7 @@ def parse_number(raw: object, allow_negative: bool = False) -> Decimal | None:
             raise CellValueError(NOT_A_NUMBER, value=raw)
         value = Decimal(match.group(1))
     else:
-        raise CellValueError(NOT_A_NUMBER, value=_shown(raw))
+        raise CellValueError(NOT_A_NUMBER, value=raw)
     if not value.is_finite():
         raise CellValueError(NOT_A_NUMBER, value=raw)
     if value < 0 and not allow_negative:
@@ -119,8 +120,12 @@ def parse_number(raw: object, allow_negative: bool = False) -> Decimal | None:
     return value
 
 
-def _shown(raw: object) -> str:
-    """A value as a person would recognise it in a message."""
+def shown_value(raw: object) -> str:
+    """A cell value as a person recognises it in a message: 5.0 → 5, a date → 2024-03-01."""
+    if isinstance(raw, bool):
+        return str(raw).upper()
+    if isinstance(raw, float):
+        return format(raw, ".15g") if raw == raw else str(raw)
     if isinstance(raw, dt.datetime) and raw.time() == dt.time():
         return raw.date().isoformat()
     if isinstance(raw, dt.date | dt.time):
@@ -154,7 +159,7 @@ def parse_percent(raw: object) -> tuple[Decimal | None, bool]:
         except InvalidOperation:
             raise CellValueError(NOT_A_PERCENT, value=raw) from None
     elif isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
-        raise CellValueError(NOT_A_PERCENT, value=_shown(raw))
+        raise CellValueError(NOT_A_PERCENT, value=raw)
     else:
         value = cell_decimal(raw)
     if not value.is_finite():
@@ -244,7 +249,7 @@ def parse_date(raw: object, date1904: bool = False) -> dt.date | None:
     if isinstance(raw, int | float | Decimal):
         return _number_date(float(raw), date1904)
     if not isinstance(raw, str):
-        raise CellValueError(NOT_A_DATE, value=_shown(raw))
+        raise CellValueError(NOT_A_DATE, value=raw)
     text = clean_text(raw)
     match = _DATE_TEXT.match(text) or _DATE_TIME_TEXT.match(text)
     if match:
@@ -337,6 +342,7 @@ __all__ = [
     "CellValueError",
     "ZERO",
     "cell_decimal",
+    "shown_value",
     "clean_text",
     "is_blank",
     "parse_choice",
