@@ -622,6 +622,26 @@ def test_settings_sheet_sabc_bands_and_no_warnings(reports):
     assert "不超过 10%" in texts and "不少于 5%" in texts and "警告（0 条）" in texts
 
 
+def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
+    """The rules suffix such a dimension ("服务质量（指标）"); it gets its own column."""
+    result, data = build()
+    result.review_dimension_names = ["沟通协作", "服务质量"]
+    result.metric_dimension_names = ["服务过程", "服务质量"]
+    for agent in result.agents[:3]:
+        agent.dimensions.pop("服务结果", None)
+    result.agents[0].dimensions["服务质量（指标）"] = D("100.00")
+    target = tmp_path / "clash.xlsx"
+    write_report(result, data, target, "zh", [])
+    book = _load(target)
+    ws = book["成绩汇总"]
+    assert _header(ws)[5:9] == ["沟通协作", "服务质量", "服务过程", "服务质量（指标）"]
+    assert ws.cell(_row_of(ws, 1, "A001"), 9).value == 100
+    teams = book["团队统计"]
+    r = _row_of(teams, 1, "服务质量（指标）", 6)
+    assert [teams.cell(r, c).value for c in (2, 3)] == ["指标", 100]
+    assert teams.cell(_row_of(teams, 1, "服务质量", 6), 2).value == "360评价"
+
+
 def test_nobody_assessed_and_no_period_still_writes_every_sheet(tmp_path):
     """An empty appraisal: the workbook is complete, titles drop the missing period."""
     scheme = Scheme()
