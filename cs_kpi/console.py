@@ -21,9 +21,14 @@ def problems_table(problems: list[Problem], lang: str, title: str, style: str) -
     table.add_column(tr(lang, "位置", "Where"), no_wrap=True)
     table.add_column(tr(lang, "值", "Value"), overflow="fold", max_width=24)
     table.add_column(tr(lang, "问题", "Problem"), overflow="fold")
+    from rich.text import Text
+
+    from cs_kpi.values import shown_value
+
     for problem in problems:
-        shown = "" if problem.value is None else str(problem.value)
-        table.add_row(problem.where or "—", shown[:60], problem.message)
+        shown = "" if problem.value is None else shown_value(problem.value)
+        # Text, not markup: a cell holding "[/x]" must print as typed, never raise.
+        table.add_row(Text(problem.where or "—"), Text(shown[:60]), Text(problem.message))
     return table
 
 

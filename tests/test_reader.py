@@ -691,3 +691,30 @@ def test_our_own_xml_parsing_goes_through_defusedxml():
         assert not forbidden.search(module.read_text(encoding="utf-8")), module
     source = (package / "reader.py").read_text(encoding="utf-8")
     assert source.count("from defusedxml import ElementTree") == 2
+
+
+def test_cell_text_that_looks_like_rich_markup_prints_as_typed(tmp_path):
+    """A date cell holding "[/x]" is reported through the CLI as typed, without a traceback."""
+    from typer.testing import CliRunner
+
+    from cs_kpi.cli import app
+
+    header = ["任务模块", "子任务内容", "负责人", "截止日期", "状态"]
+    path = xlsx(
+        tmp_path / "tasks.xlsx",
+        {
+            "任务责任分工表": [
+                ["任务责任分工表"],
+                header,
+                ["培训", "课件", "张三", "[/x]", "进行中"],
+            ]
+        },
+    )
+    result = CliRunner().invoke(app, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+    assert "“[/x]” is not a date" in result.output
