@@ -36,7 +36,7 @@ GRADE_COLORS = {
 }
 
 NUMBER_FORMATS = {
-    "number": "0.##",
+    "number": "General",
     "score": "0.0#",
     "points": "0.00",
     "percent": "0.0%",

@@ -262,7 +262,7 @@ def preview_formulas(folder: Path, cached: bool) -> Path:
         rewrite_zip(
             path,
             lambda name, data: (
-                re.sub(rb"<v>[^<]*</v>", b"", data) if name.endswith("sheet6.xml") else data
+                re.sub(rb"(<f>[^<]*</f>)<v>[^<]*</v>", rb"\1", data) if name.endswith("sheet6.xml") else data
             ),
         )
     return path
