@@ -422,6 +422,8 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
+            if any(info.flag_bits & 0x1 for info in infos):
+                raise _Refuse(ENCRYPTED)  # a zip-level password (not Excel's own encryption)
             _classify_zip(archive, names)
             _check_limits([_Member(i.filename, i.file_size, i.compress_size) for i in infos])
             _verify_members(archive, infos)
@@ -429,7 +431,7 @@ def _check_zip(path: Path) -> None:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError):
         raise _Refuse(DAMAGED_ZIP) from None
-    except NotImplementedError:  # e.g. an unsupported compression method
+    except (NotImplementedError, RuntimeError):  # an unsupported compression method, …
         raise _Refuse(DAMAGED_ZIP) from None
 
 
@@ -456,6 +458,8 @@ def _classify_zip(archive: zipfile.ZipFile, names: set[str]) -> None:
         raise _Refuse(XLSB)
     if "xl/workbook.xml" in names:
         return
+    if "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names):
+        return  # an unusual xlsx layout: let the reader try, it reports damage itself
     if "word/document.xml" in names:
         raise _Refuse(DOCX)
     if "ppt/presentation.xml" in names:
@@ -551,7 +555,15 @@ def _as_text(head: bytes) -> str | None:
     elif head.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     elif b"\x00" in head:
-        return None
+        # UTF-16 without a byte-order mark: ASCII characters (digits, commas, line
+        # breaks) leave a NUL in every other byte, always on the same side.
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) >= len(odd) * 0.3 and even.count(0) <= len(even) * 0.05:
+            encoding = "utf-16-le"
+        elif even.count(0) >= len(even) * 0.3 and odd.count(0) <= len(odd) * 0.05:
+            encoding = "utf-16-be"
+        else:
+            return None
     else:
         encoding = "utf-8"
     for candidate in (encoding, "gb18030"):

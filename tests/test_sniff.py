@@ -443,3 +443,31 @@ def test_cli_validate_exits_1_without_traceback(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "CSV text file" in result.output
+
+
+def test_utf16_csv_without_a_byte_order_mark(tmp_path):
+    rows = "工号,姓名,平均响应时长\n1001,张三,28\n1002,李四,33\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = write(tmp_path, f"{encoding}.xlsx", rows.encode(encoding))
+        assert "CSV" in refusal(path, "en"), encoding
+
+
+def test_zip_with_a_zip_level_password(tmp_path):
+    data = bytearray(small_xlsx(tmp_path / "good.xlsx").read_bytes())
+    # Set the "encrypted" flag (bit 0) on every local and central header.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset] |= 0x01
+            at = data.find(signature, at + 4)
+    assert "password-protected" in refusal(write(tmp_path, "q3.xlsx", bytes(data)), "en")
+
+
+def test_unusual_xlsx_layout_is_left_to_the_reader(tmp_path):
+    """Content types and an xl/ folder but no xl/workbook.xml: not called a plain ZIP."""
+    data = zip_bytes({"[Content_Types].xml": "<Types/>", "xl/book.xml": "<workbook/>"})
+    path = write(tmp_path, "q3.xlsx", data)
+    assert sniff.describe(path, "en") is None
+    with pytest.raises(InputError) as caught:
+        WorkbookFile(path, "en")
+    assert "damaged or not an Excel workbook" in caught.value.problems.errors[0].message
