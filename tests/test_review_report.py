@@ -642,6 +642,31 @@ def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
     assert teams.cell(_row_of(teams, 1, "服务质量", 6), 2).value == "360评价"
 
 
+def test_rows_beyond_excels_last_row_are_dropped_and_said_so(tmp_path, monkeypatch):
+    """Excel holds 1,048,576 rows; here the limit is 5 so 360明细 (6 item rows) overflows."""
+    import cs_kpi.review.report as report
+
+    monkeypatch.setattr(report, "EXCEL_ROWS", 5)
+    result, data = build()
+    target = tmp_path / "limit.xlsx"
+    write_report(result, data, target, "zh", [])
+    book = _load(target)
+    assert book["360明细"].max_row == 5  # title, header and rows 3–5
+    texts = [str(v) for _, v in _cells(book["计算说明"])]
+    assert "“360明细”超出 Excel 的 5 行上限，未写入最后 3 行" in texts
+    assert "“指标明细”超出 Excel 的 5 行上限，未写入最后 3 行" in texts
+
+
+def test_plan_status_codes_and_labels(tmp_path):
+    result, _ = build()
+    rows = result.plan
+    rows[0].status, rows[1].status, rows[2].status = "done", "进行中", "not_achieved"
+    target = tmp_path / "plan.xlsx"
+    write_plan_workbook(rows, target, "en")
+    ws = _load(target)["Improvement Plan"]
+    assert [ws.cell(r, 10).value for r in (3, 4, 5)] == ["Done", "In progress", "Not achieved"]
+
+
 def test_nobody_assessed_and_no_period_still_writes_every_sheet(tmp_path):
     """An empty appraisal: the workbook is complete, titles drop the missing period."""
     scheme = Scheme()

@@ -31,6 +31,7 @@ from typing import Any
 
 from cs_kpi import __version__
 from cs_kpi.i18n import tr
+from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import HUNDRED, round2
 from cs_kpi.problems import Problem
 from cs_kpi.review.model import (
@@ -84,6 +85,7 @@ PLAN_WRAP = {"shortfall": 36, "goal": 26, "actions": 44}  # fixed widths of wrap
 HEADER_WIDTH = 16  # a longer header label wraps onto a second line
 ZIP64_FROM = (1 << 31) - (1 << 24)  # zipfile needs to know ahead of a 2 GiB entry
 LINE_HEIGHT = 13.5  # points per line of 10-point text
+EXCEL_ROWS = 1_048_576
 
 ROUNDING_RULE = (
     "每一步四舍五入到 2 位小数，并用显示值计算下一步；等级按显示的总分判定",
@@ -187,6 +189,7 @@ class _Context:
         self.styles = Styles(workbook)
         self._highlights: dict[str, Any] = {}
         self.streams: dict[str, _RowStream] = {}
+        self.notes: list[str] = []  # the writer's own warnings, listed in 计算说明
         self.period = (result.scheme.period or "").strip()
         self.scheme_key = "sabc" if result.scheme.grade_scheme == "sabc" else "four_band"
         self.bands = GRADE_BANDS[self.scheme_key]
@@ -389,6 +392,7 @@ class _Table:
     formats: dict[tuple, Any] = field(default_factory=dict)
     stream: _RowStream | None = None
     widths: list[float] = field(default_factory=list)
+    dropped: int = 0  # rows beyond Excel's last row
     _wraps: bool = False
     _xfs: dict[tuple, list[int]] = field(default_factory=dict)
 
@@ -439,6 +443,9 @@ class _Table:
 
     def add(self, values: Sequence[Any], kinds: Sequence[str | None] | None = None, **extra: Any):
         """Write one row; `kinds` overrides a column's format kind for this row (e.g. %)."""
+        if self.row >= EXCEL_ROWS:
+            self.dropped += 1
+            return
         for c, value in enumerate(values):
             if value.__class__ is str and value:
                 self.texts[c].add(value)
@@ -475,6 +482,16 @@ class _Table:
 
     def finish(self, freeze_cols: int = 0, autofilter: bool = True, landscape: bool = True) -> None:
         sheet, last = self.sheet, max(self.row - 1, 1)
+        if self.dropped:
+            self.ctx.notes.append(
+                self.ctx.tr(
+                    "“{sheet}”超出 Excel 的 {max} 行上限，未写入最后 {n} 行",
+                    "“{sheet}” exceeds Excel's {max} rows; its last {n} rows are not written",
+                    sheet=sheet.name,
+                    max=f"{EXCEL_ROWS:,}",
+                    n=f"{self.dropped:,}",
+                )
+            )
         if self.stream is not None:
             self.stream.flush()
         for c, col in enumerate(self.cols):
@@ -1215,7 +1232,7 @@ def _plan_sheet(ctx: _Context, key: str, rows: list[PlanRow]) -> None:
             row.due,
             row.owner,
             row.tracker,
-            PLAN_STATUS.label(row.status, lang) if row.status else None,
+            _status_label(row.status, lang),
             YES_NO.label("yes" if row.mandatory else "no", lang),
         ]
         if row.mandatory:
@@ -1230,6 +1247,14 @@ def _plan_sheet(ctx: _Context, key: str, rows: list[PlanRow]) -> None:
             2, c, spare, c, {"validate": "list", "source": choices.labels(lang)}
         )
     table.finish(freeze_cols=0)
+
+
+def _status_label(status: str, lang: str) -> str | None:
+    """The label of a PLAN_STATUS code; a label or unknown text is shown as given."""
+    if not status:
+        return None
+    code = PLAN_STATUS.lookup().get(normalize_label(status))
+    return PLAN_STATUS.label(code, lang) if code else status
 
 
 # ---------------------------------------------------------------- 日程
@@ -1684,6 +1709,7 @@ def _settings_file(ctx: _Context, table: _Table) -> None:
 
 
 def _settings_warnings(ctx: _Context, table: _Table, warnings: list[Problem]) -> None:
+    warnings = [*warnings, *(Problem(note) for note in ctx.notes)]
     _section(
         ctx,
         table,
