@@ -57,3 +57,20 @@ def test_case(case: Case, tmp_path):
         assert case.warning_cells <= warned
         if case.check:
             case.check(payload)
+        for output in out_dir.iterdir():
+            assert_no_input_text_as_formula(output)
+
+
+def assert_no_input_text_as_formula(path) -> None:
+    """Text typed by users (=HYPERLINK…, @cmd, +86…, -李四) must come out as text cells."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    formula = str(cell.value)
+                    assert not any(t in formula for t in ("HYPERLINK", "cmd", "李四", "+86")), (
+                        f"{sheet.title}!{cell.coordinate} holds input text as a formula: {formula}"
+                    )

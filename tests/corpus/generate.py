@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import review_builders as rb  # noqa: E402
+import sla_builders as sb  # noqa: E402
 
 GOOD_METRICS = [
     ["1001", "张三", 33, "97%", 4.7, 0.874, 3, "100%"],
@@ -33,6 +34,24 @@ GOOD_REVIEWS = [
     ["1002", "李四", "目标达成率", 9, 8, 9],
     ["1002", "李四", "专业知识", 7, 7, 7],
 ]
+
+
+GOOD_MONTHS = [
+    sb.month_row("2024-01", "92%", "88%", "96%"),
+    sb.month_row("2024-02", 0.86, 0.85, 0.96),
+    sb.month_row("2024-03", "85%", "80%", "90%"),
+]
+
+
+def sla(path: Path, months: list[list[Any]] | None = None, **overrides: Any) -> Path:
+    return sb.build(path, GOOD_MONTHS if months is None else months, **overrides)
+
+
+def with_months(*changes: tuple[int, int, Any]) -> list[list[Any]]:
+    rows = [list(row) for row in GOOD_MONTHS]
+    for r, c, value in changes:
+        rows[r][c] = value
+    return rows
 
 
 @dataclass
@@ -262,7 +281,9 @@ def preview_formulas(folder: Path, cached: bool) -> Path:
         rewrite_zip(
             path,
             lambda name, data: (
-                re.sub(rb"(<f>[^<]*</f>)<v>[^<]*</v>", rb"\1", data) if name.endswith("sheet6.xml") else data
+                re.sub(rb"(<f>[^<]*</f>)<v>[^<]*</v>", rb"\1", data)
+                if name.endswith("sheet6.xml")
+                else data
             ),
         )
     return path
@@ -604,7 +625,159 @@ def cases() -> list[Case]:
             {"360评价!C9"},
         ),
     ]
+    q = "sla-report"
+    c += [
+        Case("sla_baseline", q, lambda f: sla(f / "sla.xlsx"), 0),
+        Case(
+            "sla_duplicate_month",
+            q,
+            lambda f: sla(f / "s.xlsx", with_months((2, 0, "2024-02"))),
+            1,
+            {"月度数据!A5"},
+            "2024-02",
+        ),
+        Case(
+            "sla_unparseable_month",
+            q,
+            lambda f: sla(f / "s.xlsx", with_months((1, 0, "二月"))),
+            1,
+            {"月度数据!A4"},
+            "二月",
+        ),
+        Case(
+            "sla_metric_column_missing",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                [r[:3] + r[4:] for r in GOOD_MONTHS],
+                monthly_header=["月份", "客户满意度", "问题首次解决率", "月度服务费", "备注"],
+            ),
+            1,
+            set(),
+            "响应时效达标率",
+        ),
+        Case(
+            "sla_metric_column_unknown",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                [[*r[:4], "1%", *r[4:]] for r in GOOD_MONTHS],
+                monthly_header=[
+                    "月份",
+                    "客户满意度",
+                    "问题首次解决率",
+                    "响应时效达标率",
+                    "投诉率",
+                    "月度服务费",
+                    "备注",
+                ],
+            ),
+            1,
+            {"月度数据!E2"},
+            "投诉率",
+        ),
+        Case(
+            "sla_weights_not_100",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                metrics=[
+                    ["客户满意度", "40%", "≥90%", "越高越好", 5, ""],
+                    ["问题首次解决率", "30%", "≥85%", "越高越好", 3, ""],
+                    ["响应时效达标率", "20%", "≥95%", "越高越好", 2, ""],
+                ],
+            ),
+            1,
+            set(),
+            "90%",
+        ),
+        Case(
+            "sla_percent_above_100",
+            q,
+            lambda f: sla(f / "s.xlsx", with_months((0, 1, "105%"))),
+            1,
+            {"月度数据!B3"},
+            "105%",
+        ),
+        Case(
+            "sla_fee_not_number",
+            q,
+            lambda f: sla(f / "s.xlsx", with_months((0, 4, "十万"))),
+            1,
+            {"月度数据!E3"},
+            "十万",
+        ),
+        Case(
+            "sla_partly_blank_month",
+            q,
+            lambda f: sla(f / "s.xlsx", with_months((1, 2, None))),
+            1,
+            {"月度数据!C4"},
+        ),
+        Case(
+            "sla_missing_sheet",
+            q,
+            lambda f: sla(f / "s.xlsx", omit=("metrics",)),
+            1,
+            set(),
+            "考核指标",
+        ),
+        Case(
+            "sla_unknown_direction",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                metrics=[
+                    ["客户满意度", "40%", "90%", "越大越好", 5, ""],
+                    ["问题首次解决率", "30%", "≥85%", "越高越好", 3, ""],
+                    ["响应时效达标率", "30%", "≥95%", "越高越好", 2, ""],
+                ],
+            ),
+            1,
+            {"考核指标!D3"},
+            "越大越好",
+        ),
+        Case(
+            "sla_rows_out_of_order",
+            q,
+            lambda f: sla(f / "s.xlsx", list(reversed(GOOD_MONTHS))),
+            0,
+            check=lambda j: _assert_months(j, ["2024-01", "2024-02", "2024-03"]),
+        ),
+        Case(
+            "sla_error_cell",
+            q,
+            lambda f: sla(f / "s.xlsx", with_months((2, 3, sb.Formula("=NA()", "#N/A")))),
+            1,
+            {"月度数据!D5"},
+            "#N/A",
+        ),
+        Case("review_workbook_to_sla_report", q, lambda f: review(f / "r.xlsx"), 1, set(), "cs-kpi score"),
+        Case(
+            "sla_workbook_to_score",
+            s,
+            lambda f: sla(f / "s.xlsx", properties={"cs_kpi_kind": "sla"}),
+            1,
+            set(),
+            "sla-report",
+        ),
+        Case(
+            "sla_formula_text_in_notes",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                with_months(
+                    (0, 5, '=HYPERLINK("http://x")'), (1, 5, "@cmd"), (2, 5, "+86 138 0000 0000")
+                ),
+            ),
+            0,
+        ),
+    ]
     return c
+
+
+def _assert_months(payload: dict[str, Any], months: list[str]) -> None:
+    assert [m["month"] for m in payload["months"]] == months
 
 
 def _assert_due(payload: dict[str, Any], due: str) -> None:
