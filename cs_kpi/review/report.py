@@ -68,7 +68,7 @@ FORMATS = {
     "text": None,
     "score": "0.00",  # every computed score, points, totals
     "raw": "0.0#",  # a score as typed (self / peer / manager, 0–10)
-    "number": "0.##",  # actuals, targets and weights of plain indicators
+    "number": "General",  # actuals, targets and weights of plain indicators (0.## shows 30 as "30.")
     "pct": "0.0#%",  # actuals, targets and shortfalls of % indicators, grade shares
     "share": "0%",  # scheme weights and the quantitative share
     "bonus": "0.00%",  # bonus coefficient: metric score / 100 keeps 4 decimals
