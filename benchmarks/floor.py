@@ -1,0 +1,34 @@
+"""The floor: the least any Python tool could do for `score` on the same files.
+
+    python benchmarks/floor.py INPUT.xlsx CELLS.pickle OUT.xlsx
+
+Reads every sheet of INPUT with python-calamine, then writes the cells of
+the report (pre-extracted to CELLS.pickle, untimed, by run.py) with
+xlsxwriter in constant-memory mode: no parsing, no rules, no formatting.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+
+def main(source: str, cells_path: str, target: str) -> None:
+    import python_calamine
+    import xlsxwriter
+
+    book = python_calamine.CalamineWorkbook.from_path(source)
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+    with open(cells_path, "rb") as handle:
+        sheets = pickle.load(handle)
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    for name, rows in sheets:
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+    workbook.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
