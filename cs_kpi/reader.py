@@ -833,7 +833,10 @@ def open_workbook(path: Path, lang: str) -> WorkbookFile:
 
 
 def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError | None:
-    """When the file is another cs-kpi kind, say which command reads it."""
+    """When the file is another cs-kpi kind, or a report cs-kpi wrote, say so and what to use."""
+    report_message = report_origin_message(book)
+    if report_message:
+        return InputError.single(report_message)
     kind = book.detect_kind()
     if kind is None or kind.key == expected.key:
         return None
@@ -857,3 +860,24 @@ def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError |
             expected=expected.title(lang),
         )
     return InputError.single(message)
+
+
+# Reports carry a marker so they are never mistaken for an input (their sheets differ anyway).
+_REPORT_MARKERS = {
+    ("cs_kpi_kind", "performance-review-report"): "score",
+    ("cs_kpi_report", "sla"): "sla-report",
+}
+
+
+def report_origin_message(book: WorkbookFile) -> str | None:
+    """'This is a report written by cs-kpi score' for a cs-kpi report, else None."""
+    for (name, value), command in _REPORT_MARKERS.items():
+        if book.properties.get(name) == value:
+            return tr(
+                book.lang,
+                "{name} 是 `cs-kpi {command}` 生成的报告，不是可填写的输入工作簿；请使用原始填写的工作簿",
+                "{name} is a report written by `cs-kpi {command}`, not a workbook to fill in; use the filled workbook it came from",
+                name=book.path.name,
+                command=command,
+            )
+    return None

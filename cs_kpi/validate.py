@@ -29,11 +29,15 @@ def _validate_generic(path: Path, lang: str, kind) -> Problems:
 
 
 def run_validate(path: Path, lang: str) -> Outcome:
-    from cs_kpi.reader import WorkbookFile
+    from cs_kpi.reader import WorkbookFile, report_origin_message
 
-    kind = WorkbookFile(path, lang).detect_kind()
+    book = WorkbookFile(path, lang)
+    kind = book.detect_kind()
     problems = Problems()
-    if kind is not None and kind.key == "performance-review":
+    report_message = report_origin_message(book)
+    if report_message:
+        problems.error(report_message)
+    elif kind is not None and kind.key == "performance-review":
         from cs_kpi.review.read import load_review
 
         _, problems = load_review(path, lang)
