@@ -331,13 +331,11 @@ def _formula_sheet_xml(rows: int, cached: bool) -> bytes:
     return b"".join(parts)
 
 
-def test_scan_of_90000_rows_with_a_formula_each_is_fast():
+def test_scan_of_90000_rows_with_a_cached_formula_each_finds_nothing():
+    # Its speed (about 0.05 s) is measured by benchmarks/, not asserted here.
     data = _formula_sheet_xml(90_000, cached=True)
-    start = time.perf_counter()
     errors, uncalculated = reader._scan_sheet_xml(data)
-    elapsed = time.perf_counter() - start
     assert (errors, uncalculated) == ({}, set())
-    assert elapsed < 0.4, f"{elapsed:.3f} s"  # about 0.05 s on this machine
     _, uncalculated = reader._scan_sheet_xml(_formula_sheet_xml(1_000, cached=False))
     assert uncalculated == {(r, 6) for r in range(1_000)}
 
@@ -461,11 +459,8 @@ def test_a_formatted_whole_column_reads_fast(tmp_path):
             else data
         ),
     )
-    start = time.perf_counter()
-    found, problems = table(path, schema.ROSTER)
-    elapsed = time.perf_counter() - start
+    found, problems = table(path, schema.ROSTER)  # about 0.6 s here, mostly decompressing 46 MB
     assert problems.errors == [] and [r.number for r in found.rows] == [2]
-    assert elapsed < 5, f"{elapsed:.1f} s"  # about 0.6 s here, most of it decompressing 46 MB
 
 
 def test_a_range_padded_with_empty_strings_is_trimmed(tmp_path):
@@ -659,6 +654,7 @@ def test_billion_laughs_in_custom_properties(tmp_path, monkeypatch):
     start = time.perf_counter()
     with pytest.raises(InputError) as caught:
         WorkbookFile(path, "en")
+    # A safety bound, not a speed figure: an expansion would take minutes and gigabytes.
     assert time.perf_counter() - start < 2
     assert "declares XML entities" in caught.value.problems.errors[0].message
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 import zipfile
 from decimal import Decimal as D
 from pathlib import Path
@@ -709,30 +708,26 @@ def _scaled(people: int) -> tuple[ScoreResult, ReviewInput]:
     return result, data
 
 
-def test_ten_thousand_people_write_in_seconds(tmp_path):
-    """10,000 people × (6 indicators + 9 items) = 150,000 detail rows (the issue's size).
+def test_streamed_rows_of_a_large_team_all_reach_the_file(tmp_path):
+    """2,000 people × (6 indicators + 9 items): the rows streamed as sheet XML are all there.
 
-    Through xlsxwriter cell by cell this took ~11 s on a 2-core machine; the
-    streamed rows take ~3 s. The bound leaves room for a busy machine.
+    Speed is measured by benchmarks/run.py, never here; this checks the splice.
     """
-    result, data = _scaled(10_000)
+    result, data = _scaled(2_000)
     target = tmp_path / "big.xlsx"
-    start = time.perf_counter()
     write_report(result, data, target, "zh", [])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 8, f"{elapsed:.1f} s"
     book = openpyxl.load_workbook(target, read_only=True)
-    assert book["成绩汇总"].max_row == 2 + 10_000
-    assert book["指标明细"].max_row == 2 + 10_000 * 6
-    assert book["360明细"].max_row == 2 + 10_000 * 9
-    assert book["改进计划"].max_row == 2 + 3 * 3333
+    assert book["成绩汇总"].max_row == 2 + 2_000
+    assert book["指标明细"].max_row == 2 + 2_000 * 6
+    assert book["360明细"].max_row == 2 + 2_000 * 9
+    assert book["改进计划"].max_row == 2 + 3 * 666
     first = next(book["360明细"].iter_rows(min_row=3, max_row=3, values_only=True))
     assert first[:4] == ("P00000", "张三", "沟通协作", "会议参与率")
     book.close()
     with zipfile.ZipFile(target) as archive:  # the last row made it to the file
         tail = archive.read(_sheet_part(archive, "360明细"))[-2000:].decode("utf-8", "ignore")
     last = tail[tail.rindex('<row r="') :]
-    assert last.startswith('<row r="90002">') and "P09999" in last and "会议参与率" in last
+    assert last.startswith('<row r="18002">') and "P01999" in last and "会议参与率" in last
 
 
 @needs_libreoffice
