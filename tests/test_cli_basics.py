@@ -1,0 +1,54 @@
+"""The CLI shell: version, help with examples, and no heavy imports for --help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from cs_kpi import __version__
+from cs_kpi.cli import app
+
+COMMANDS = ["init-templates", "score", "sla-report", "validate"]
+
+
+def test_version():
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"cs-kpi {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_shows_an_example(command):
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"Example: cs-kpi {command}" in result.output
+
+
+def test_help_imports_no_heavy_module():
+    code = (
+        "import sys\n"
+        "from cs_kpi.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'pandas', 'openpyxl', 'xlsxwriter', 'python_calamine', 'numpy', 'chinese_calendar'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_unknown_option_is_a_usage_error():
+    result = CliRunner().invoke(app, ["score", "x.xlsx", "--bogus"])
+    assert result.exit_code == 2
+
+
+def test_missing_file_is_an_input_problem_without_traceback(tmp_path):
+    result = CliRunner().invoke(app, ["score", str(tmp_path / "nope.xlsx")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "nope.xlsx" in result.output
