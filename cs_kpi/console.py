@@ -46,3 +46,44 @@ def show_problems(console: Any, problems: list[Problem], lang: str, *, errors: b
     else:
         title = tr(lang, "{n} 条提示", "{n} warning(s)", n=len(problems))
         console.print(problems_table(problems, lang, title, "bold yellow"))
+
+
+class Steps:
+    """A rich progress bar over a command's named steps, shown only on a terminal.
+
+    Long work (a 10,000-person workbook takes seconds) shows where it is; when
+    stderr is not a terminal (a pipe, CI, `--json` into a file) nothing is printed.
+    """
+
+    def __init__(self, labels: list[str], enabled: bool | None = None):
+        import sys
+
+        self.labels = labels
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Steps:
+        if self.enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=stderr_console(),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.labels[0], total=len(self.labels))
+        return self
+
+    def next(self, index: int) -> None:
+        """Mark the steps before `index` done and show `labels[index]`."""
+        if self._progress is not None:
+            self._progress.update(self._task, completed=index, description=self.labels[index])
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=len(self.labels))
+            self._progress.stop()
