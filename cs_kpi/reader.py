@@ -490,8 +490,8 @@ class Table:
 
 
 MISSING_SHEET = Text(
-    "缺少工作表“{sheet}”（应有：{expected}）",
-    "missing sheet “{sheet}” (expected: {expected})",
+    "缺少工作表“{sheet}”（文件中的工作表：{found}）",
+    "missing sheet “{sheet}” (sheets in the file: {found})",
 )
 NO_HEADER = Text(
     "前 10 行中找不到表头（应有列：{expected}）",
@@ -529,7 +529,7 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
     if name is None:
         if spec.required:
             problems.error(
-                MISSING_SHEET(lang, sheet=spec.name(lang), expected=", ".join(book.sheet_names)),
+                MISSING_SHEET(lang, sheet=spec.name(lang), found=", ".join(book.sheet_names)),
                 spec.name(lang),
             )
         return None
@@ -559,7 +559,9 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
     checked += [col for _, col in dynamic]
     rows: list[Row] = []
     for r in range(header_row + 1, len(grid.rows)):
-        if not any(grid.has_content(r, c) for c in checked):
+        # A row whose only values are copies of a cell merged down from above
+        # (工号 merged over a person's rows) has nothing typed in it: skipped.
+        if not any(grid.has_content(r, c) and not grid.is_merged_tail(r, c) for c in checked):
             continue
         cells = {key: grid.cell(r, col) for key, col in columns.items()}
         extra = {label: grid.cell(r, col) for label, col in dynamic}
@@ -650,7 +652,7 @@ def read_settings(
     if name is None:
         if spec.required:
             problems.error(
-                MISSING_SHEET(lang, sheet=spec.name(lang), expected=", ".join(book.sheet_names)),
+                MISSING_SHEET(lang, sheet=spec.name(lang), found=", ".join(book.sheet_names)),
                 spec.name(lang),
             )
         return None
@@ -833,12 +835,15 @@ def open_workbook(path: Path, lang: str) -> WorkbookFile:
 
 
 def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError | None:
-    """When the file is another cs-kpi kind, or a report cs-kpi wrote, say so and what to use."""
+    """When the file is another cs-kpi kind, a report cs-kpi wrote, or an empty workbook
+    (SPEC §10), say so and what to use."""
     report_message = report_origin_message(book)
     if report_message:
         return InputError.single(report_message)
     kind = book.detect_kind()
     if kind is None or kind.key == expected.key:
+        if book.is_empty():
+            return InputError.single(EMPTY_WORKBOOK(book.lang, name=book.path.name))
         return None
     lang = book.lang
     if kind.command:

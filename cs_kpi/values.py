@@ -9,7 +9,8 @@ Decisions where the spec is silent (for the README):
 - A float from a cell is taken to 15 significant digits, as Excel shows it,
   so a formula result stored as 0.8999999999999999 reads as 0.9.
 - Full-width digits and punctuation are read as half-width (`９７％`, `4。3`),
-  thousands separators are dropped (`1,234`), and a unit after a number is
+  thousands separators are dropped (`1,234`) but any other comma is refused
+  (`4,7` or `4，7` is not read as 47), and a unit after a number is
   tolerated where unambiguous (`28秒`, `4.7分`, `3条`, `5000元`).
 - Dates: a date cell; an Excel serial number between 1950 and 2199 in the
   workbook's date system (1900 or 1904); an 8-digit number or text
@@ -93,8 +94,20 @@ def cell_decimal(value: int | float | Decimal) -> Decimal:
     return to_decimal(value)
 
 
+# A comma that does not group thousands: `4,7`, `0,925` (decimal commas), `1,23`, `1、2`.
+_NOT_GROUPING = re.compile(r"(?<!\d),|(?<!\d)0,|,(?!\d{3}(?!\d))|\.\d*,")
+
+
+def drop_grouping(text: str) -> str:
+    """Drop thousands separators (`1,234`, `１，２３４`); any other comma is kept, so the
+    number is refused rather than misread (`4,7` is not 47)."""
+    if _NOT_GROUPING.search(text):
+        return text
+    return text.replace(",", "")
+
+
 def _number_text(text: str) -> str:
-    return text.translate(_CHINESE_PUNCT).replace(",", "").replace(" ", "")
+    return drop_grouping(text.translate(_CHINESE_PUNCT).replace(" ", ""))
 
 
 def parse_number(raw: object, allow_negative: bool = False) -> Decimal | None:
@@ -342,6 +355,7 @@ __all__ = [
     "CellValueError",
     "ZERO",
     "cell_decimal",
+    "drop_grouping",
     "shown_value",
     "clean_text",
     "is_blank",

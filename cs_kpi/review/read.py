@@ -143,6 +143,8 @@ class _Reading:
         self.lang = lang
         self.roster_sheet = ROSTER.name(lang)
         self.items_sheet = REVIEW_ITEMS.name(lang)
+        # Names of 指标 rows that had a problem: their 指标数据 column is not "unknown" too.
+        self.rejected_indicators: set[str] = set()
 
     def require_something_to_score(
         self, people: list[Person], metrics: dict[str, list[MetricValue]], reviews: list[ReviewRow]
@@ -265,6 +267,7 @@ class _Reading:
                 == "yes"
             )  # type: ignore[arg-type]
             if None in (direction, target, weight):
+                self.rejected_indicators.add(key)
                 continue
             indicators.append(
                 Indicator(
@@ -438,6 +441,8 @@ class _Reading:
         matched: set[str] = set()
         for label, col in table.dynamic:
             indicator = by_name.get(normalize_label(label))
+            if indicator is None and normalize_label(label) in self.rejected_indicators:
+                continue  # its 指标 row is already reported
             if indicator is None:
                 self.problems.error(
                     UNKNOWN_INDICATOR_COLUMN(

@@ -188,7 +188,7 @@ def parse_money(raw: object) -> Decimal | None:
             return v.parse_number(raw)
         except v.CellValueError:
             raise v.CellValueError(NOT_MONEY, value=raw) from None
-    text = v.clean_text(raw).replace(",", "").replace("，", "").replace(" ", "")
+    text = v.drop_grouping(v.clean_text(raw).replace(" ", ""))  # `50,00` is refused, not 5000
     text = _MONEY_WORDS.sub("", text)
     text = _MONEY_WORDS.sub("", text)
     scale = ONE

@@ -8,6 +8,7 @@ and a fragment the message must contain.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import zipfile
@@ -64,6 +65,8 @@ class Case:
     message: str = ""  # a fragment one problem message must contain (case-insensitive)
     warning_cells: set[str] = field(default_factory=set)
     check: Callable[[dict[str, Any]], None] | None = None  # extra assertion on the JSON
+    absent: str = ""  # a fragment no problem message may contain (no knock-on errors)
+    check_outputs: Callable[[list[Path]], None] | None = None  # extra assertion on the files
 
 
 def review(path: Path, **overrides: Any) -> Path:
@@ -336,6 +339,211 @@ def _copy_rest_with(
             sheet.write_formula(r, 6, formula, None, 999 if preview_cached else "")
 
 
+# ---------------------------------------------------------------- workbooks written cell by cell
+REVIEW_HEADERS = {
+    "指标": rb.ZH_INDICATOR_HEADER,
+    "评分项": ["维度", "评分项", "评分标准", "权重"],
+    "员工": ["工号", "姓名", "团队", "岗位", "入职日期", "直属上级"],
+    "指标数据": ["工号", "姓名", *[r[1] for r in rb.ZH_INDICATORS]],
+    "360评价": ["工号", "姓名", "评分项", "自评", "互评", "上级评价", "加权得分"],
+}
+REVIEW_ROWS = {
+    "指标": rb.ZH_INDICATORS,
+    "评分项": rb.ZH_ITEMS,
+    "员工": rb.ZH_ROSTER,
+    "指标数据": GOOD_METRICS,
+    "360评价": GOOD_REVIEWS,
+}
+
+
+def review_book(
+    path: Path,
+    *,
+    scheme: list[tuple[str, Any]] | None = None,
+    headers: dict[str, list[str]] | None = None,
+    rows: dict[str, list[list[Any]]] | None = None,
+    customize: Callable[[Any, dict[str, Any]], None] | None = None,
+    extra_sheets: tuple[str, ...] = (),
+    names: dict[str, str] | None = None,
+) -> Path:
+    """A review workbook like `rb.build`, with any header replaced and a hook on the sheets.
+
+    `customize(workbook, sheets)` runs after the cells are written: it can merge,
+    hide rows or sheets. `names` renames sheets in the file (keys stay the zh names).
+    Sheet layout: title in row 1, header in row 2, data from row 3.
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
+    )
+    sheets: dict[str, Any] = {"考核方案": workbook.add_worksheet("考核方案")}
+    sheets["考核方案"].write_string(0, 0, "考核方案")
+    for r, (label, value) in enumerate(scheme or rb.ZH_SCHEME, start=1):
+        sheets["考核方案"].write_string(r, 0, label)
+        _put(sheets["考核方案"], r, 1, value)
+    for name, default_header in REVIEW_HEADERS.items():
+        sheet = sheets[name] = workbook.add_worksheet((names or {}).get(name, name))
+        sheet.write_string(0, 0, name)
+        for c, label in enumerate((headers or {}).get(name, default_header)):
+            sheet.write_string(1, c, label)
+        for r, values in enumerate((rows or {}).get(name, REVIEW_ROWS[name]), start=2):
+            for c, value in enumerate(values):
+                _put(sheet, r, c, value)
+    for name in extra_sheets:
+        sheets[name] = workbook.add_worksheet(name)
+        sheets[name].write_string(0, 0, "备份")
+    if customize:
+        customize(workbook, sheets)
+    workbook.close()
+    return path
+
+
+def _put(sheet: Any, row: int, col: int, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        sheet.write_string(row, col, value)
+    else:
+        sheet.write(row, col, value)
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name → its XML part, from workbook.xml and its relationships."""
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+    targets.update({i: t for t, i in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)})
+    sheets = re.findall(r'<sheet name="([^"]+)"[^>]*r:id="(rId\d+)"', workbook)
+    return {name: "xl/" + targets[rid].lstrip("/").removeprefix("xl/") for name, rid in sheets}
+
+
+def hide(
+    path: Path, sheets: dict[str, str] | None = None, rows: dict[str, list[int]] | None = None
+):
+    """Hide sheets (state "hidden" or "veryHidden") and rows (Excel row numbers) in the XML."""
+    parts = sheet_parts(path)
+    row_parts = {parts[name]: numbers for name, numbers in (rows or {}).items()}
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            for sheet, state in (sheets or {}).items():
+                tag = f'<sheet name="{sheet}"'.encode()
+                assert tag in data, sheet
+                data = data.replace(tag, tag + f' state="{state}"'.encode())
+        for number in row_parts.get(name, []):
+            tag = f'<row r="{number}"'.encode()
+            assert tag in data, (name, number)
+            data = data.replace(tag, tag + b' hidden="1"')
+        return data
+
+    return rewrite_zip(path, edit)
+
+
+def add_external_link(path: Path, sheet: str, cell: str, cached: float, target: str) -> Path:
+    """Make `cell` the formula =[1]Sheet1!A1: a link to another workbook at `target`.
+
+    The parts are those Excel writes (xl/externalLinks/…); the cached value is kept.
+    """
+    part = sheet_parts(path)[sheet]
+    link = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships" r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+        f'<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>{cached}</v></cell>'
+        "</row></sheetData></sheetDataSet></externalBook></externalLink>"
+    )
+    link_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/externalLinkPath" Target="{target}" TargetMode="External"/>'
+        "</Relationships>"
+    )
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return data.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="'
+                b'application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>'
+                b"</Types>",
+            )
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+                b'officeDocument/2006/relationships/externalLink" '
+                b'Target="externalLinks/externalLink1.xml"/></Relationships>',
+            )
+        if name == "xl/workbook.xml":
+            return data.replace(
+                b"</sheets>",
+                b'</sheets><externalReferences><externalReference r:id="rId99"/>'
+                b"</externalReferences>",
+            )
+        if name == part:
+            found = re.sub(
+                rf'<c r="{cell}"( s="\d+")?( t="\w+")?>.*?</c>'.encode(),
+                f'<c r="{cell}"><f>[1]Sheet1!A1</f><v>{cached}</v></c>'.encode(),
+                data,
+                count=1,
+            )
+            assert found != data, cell
+            return found
+        return data
+
+    rewrite_zip(path, edit)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/externalLinks/externalLink1.xml", link)
+        archive.writestr("xl/externalLinks/_rels/externalLink1.xml.rels", link_rels)
+    return path
+
+
+NINE_ITEMS = [
+    ["沟通协作", "会议参与率", "", 1],
+    ["沟通协作", "信息同步及时性", "", 1],
+    ["沟通协作", "跨部门协作响应", "", 1],
+    ["任务执行", "任务完成及时率", "", 1],
+    ["任务执行", "目标达成率", "", 1],
+    ["任务执行", "流程规范性", "", 1],
+    ["服务质量", "专业知识", "", 1],
+    ["服务质量", "服务态度", "", 1],
+    ["服务质量", "问题解决能力", "", 1],
+]
+
+
+def merged_reviews(folder: Path, gap_row: bool = False) -> Path:
+    """360评价 as supervisors lay it out: 工号 and 姓名 merged down over a person's 9 rows.
+
+    1001 scores 8, 8, 8 on every item and 1002 scores 9, 9, 9. With `gap_row`
+    1001's block is one row longer: its merge runs over a row with nothing typed in it.
+    """
+    people = [("1001", "张三", 8), ("1002", "李四", 9)]
+    size = len(NINE_ITEMS)
+    reviews: list[list[Any]] = []
+    blocks = []  # (first, last) 0-based sheet rows of each person's merged block
+    for index, (pid, name, score) in enumerate(people):
+        first = 2 + len(reviews)
+        reviews += [[pid, name, item[1], score, score, score] for item in NINE_ITEMS]
+        if gap_row and index == 0:
+            reviews.append([])
+        blocks.append((first, 2 + len(reviews) - 1))
+
+    def customize(workbook: Any, sheets: dict[str, Any]) -> None:
+        for (first, last), (pid, name, _) in zip(blocks, people, strict=True):
+            sheets["360评价"].merge_range(first, 0, last, 0, pid)
+            sheets["360评价"].merge_range(first, 1, last, 1, name)
+
+    assert size == 9
+    name = "merged_gap.xlsx" if gap_row else "merged.xlsx"
+    return review_book(
+        folder / name, rows={"评分项": NINE_ITEMS, "360评价": reviews}, customize=customize
+    )
+
+
 # ---------------------------------------------------------------- the cases
 def cases() -> list[Case]:
     s = "score"
@@ -402,13 +610,22 @@ def cases() -> list[Case]:
         Case(
             "missing_column",
             s,
-            lambda f: review(
+            lambda f: review_book(
                 f / "a.xlsx",
-                reviews=[r[:5] for r in GOOD_REVIEWS],
+                headers={"360评价": ["工号", "姓名", "评分项", "自评", "互评", "加权得分"]},
+                rows={"360评价": [r[:5] for r in GOOD_REVIEWS]},
             ),
             1,
-            set(),
-            "上级评价",
+            {"360评价!A2"},
+            "缺少列：上级评价",
+        ),
+        Case(
+            "manager_column_left_blank",
+            s,
+            lambda f: review(f / "a.xlsx", reviews=[r[:5] for r in GOOD_REVIEWS]),
+            1,
+            {f"360评价!F{row}" for row in range(3, 9)},
+            "上级评价不能为空",
         ),
         Case(
             "duplicate_id",
@@ -485,6 +702,7 @@ def cases() -> list[Case]:
             1,
             {"指标!D3"},
             "越短越好",
+            absent="没有对应的指标",  # the rejected row's 指标数据 column is not "unknown" too
         ),
         Case(
             "unknown_grade_scheme",
@@ -531,7 +749,8 @@ def cases() -> list[Case]:
         ),
         Case("empty_file", s, raw(b""), 1, set(), ""),
         Case("truncated_file", s, truncated, 1, set(), ""),
-        Case("empty_workbook", s, empty_workbook, 1, set(), ""),
+        Case("empty_workbook", s, empty_workbook, 1, set(), "空工作簿"),
+        Case("sla_empty_workbook", "sla-report", empty_workbook, 1, set(), "空工作簿"),
         Case("zip_bomb", s, zip_bomb, 1, set(), ""),
         Case("uncalculated_formula_in_input", s, uncalculated_formula, 1, {"指标数据!C3"}, ""),
         Case("error_cells", s, error_cells, 1, {"指标数据!E3", "指标数据!G4"}, "#N/A"),
@@ -579,18 +798,190 @@ def cases() -> list[Case]:
             ),
             0,
             check=lambda j: _assert_names(j, {'=HYPERLINK("x")', "-李四"}),
+            check_outputs=lambda paths: _assert_text_cells(
+                paths, {'=HYPERLINK("x")', "+一组", "-李四", "二组"}
+            ),
         ),
         Case(
-            "long_and_control_characters",
+            # Leading tab / carriage return are trimmed like spaces; what is left is still text.
+            "tab_and_return_before_formula_text",
+            s,
+            lambda f: review(
+                f / "a.xlsx",
+                roster=[
+                    ["1001", "\t=SUM(9,9)", "\r\n+一组", "专员", "", ""],
+                    ["1002", "\r@SUM(8,8)", "一组", "专员", "", ""],
+                ],
+            ),
+            0,
+            check=lambda j: _assert_names(j, {"=SUM(9,9)", "@SUM(8,8)"}),
+            check_outputs=lambda paths: _assert_text_cells(
+                paths, {"=SUM(9,9)", "@SUM(8,8)", "+一组"}
+            ),
+        ),
+        Case(
+            "control_characters_in_names",
+            s,
+            lambda f: review(
+                f / "a.xlsx",
+                roster=[
+                    ["1001", "张\x0b三", "一组\x1f", "专员", "", ""],
+                    ["1002", "李\x01四\x07", "一组", "专员", "", "王\x00组长"],
+                ],
+            ),
+            0,
+            check_outputs=_assert_control_characters_stripped,
+        ),
+        Case(
+            "ten_thousand_character_cells",
             s,
             lambda f: review(
                 f / "a.xlsx",
                 roster=[
                     ["1001", "张" * 10000, "一组", "专员", "", ""],
-                    ["1002", "李\x01四\x07", "一组", "专员", "", ""],
+                    ["1002", "李四", "组" * 10000, "专员", "", ""],
+                ],
+                indicators=[
+                    [*row[:11], LONG_SUGGESTION] if row[1] == "一次性解决率" else row
+                    for row in rb.ZH_INDICATORS
                 ],
             ),
             0,
+            check=lambda j: _assert_long_suggestion(j),
+            check_outputs=lambda paths: _assert_long_cells(paths, 10000),
+        ),
+        # Hidden rows and sheets are read like visible ones (as Excel's SUM counts them).
+        Case(
+            "hidden_rows_and_sheets",
+            s,
+            lambda f: hide(
+                review(f / "a.xlsx"),
+                sheets={"评分项": "hidden", "指标": "veryHidden"},
+                rows={"360评价": [4], "员工": [4], "指标数据": [3]},
+            ),
+            0,
+            check=lambda j: _assert_totals(j, {"1001": 89.08, "1002": 89.33}, reviews=3),
+        ),
+        Case(
+            "merged_ids_over_nine_review_rows",
+            s,
+            merged_reviews,
+            0,
+            # review 10 × 8 = 80 and 10 × 9 = 90; metric scores 95.20 and 94.00 (baseline):
+            # 0.6 × 95.20 + 0.4 × 80 = 89.12; 0.6 × 94.00 + 0.4 × 90 = 92.40
+            check=lambda j: _assert_totals(j, {"1001": 89.12, "1002": 92.4}, reviews=9),
+        ),
+        Case(
+            "merged_id_over_a_row_left_blank",
+            s,
+            lambda f: merged_reviews(f, gap_row=True),
+            0,
+            check=lambda j: _assert_totals(j, {"1001": 89.12, "1002": 92.4}, reviews=9),
+        ),
+        Case(
+            "unknown_id_merged_over_rows",
+            s,
+            lambda f: review_book(
+                f / "a.xlsx",
+                rows={
+                    "360评价": [
+                        ["1009", "王五", *r[2:]] if r[0] == "1002" else r for r in GOOD_REVIEWS
+                    ]
+                },
+                customize=lambda wb, sheets: sheets["360评价"].merge_range("A6:A8", "1009"),
+            ),
+            1,
+            {"360评价!A6", "360评价!A7", "360评价!A8"},
+            "1009",
+        ),
+        Case(
+            "chinese_punctuation_and_fullwidth_numbers",
+            s,
+            lambda f: review(
+                f / "a.xlsx",
+                metrics=with_metrics(
+                    (0, 2, "３３。０秒"),
+                    (0, 3, "９７．０％"),
+                    (0, 4, "4．7分"),
+                    (0, 5, "８７．４％"),
+                    (0, 6, "３条"),
+                    (0, 7, "１００％"),
+                ),
+            ),
+            0,
+            check=lambda j: _assert_totals(j, {"1001": 89.08, "1002": 89.33}, reviews=3),
+        ),
+        Case(
+            # 4，7 is a decimal comma, not 47: refused, never misread.
+            "decimal_comma_refused",
+            s,
+            lambda f: review(f / "a.xlsx", metrics=with_metrics((0, 4, "4，7"))),
+            1,
+            {"指标数据!E3"},
+            "“4，7”不是数字",
+        ),
+        Case(
+            "dates_as_serial_numbers",
+            s,
+            lambda f: review(f / "a.xlsx", scheme=scheme_with(周期开始=45474, 周期结束=45565)),
+            0,
+            check=lambda j: _assert_due(j, "2024-10-30"),
+            check_outputs=lambda paths: _assert_period(paths, "2024-07-01", "2024-09-30"),
+        ),
+        Case(
+            "dates_as_text",
+            s,
+            lambda f: review(
+                f / "a.xlsx", scheme=scheme_with(周期开始="2024年7月1日", 周期结束="2024/9/30")
+            ),
+            0,
+            check=lambda j: _assert_due(j, "2024-10-30"),
+            check_outputs=lambda paths: _assert_period(paths, "2024-07-01", "2024-09-30"),
+        ),
+        Case(
+            "unknown_extra_columns",
+            s,
+            lambda f: review_book(
+                f / "a.xlsx",
+                headers={
+                    "员工": [
+                        "工号",
+                        "姓名",
+                        "手机号",
+                        "团队",
+                        "岗位",
+                        "入职日期",
+                        "直属上级",
+                        "备注",
+                    ],
+                    "360评价": ["备注", *REVIEW_HEADERS["360评价"], "审核人"],
+                },
+                rows={
+                    "员工": [[r[0], r[1], "13800000000", *r[2:], "=x"] for r in rb.ZH_ROSTER],
+                    "360评价": [["已核", *r, None, "王"] for r in GOOD_REVIEWS],
+                },
+            ),
+            0,
+            check=lambda j: _assert_totals(j, {"1001": 89.08, "1002": 89.33}, reviews=3),
+        ),
+        Case(
+            "sheet_names_of_31_characters",
+            s,
+            lambda f: review_book(
+                f / "a.xlsx", names={"360评价": REVIEWS_31}, extra_sheets=(EXTRA_SHEET_31,)
+            ),
+            0,
+            check=lambda j: _assert_totals(j, {"1001": 89.08, "1002": 89.33}, reviews=3),
+        ),
+        Case(
+            "external_link_not_followed",
+            s,
+            lambda f: add_external_link(
+                review(f / "a.xlsx"), "360评价", "F3", 9, "http://192.0.2.1/leak/q2.xlsx"
+            ),
+            0,
+            # The value cached in this file (9, not the typed 10) is used; nothing is fetched.
+            check=lambda j: _assert_first_manager_score(j, "1001", 9),
         ),
         Case(
             "header_and_no_rows",
@@ -752,7 +1143,14 @@ def cases() -> list[Case]:
             {"月度数据!D5"},
             "#N/A",
         ),
-        Case("review_workbook_to_sla_report", q, lambda f: review(f / "r.xlsx"), 1, set(), "cs-kpi score"),
+        Case(
+            "review_workbook_to_sla_report",
+            q,
+            lambda f: review(f / "r.xlsx"),
+            1,
+            set(),
+            "cs-kpi score",
+        ),
         Case(
             "sla_workbook_to_score",
             s,
@@ -762,15 +1160,96 @@ def cases() -> list[Case]:
             "sla-report",
         ),
         Case(
+            "sla_hidden_rows_and_sheets",
+            q,
+            lambda f: hide(
+                sla(f / "s.xlsx"),
+                sheets={"服务标准": "hidden", "考核指标": "veryHidden"},
+                rows={"月度数据": [4]},
+            ),
+            0,
+            check=lambda j: _assert_month_totals(
+                j, {"2024-01": 100, "2024-02": 92, "2024-03": 82.5}
+            ),
+        ),
+        Case(
+            "sla_blank_rows_between_months",
+            q,
+            lambda f: sla(
+                f / "s.xlsx", [GOOD_MONTHS[0], [], GOOD_MONTHS[1], [None] * 6, GOOD_MONTHS[2]]
+            ),
+            0,
+            check=lambda j: _assert_month_totals(
+                j, {"2024-01": 100, "2024-02": 92, "2024-03": 82.5}
+            ),
+        ),
+        Case(
+            "sla_month_with_every_metric_blank",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                [GOOD_MONTHS[0], sb.month_row("2024-02", None, None, None), GOOD_MONTHS[2]],
+            ),
+            0,
+            warning_cells={"月度数据!A4", "月度数据!A5"},  # skipped; the run restarts after the gap
+            check=lambda j: _assert_month_totals(j, {"2024-01": 100, "2024-03": 82.5}),
+        ),
+        Case(
+            "sla_chinese_punctuation_and_fullwidth",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                with_months((0, 1, "９２．０％"), (0, 2, "８８％"), (1, 1, "0。86")),
+                agreement=[
+                    (k, "１００，０００元" if k == "月度服务费" else v) for k, v in sb.ZH_AGREEMENT
+                ],
+            ),
+            0,
+            check=lambda j: (
+                _assert_month_totals(j, {"2024-01": 100, "2024-02": 92, "2024-03": 82.5}),
+                _assert_fee(j, 100000),
+            ),
+        ),
+        Case(
+            "sla_decimal_comma_refused",
+            q,
+            lambda f: sla(f / "s.xlsx", with_months((0, 2, "88,5%"))),
+            1,
+            {"月度数据!C3"},
+            "88,5%",
+        ),
+        Case(
+            "sla_months_as_date_serial_and_text",
+            q,
+            lambda f: sla(
+                f / "s.xlsx",
+                # a date cell, the serial 45323 (2024-02-01) and text
+                with_months((0, 0, dt.date(2024, 1, 1)), (1, 0, 45323), (2, 0, "2024年3月")),
+            ),
+            0,
+            check=lambda j: _assert_months(j, ["2024-01", "2024-02", "2024-03"]),
+        ),
+        Case(
+            "sla_sheet_name_of_31_characters",
+            q,
+            lambda f: sla(f / "s.xlsx", sheet_names={"standards": SLA_STANDARDS_31}),
+            0,
+        ),
+        Case(
             "sla_formula_text_in_notes",
             q,
             lambda f: sla(
                 f / "s.xlsx",
                 with_months(
-                    (0, 5, '=HYPERLINK("http://x")'), (1, 5, "@cmd"), (2, 5, "+86 138 0000 0000")
+                    (0, 5, '=HYPERLINK("http://x")'),
+                    (1, 5, "\t@cmd"),
+                    (2, 5, "\r+86 138 0000 0000"),
                 ),
             ),
             0,
+            check_outputs=lambda paths: _assert_text_cells(
+                paths, {'=HYPERLINK("http://x")', "@cmd", "+86 138 0000 0000"}
+            ),
         ),
     ]
     return c
@@ -787,6 +1266,100 @@ def _assert_due(payload: dict[str, Any], due: str) -> None:
 
 def _assert_names(payload: dict[str, Any], names: set[str]) -> None:
     assert names <= {agent["name"] for agent in payload["agents"]}
+
+
+def scheme_with(**values: Any) -> list[tuple[str, Any]]:
+    return [(label, values.get(label, value)) for label, value in rb.ZH_SCHEME]
+
+
+# Excel's longest sheet names (31 characters). The first still names 360评价: a
+# note in brackets after a sheet's name is ignored like after a column label.
+REVIEWS_31 = "360评价（2024年第三季度·客服中心一组·最终确认审核版）"
+EXTRA_SHEET_31 = "Q3 'raw' data - 2024-09-30 备份表1"
+SLA_STANDARDS_31 = "服务标准（2024年度华东电商客户服务水平协议附件一及附件二）"
+LONG_SUGGESTION = "梳理高频问题并更新知识库。" * 770  # 10,010 characters
+
+
+def _assert_totals(payload: dict[str, Any], totals: dict[str, float], reviews: int) -> None:
+    assert {a["id"]: a["total"] for a in payload["agents"]} == totals
+    assert {len(a["reviews"]) for a in payload["agents"]} == {reviews}
+
+
+def _assert_first_manager_score(payload: dict[str, Any], person: str, score: float) -> None:
+    agent = next(a for a in payload["agents"] if a["id"] == person)
+    assert agent["reviews"][0]["manager"] == score
+
+
+def _assert_long_suggestion(payload: dict[str, Any]) -> None:
+    actions = [row["actions"] for row in payload["improvement_plan"]]
+    assert any(LONG_SUGGESTION in text for text in actions), "the 10,010-character action is cut"
+    names = {a["name"] for a in payload["agents"]}
+    assert "张" * 10000 in names
+
+
+def _assert_month_totals(payload: dict[str, Any], totals: dict[str, float]) -> None:
+    assert {m["month"]: m["total"] for m in payload["months"]} == totals
+
+
+def _assert_fee(payload: dict[str, Any], fee: float) -> None:
+    assert payload["agreement"]["fee"] == fee
+
+
+# ---------------------------------------------------------------- checks on the written files
+def _strings(paths: list[Path]) -> list[tuple[str, str, str]]:
+    """(sheet, cell, text) of every text cell of the outputs."""
+    import openpyxl
+
+    found = []
+    for path in paths:
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "s" and isinstance(cell.value, str):
+                        found.append((sheet.title, cell.coordinate, cell.value))
+    return found
+
+
+def _assert_text_cells(paths: list[Path], texts: set[str]) -> None:
+    """Each text appears as a whole text cell of some output (so never as a formula)."""
+    shown = {text for _, _, text in _strings(paths)}
+    assert texts <= shown, texts - shown
+
+
+def _assert_control_characters_stripped(paths: list[Path]) -> None:
+    """XML-illegal control characters are dropped from every output, and the files stay valid."""
+    illegal = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+    for sheet, cell, text in _strings(paths):
+        assert not illegal.search(text), f"{sheet}!{cell} {text!r}"
+    for path in paths:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                data = archive.read(name)
+                assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|_x00[01][0-9a-fA-F]_", data), (
+                    name
+                )
+    shown = {text for _, _, text in _strings(paths)}
+    assert {"张三", "李四", "王组长"} <= shown, shown & {"张三", "李四", "王组长"}
+
+
+def _assert_long_cells(paths: list[Path], length: int) -> None:
+    longest = max(len(text) for _, _, text in _strings(paths))
+    assert longest >= length, longest
+
+
+def _assert_period(paths: list[Path], start: str, end: str) -> None:
+    """The report shows the period dates as read (the cell right of 周期开始 / 周期结束)."""
+    import openpyxl
+
+    shown: dict[str, str] = {}
+    for path in paths:
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.value in ("周期开始", "周期结束"):
+                        value = sheet.cell(cell.row, cell.column + 1).value
+                        shown[cell.value] = value.date().isoformat() if value else ""
+    assert shown == {"周期开始": start, "周期结束": end}, shown
 
 
 def main(outdir: str) -> None:
