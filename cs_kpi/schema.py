@@ -8,8 +8,10 @@ column is defined once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 
 from cs_kpi.labels import normalize_label
 
@@ -38,12 +40,16 @@ class Choices:
     def labels(self, lang: str) -> list[str]:
         return [option.label(lang) for option in self.options]
 
-    def lookup(self) -> dict[str, str]:
-        """Normalised label (zh, en, alias) → code."""
-        table: dict[str, str] = {}
-        for option in self.options:
-            for text in (option.zh, option.en, option.code, *option.aliases):
-                table[normalize_label(text)] = option.code
+    def lookup(self) -> Mapping[str, str]:
+        """Normalised label (zh, en, alias) → code (built once, read-only)."""
+        table = self.__dict__.get("_lookup")
+        if table is None:
+            built: dict[str, str] = {}
+            for option in self.options:
+                for text in (option.zh, option.en, option.code, *option.aliases):
+                    built[normalize_label(text)] = option.code
+            table = MappingProxyType(built)
+            object.__setattr__(self, "_lookup", table)  # a cache, not a field: eq/hash unchanged
         return table
 
     def label(self, code: str, lang: str) -> str:
