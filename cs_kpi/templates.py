@@ -12,7 +12,6 @@ Regenerate the shipped blank workbooks with `python -m cs_kpi.templates template
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
 import math
 import re
@@ -35,7 +34,7 @@ from cs_kpi.xlsxout import (
     INPUT_FILL,
     NUMBER_FORMATS,
     Styles,
-    atomic_output,
+    atomic_outputs,
     new_workbook,
     text_width,
     write_value,
@@ -955,9 +954,8 @@ def init_templates(
             )
         )
     # Build all six next to their targets, then move them into place together.
-    with contextlib.ExitStack() as stack:
-        for kind, target in zip(s.KINDS, targets, strict=True):
-            temp = stack.enter_context(atomic_output(target, lang))
+    with atomic_outputs(targets, lang) as temps:
+        for kind, temp in zip(s.KINDS, temps, strict=True):
             build_template(kind, temp, lang, period, people)
     outputs = [str(target) for target in targets]
     return Outcome({"kind": "templates", "outputs": outputs}, render=_renderer(targets, lang))

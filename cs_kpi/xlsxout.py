@@ -174,29 +174,95 @@ def atomic_output(target: Path, lang: str) -> Iterator[Path]:
     (PermissionError on Windows) or a read-only folder becomes a clear
     input-level message instead of a traceback.
     """
-    target = Path(target)
+    with atomic_outputs([target], lang) as temps:
+        yield temps[0]
+
+
+@contextlib.contextmanager
+def atomic_outputs(targets: list[Path], lang: str) -> Iterator[list[Path]]:
+    """Temp paths beside several outputs, moved into place together or not at all.
+
+    Before anything is built, every existing target is opened for writing:
+    Excel on Windows refuses that for a file it holds, so a locked output
+    stops the run before any other output is replaced. When a rename still
+    fails, the outputs already moved are rolled back (older versions
+    restored from a backup beside them). No temp or backup file is left.
+    """
+    targets = [Path(target) for target in targets]
+    temps: list[Path] = []
+    try:
+        for target in targets:
+            temps.append(_temp_beside(target, lang))
+        yield temps
+        _commit(list(zip(temps, targets, strict=True)), lang)
+    finally:
+        for temp in temps:
+            if temp.exists():
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+
+
+def _temp_beside(target: Path, lang: str) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=folder
-        )
-        os.close(handle)
+        if target.is_file():
+            with open(target, "r+b"):  # PermissionError while Excel holds it (Windows)
+                pass
+        return _reserve(target, ".tmp.xlsx")
     except OSError as error:
         raise InputError.single(_cannot_write(lang, target, error)) from error
-    temp = Path(temp_name)
+
+
+def _reserve(target: Path, suffix: str) -> Path:
+    """A new, unused hidden file name beside `target`."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+def _commit(pairs: list[tuple[Path, Path]], lang: str) -> None:
+    """Rename each temp onto its target; on a failure undo the renames already done.
+
+    With several outputs an older version is first moved to a backup beside
+    it, so it can be put back. A backup that could not be put back is kept
+    (a hidden `.name.….old.xlsx` file) rather than deleted.
+    """
+    moved: list[tuple[Path, Path | None]] = []  # (target, backup of its older version)
+    current = pairs[0][1] if pairs else Path(".")
     try:
-        yield temp
-        # mkstemp creates the file 0600; give the output the usual permissions.
-        with contextlib.suppress(OSError):
-            os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except OSError as error:
-        raise InputError.single(_cannot_write(lang, target, error)) from error
-    finally:
-        if temp.exists():
+        for temp, target in pairs:
+            current = target
+            # mkstemp creates the file 0600; give the output the usual permissions.
             with contextlib.suppress(OSError):
-                temp.unlink()
+                os.chmod(temp, 0o666 & ~_umask())
+            backup = None
+            if len(pairs) > 1 and (target.exists() or target.is_symlink()):
+                backup = _reserve(target, ".old.xlsx")
+                try:
+                    os.replace(target, backup)
+                except OSError:
+                    backup.unlink()
+                    raise
+            try:
+                os.replace(temp, target)
+            except OSError:
+                if backup is not None:
+                    os.replace(backup, target)  # if this fails too, the backup is kept
+                raise
+            moved.append((target, backup))
+    except OSError as error:
+        for target, backup in reversed(moved):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+        raise InputError.single(_cannot_write(lang, current, error)) from error
+    for _, backup in moved:
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                backup.unlink()
 
 
 def _umask() -> int:

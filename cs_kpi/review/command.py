@@ -6,10 +6,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from cs_kpi.i18n import tr
+from cs_kpi.i18n import Text, tr
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import beside, refuse_overwriting_input
 from cs_kpi.problems import InputError
+
+SAME_OUTPUT = Text(
+    "报告和改进计划不能写入同一个文件 {path}；请用 -o 和 --plan 指定两个不同的文件名",
+    "the report and the improvement plan cannot both be written to {path}; give -o and --plan "
+    "two different names",
+)
 
 
 def run_score(
@@ -18,19 +24,23 @@ def run_score(
     from cs_kpi.review.read import load_review
     from cs_kpi.review.report import write_plan_workbook, write_report
     from cs_kpi.review.rules import result_to_json, score_review
-    from cs_kpi.xlsxout import save_workbook
+    from cs_kpi.xlsxout import atomic_outputs
 
     path = Path(path)
     report_path = Path(output) if output else beside(path, "_report")
     plan_path = Path(plan) if plan else beside(path, "_improvement_plan", report_path.parent)
     refuse_overwriting_input(path, [report_path, plan_path], lang)
+    if report_path.resolve() == plan_path.resolve():
+        raise InputError.single(SAME_OUTPUT(lang, path=report_path))
     data, problems = load_review(path, lang)
     if data is None or problems.errors:
         raise InputError(problems)
     result, rule_warnings = score_review(data, lang, as_of or dt.date.today())
     warnings = problems.warnings + rule_warnings
-    save_workbook(report_path, lang, lambda temp: write_report(result, data, temp, lang, warnings))
-    save_workbook(plan_path, lang, lambda temp: write_plan_workbook(result.plan, temp, lang))
+    # Both files or neither: a plan that cannot be written leaves no report behind.
+    with atomic_outputs([report_path, plan_path], lang) as (report_temp, plan_temp):
+        write_report(result, data, report_temp, lang, warnings)
+        write_plan_workbook(result.plan, plan_temp, lang)
     payload: dict[str, Any] = {"kind": "performance-review", "period": data.scheme.period or None}
     payload.update(result_to_json(result, lang))
     payload["warnings"] = [w.to_json() for w in warnings]
