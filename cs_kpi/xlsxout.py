@@ -279,6 +279,15 @@ def _cannot_write(lang: str, target: Path, error: OSError) -> str:
             "Cannot write {path}: it may be open in Excel, or the folder is read-only. Close it and try again.",
             path=target,
         )
+    blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:  # FileExistsError / NotADirectoryError: "File exists" says nothing
+        return tr(
+            lang,
+            "无法写入 {path}：{folder} 是一个文件，不是文件夹",
+            "Cannot write {path}: {folder} is a file, not a folder",
+            path=target,
+            folder=blocker,
+        )
     return tr(
         lang,
         "无法写入 {path}：{error}",

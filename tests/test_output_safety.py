@@ -70,7 +70,7 @@ def test_score_report_in_a_folder_that_is_a_file(review: Path, tmp_path: Path) -
     result = score(review, "-o", str(blocker / "report.xlsx"))
     assert result.exit_code == 1
     [message] = problems(result)
-    assert "report.xlsx" in message and "无法写入" in message
+    assert message == f"无法写入 {blocker / 'report.xlsx'}：{blocker} 是一个文件，不是文件夹"
     assert listing(tmp_path) == before  # no report, no plan, no temp file; input untouched
 
 
