@@ -74,11 +74,17 @@ _CHINESE_PUNCT = str.maketrans(
 )
 
 
+# Control characters XML cannot hold (tab, line feed and carriage return can): a
+# name pasted from another system as "李\x01四" is read, shown and exported as 李四.
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
+
+
 def clean_text(raw: object) -> str:
-    """Text form of a cell: NFKC (full-width → half-width), trimmed."""
+    """Text form of a cell: NFKC (full-width → half-width), control characters dropped,
+    trimmed."""
     if raw is None:
         return ""
-    return unicodedata.normalize("NFKC", str(raw)).strip()
+    return unicodedata.normalize("NFKC", str(raw)).translate(_CONTROL).strip()
 
 
 def is_blank(raw: object) -> bool:

@@ -830,6 +830,7 @@ def cases() -> list[Case]:
                 ],
             ),
             0,
+            check=lambda j: _assert_names(j, {"张三", "李四"}),
             check_outputs=_assert_control_characters_stripped,
         ),
         Case(
