@@ -8,9 +8,11 @@ and exit code 1; `--debug` shows the traceback instead.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -70,6 +72,24 @@ def main_callback(
     """cs-kpi: correct templates, appraisal scores and SLA reports from Excel workbooks."""
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a command builds its data.
+
+    Reading 10,000 people creates about two million small objects that all
+    stay alive; each automatic collection re-scans them, which was 40% of the
+    reading time. Reference counting still frees everything as usual (the
+    data holds no cycles); the collector is back on when the command ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None:
     """Run a command's core and translate its outcome into output and an exit code."""
     from cs_kpi.console import show_problems, stderr_console
@@ -77,7 +97,8 @@ def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None
 
     console = stderr_console()
     try:
-        outcome = work()
+        with _no_cycle_collection():
+            outcome = work()
     except InputError as error:
         if debug:
             raise
