@@ -1,4 +1,5 @@
-"""Run every case of the bad-input corpus through the CLI (tests/corpus/generate.py)."""
+"""Run every case of the bad-input corpus through the CLI (tests/corpus/generate.py):
+`score` or `sla-report` as the case says, and `validate`, which must agree."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def test_case(case: Case, tmp_path, monkeypatch):
     # The input is never touched, and nothing is left beside it.
     assert path.read_bytes() == before
     assert sorted(p.name for p in source_dir.iterdir()) == inputs_before
+    assert_validate_agrees(case, path)
     if case.exit_code == 1:
         assert payload["ok"] is False
         assert payload["problems"], "an exit-1 run must list its problems"
@@ -72,6 +74,23 @@ def test_case(case: Case, tmp_path, monkeypatch):
             case.check_outputs(outputs)
         for output in outputs:
             assert_no_input_text_as_formula(output)
+
+
+def assert_validate_agrees(case: Case, path) -> None:
+    """`cs-kpi validate` reports the same: exit code and cells, writing nothing."""
+    before = path.read_bytes()
+    inputs_before = sorted(p.name for p in path.parent.iterdir())
+    result = CliRunner().invoke(app, ["validate", str(path), "--json"])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        pytest.fail("".join(traceback.format_exception(result.exception)))
+    expected = case.exit_code if case.validate_exit is None else case.validate_exit
+    assert result.exit_code == expected, result.output
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is (expected == 0)
+    named = {f"{p['sheet']}!{p['cell']}" for p in payload["problems"]}
+    assert case.cells <= named, named
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == inputs_before
 
 
 def assert_no_input_text_as_formula(path) -> None:
