@@ -504,6 +504,35 @@ def add_external_link(path: Path, sheet: str, cell: str, cached: float, target: 
     return path
 
 
+LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+def billion_laughs(folder: Path) -> Path:
+    """A name in 员工 that would expand to 10⁹ "lol"s if an XML parser expanded entities."""
+    path = review(folder / "laughs.xlsx")
+    part = sheet_parts(path)["员工"]
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        data = data.replace(b"?>", b"?>" + LAUGHS, 1)
+        return re.sub(
+            rb'<c r="B3"( s="\d+")? t="s"><v>\d+</v></c>',
+            b'<c r="B3" t="inlineStr"><is><t>&lol9;</t></is></c>',
+            data,
+            count=1,
+        )
+
+    return rewrite_zip(path, edit)
+
+
 NINE_ITEMS = [
     ["沟通协作", "会议参与率", "", 1],
     ["沟通协作", "信息同步及时性", "", 1],
@@ -754,6 +783,7 @@ def cases() -> list[Case]:
         Case("empty_workbook", s, empty_workbook, 1, set(), "空工作簿"),
         Case("sla_empty_workbook", "sla-report", empty_workbook, 1, set(), "空工作簿"),
         Case("zip_bomb", s, zip_bomb, 1, set(), "压缩炸弹"),
+        Case("xml_entity_expansion", s, billion_laughs, 1, set(), "实体"),
         Case("uncalculated_formula_in_input", s, uncalculated_formula, 1, {"指标数据!C3"}, ""),
         Case("error_cells", s, error_cells, 1, {"指标数据!E3", "指标数据!G4"}, "#N/A"),
         Case("preview_formulas_cached", s, lambda f: preview_formulas(f, True), 0),
