@@ -57,5 +57,7 @@ def convert(source: Path, target_format: str, outdir: Path, *, recalc: bool = Tr
     )
     produced = outdir / f"{source.stem}.{target_format}"
     if result.returncode != 0 or not produced.exists():
-        raise AssertionError(f"LibreOffice failed on {source.name}: {result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"LibreOffice failed on {source.name}: {result.stdout}\n{result.stderr}"
+        )
     return produced

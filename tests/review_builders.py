@@ -23,12 +23,38 @@ ZH_SCHEME = [
     ("改进计划阈值", 70),
     ("校准差异阈值", 3),
 ]
-ZH_INDICATOR_HEADER = ["维度", "指标", "指标定义", "方向", "目标值", "单位", "权重", "计分方式", "扣分步长", "每步扣分", "超额奖励", "改进建议"]
+ZH_INDICATOR_HEADER = [
+    "维度",
+    "指标",
+    "指标定义",
+    "方向",
+    "目标值",
+    "单位",
+    "权重",
+    "计分方式",
+    "扣分步长",
+    "每步扣分",
+    "超额奖励",
+    "改进建议",
+]
 ZH_INDICATORS = [
     ["服务过程", "平均响应时长", "", "越低越好", 30, "秒", 15, "扣分法", 5, 2, "否", "用快捷回复"],
     ["服务过程", "工单处理及时率", "", "越高越好", "98%", "%", 10, "扣分法", "1%", 1, "否", ""],
     ["服务结果", "客户满意度评分", "", "越高越好", 4.5, "分", 30, "扣分法", 0.1, 3, "否", ""],
-    ["服务结果", "一次性解决率", "", "越高越好", "90%", "%", 25, "扣分法", "1%", 1, "是", "梳理高频问题"],
+    [
+        "服务结果",
+        "一次性解决率",
+        "",
+        "越高越好",
+        "90%",
+        "%",
+        25,
+        "扣分法",
+        "1%",
+        1,
+        "是",
+        "梳理高频问题",
+    ],
     ["团队协作", "知识库贡献度", "", "越高越好", 3, "条", 10, "扣分法", 1, 3, "否", ""],
     ["个人发展", "培训考核通过率", "", "越高越好", "100%", "%", 10, "扣分法", "10%", 2, "否", ""],
 ]
@@ -88,10 +114,16 @@ def build(
 
     table("indicators", ZH_INDICATOR_HEADER, indicators)
     table("items", ["维度", "评分项", "评分标准", "权重"], ZH_ITEMS if items is None else items)
-    table("roster", ["工号", "姓名", "团队", "岗位", "入职日期", "直属上级"], ZH_ROSTER if roster is None else roster)
+    table(
+        "roster",
+        ["工号", "姓名", "团队", "岗位", "入职日期", "直属上级"],
+        ZH_ROSTER if roster is None else roster,
+    )
     header = metrics_header or ["工号", "姓名", *[row[1] for row in indicators]]
     table("metrics", header, metrics or [])
-    table("reviews", ["工号", "姓名", "评分项", "自评", "互评", "上级评价", "加权得分"], reviews or [])
+    table(
+        "reviews", ["工号", "姓名", "评分项", "自评", "互评", "上级评价", "加权得分"], reviews or []
+    )
     if peer_detail is not None:
         table("peer", ["评价人", "被评价人工号", "评分项", "分数"], peer_detail)
     workbook.close()
@@ -111,5 +143,7 @@ def full_metrics_row(person_id: str, name: str, values: list[Any]) -> list[Any]:
     return [person_id, name, *values]
 
 
-def review_rows(person_id: str, name: str, scores: dict[str, tuple[Any, Any, Any]]) -> list[list[Any]]:
+def review_rows(
+    person_id: str, name: str, scores: dict[str, tuple[Any, Any, Any]]
+) -> list[list[Any]]:
     return [[person_id, name, item, *triple] for item, triple in scores.items()]

@@ -32,7 +32,9 @@ def read(path, lang="zh"):
 def test_reads_a_clean_workbook(tmp_path):
     data, problems = read(build(tmp_path / "q3.xlsx", metrics=GOOD_METRICS, reviews=GOOD_REVIEWS))
     assert problems.errors == []
-    assert data.scheme.self_weight == Decimal("0.2") and data.scheme.manager_weight == Decimal("0.5")
+    assert data.scheme.self_weight == Decimal("0.2") and data.scheme.manager_weight == Decimal(
+        "0.5"
+    )
     assert data.scheme.period == "2024-Q3" and str(data.scheme.period_end) == "2024-09-30"
     assert [i.name for i in data.indicators] == [row[1] for row in ZH_INDICATORS]
     fcr = data.indicators[3]
@@ -54,7 +56,10 @@ def test_reads_a_clean_workbook(tmp_path):
 
 
 def test_percentage_points_are_read_with_a_warning_naming_the_cell(tmp_path):
-    metrics = [["1001", "张三", 30, 97, 4.5, 90, 3, 100], ["1002", "李四", 30, 0.98, 4.5, 0.9, 3, 1]]
+    metrics = [
+        ["1001", "张三", 30, 97, 4.5, 90, 3, 100],
+        ["1002", "李四", 30, 0.98, 4.5, 0.9, 3, 1],
+    ]
     data, problems = read(build(tmp_path / "q3.xlsx", metrics=metrics, reviews=GOOD_REVIEWS))
     assert problems.errors == []
     zhang = {m.indicator: m.actual for m in data.metrics["1001"]}
@@ -97,13 +102,22 @@ def test_every_problem_is_listed_with_its_cell(tmp_path):
 
 def test_weights_not_adding_up_is_an_error(tmp_path):
     scheme = [("自评权重", "20%"), ("互评权重", "30%"), ("上级评价权重", "40%")]
-    data, problems = read(build(tmp_path / "w.xlsx", scheme=scheme, metrics=GOOD_METRICS, reviews=GOOD_REVIEWS))
+    data, problems = read(
+        build(tmp_path / "w.xlsx", scheme=scheme, metrics=GOOD_METRICS, reviews=GOOD_REVIEWS)
+    )
     assert data is None
     assert any("90%" in p.message and p.sheet == "考核方案" for p in problems.errors)
 
 
 def test_blank_scheme_values_fall_back_to_defaults_with_warnings(tmp_path):
-    data, problems = read(build(tmp_path / "d.xlsx", scheme=[("考核周期", "2024-Q3")], metrics=GOOD_METRICS, reviews=GOOD_REVIEWS))
+    data, problems = read(
+        build(
+            tmp_path / "d.xlsx",
+            scheme=[("考核周期", "2024-Q3")],
+            metrics=GOOD_METRICS,
+            reviews=GOOD_REVIEWS,
+        )
+    )
     assert problems.errors == []
     assert data.scheme.quantitative_share == Decimal("0.6")
     assert data.scheme.grade_scheme == "four_band"
@@ -111,9 +125,20 @@ def test_blank_scheme_values_fall_back_to_defaults_with_warnings(tmp_path):
 
 
 def test_indicator_columns_must_match_the_indicator_sheet(tmp_path):
-    header = ["工号", "姓名", "平均响应时长", "工单处理及时率", "客户满意度评分", "一次性解决率", "知识库贡献度", "加班时长"]
+    header = [
+        "工号",
+        "姓名",
+        "平均响应时长",
+        "工单处理及时率",
+        "客户满意度评分",
+        "一次性解决率",
+        "知识库贡献度",
+        "加班时长",
+    ]
     metrics = [["1001", "张三", 30, "98%", 4.5, "90%", 3, 5]]
-    data, problems = read(build(tmp_path / "c.xlsx", metrics_header=header, metrics=metrics, reviews=GOOD_REVIEWS))
+    data, problems = read(
+        build(tmp_path / "c.xlsx", metrics_header=header, metrics=metrics, reviews=GOOD_REVIEWS)
+    )
     messages = " ".join(p.message for p in problems.errors)
     assert "加班时长" in messages  # a column without a row in 指标
     assert "培训考核通过率" in messages  # an indicator without a column
@@ -128,7 +153,9 @@ def test_peer_detail_is_averaged_where_peer_is_blank(tmp_path):
         ["钱七", "1001", "会议参与率", 8],
         ["王五", "1002", "会议参与率", 2],  # ignored: 互评 is filled for 1002
     ]
-    data, problems = read(build(tmp_path / "p.xlsx", metrics=GOOD_METRICS, reviews=reviews, peer_detail=detail))
+    data, problems = read(
+        build(tmp_path / "p.xlsx", metrics=GOOD_METRICS, reviews=reviews, peer_detail=detail)
+    )
     assert problems.errors == []
     by_person = {r.person_id: r for r in data.reviews}
     # (7 + 8 + 8) / 3 = 7.666… → shown 7.67
@@ -137,13 +164,20 @@ def test_peer_detail_is_averaged_where_peer_is_blank(tmp_path):
 
 
 def test_header_found_below_title_and_blank_rows_and_english_labels(tmp_path):
-    data, problems = read(build(tmp_path / "t.xlsx", metrics=GOOD_METRICS, reviews=GOOD_REVIEWS, title_rows=4))
+    data, problems = read(
+        build(tmp_path / "t.xlsx", metrics=GOOD_METRICS, reviews=GOOD_REVIEWS, title_rows=4)
+    )
     assert problems.errors == []
     assert len(data.reviews) == 6
 
 
 def test_missing_sheet_lists_what_is_there(tmp_path):
-    path = build(tmp_path / "m.xlsx", metrics=GOOD_METRICS, reviews=GOOD_REVIEWS, sheet_names={"roster": "人员"})
+    path = build(
+        tmp_path / "m.xlsx",
+        metrics=GOOD_METRICS,
+        reviews=GOOD_REVIEWS,
+        sheet_names={"roster": "人员"},
+    )
     data, problems = read(path)
     assert data is None
     assert any(p.sheet == "员工" and "人员" in p.message for p in problems.errors)
@@ -165,7 +199,11 @@ def test_another_kind_of_workbook_names_its_command(tmp_path):
 def test_deduction_indicator_needs_step(tmp_path):
     indicators = [list(row) for row in ZH_INDICATORS]
     indicators[0][8] = None  # 扣分步长 blank for 扣分法
-    data, problems = read(build(tmp_path / "s.xlsx", indicators=indicators, metrics=GOOD_METRICS, reviews=GOOD_REVIEWS))
+    data, problems = read(
+        build(
+            tmp_path / "s.xlsx", indicators=indicators, metrics=GOOD_METRICS, reviews=GOOD_REVIEWS
+        )
+    )
     assert data is None
     assert any(p.sheet == "指标" and p.cell == "I3" for p in problems.errors)
     assert ZH_INDICATOR_HEADER[8] == "扣分步长"

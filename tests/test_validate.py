@@ -45,12 +45,16 @@ def test_every_problem_at_once(tmp_path):
 def test_a_score_report_is_not_an_input(tmp_path):
     path = build(tmp_path / "q3.xlsx", metrics=GOOD_METRICS, reviews=GOOD_REVIEWS)
     report = tmp_path / "q3_report.xlsx"
-    scored = CliRunner().invoke(app, ["score", str(path), "-o", str(report), "--as-of", "2024-10-08"])
+    scored = CliRunner().invoke(
+        app, ["score", str(path), "-o", str(report), "--as-of", "2024-10-08"]
+    )
     assert scored.exit_code == 0, scored.output
     result = invoke(str(report), "--json", "--lang", "en")
     assert result.exit_code == 1
     assert "report written by `cs-kpi score`" in json.loads(result.stdout)["problems"][0]["message"]
-    again = CliRunner().invoke(app, ["score", str(report), "--json", "-o", str(tmp_path / "x.xlsx")])
+    again = CliRunner().invoke(
+        app, ["score", str(report), "--json", "-o", str(tmp_path / "x.xlsx")]
+    )
     assert again.exit_code == 1
     assert "cs-kpi score" in json.loads(again.stdout)["problems"][0]["message"]
 
@@ -67,4 +71,6 @@ def test_generic_kinds_are_checked_column_by_column(tmp_path):
     result = invoke(str(path), "--json")
     payload = json.loads(result.stdout)
     assert result.exit_code == 1 and payload["kind"] == "task-assignment"
-    assert {"任务责任分工表!D3", "任务责任分工表!E3"} <= {f"{p['sheet']}!{p['cell']}" for p in payload["problems"]}
+    assert {"任务责任分工表!D3", "任务责任分工表!E3"} <= {
+        f"{p['sheet']}!{p['cell']}" for p in payload["problems"]
+    }
