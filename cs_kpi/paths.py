@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from cs_kpi.i18n import tr
@@ -26,3 +27,12 @@ def refuse_overwriting_input(input_path: Path, outputs: list[Path], lang: str) -
                     path=output,
                 )
             )
+
+
+def file_sha256(path: Path) -> str:
+    """The input's SHA-256, recorded in 计算说明 so a disputed result can be tied to its file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -11,6 +11,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a value came from: a sheet and a cell (`360评价!F7`)."""
+
+    sheet: str
+    cell: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+@dataclass(frozen=True)
 class Problem:
     """One problem or warning. `sheet`/`cell` are None for a whole-file problem."""
 

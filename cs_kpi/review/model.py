@@ -11,14 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-
-@dataclass(frozen=True)
-class Source:
-    sheet: str
-    cell: str
-
-    def __str__(self) -> str:
-        return f"{self.sheet}!{self.cell}"
+from cs_kpi.problems import Source  # noqa: F401 (Source is part of this model)
 
 
 # ---------------------------------------------------------------- inputs

@@ -6,7 +6,6 @@ clean data. Nothing here trusts a formula result: 加权得分 is never read.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from cs_kpi.i18n import Text
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import ONE, ZERO, pct_text, round2
+from cs_kpi.paths import file_sha256
 from cs_kpi.problems import Problems
 from cs_kpi.reader import (
     Cell,
@@ -91,14 +91,6 @@ PEER_DETAIL_UNUSED = Text(
     "互评明细中 {id} / {item} 在“{sheet}”表中没有对应行，未使用",
     "peer detail for {id} / {item} has no row in the “{sheet}” sheet; it was not used",
 )
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_review(path: Path, lang: str) -> tuple[ReviewInput | None, Problems]:

@@ -12,16 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cs_kpi.problems import Problem
-
-
-@dataclass(frozen=True)
-class Source:
-    sheet: str
-    cell: str
-
-    def __str__(self) -> str:
-        return f"{self.sheet}!{self.cell}"
+from cs_kpi.problems import Problem, Source  # noqa: F401 (Source is part of this model)
 
 
 # ---------------------------------------------------------------- inputs

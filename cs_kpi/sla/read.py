@@ -8,7 +8,6 @@ formula result: a preview cell of the template is never read.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,6 +16,7 @@ from cs_kpi import values as v
 from cs_kpi.i18n import Text
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import HUNDRED, ONE, ZERO, pct_text
+from cs_kpi.paths import file_sha256
 from cs_kpi.problems import Problems
 from cs_kpi.reader import (
     Cell,
@@ -116,14 +116,6 @@ _MONEY_WORDS = re.compile(r"(?i)^(?:¥|￥|rmb|cny)\s*|\s*(?:元|块|rmb|cny)$")
 _BREACH_MONTH_WORDS = re.compile(r"(?i)\s*(?:个月|個月|月|months?)$")
 _LOWER_SIGNS = ("≤", "<", "=<", "⩽")
 _HIGHER_SIGNS = ("≥", ">", "=>", "⩾")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_sla(path: Path, lang: str) -> tuple[SlaInput | None, Problems]:
