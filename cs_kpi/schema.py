@@ -123,8 +123,25 @@ PLAN_STATUS = Choices(
 
 
 # ---------------------------------------------------------------- columns and sheets
+class _Labelled:
+    """Something named in zh and en, also accepted under aliases (SPEC §3 label matching)."""
+
+    zh: str
+    en: str
+    aliases: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def matches(self, text: object) -> bool:
+        wanted = normalize_label(text)
+        return bool(wanted) and wanted in {
+            normalize_label(known) for known in (self.zh, self.en, *self.aliases)
+        }
+
+
 @dataclass(frozen=True)
-class Column:
+class Column(_Labelled):
     """One column of a data sheet.
 
     kind: text, id, number, score (0–10), percent, date, datetime, month,
@@ -144,18 +161,9 @@ class Column:
     def is_input(self) -> bool:
         return self.kind != "formula"
 
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-    def matches(self, header: object) -> bool:
-        wanted = normalize_label(header)
-        return bool(wanted) and wanted in {
-            normalize_label(text) for text in (self.zh, self.en, *self.aliases)
-        }
-
 
 @dataclass(frozen=True)
-class TableSheet:
+class TableSheet(_Labelled):
     """A data sheet: title in row 1, header row below, data after (SPEC §3).
 
     `dynamic` sheets (指标数据, 月度数据) take one more column per indicator or
@@ -171,7 +179,7 @@ class TableSheet:
     aliases: tuple[str, ...] = ()
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return self.label(lang)
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -179,14 +187,9 @@ class TableSheet:
                 return column
         raise KeyError(key)
 
-    def matches(self, sheet_name: str) -> bool:
-        return normalize_label(sheet_name) in {
-            normalize_label(text) for text in (self.zh, self.en, *self.aliases)
-        }
-
 
 @dataclass(frozen=True)
-class Setting:
+class Setting(_Labelled):
     """One label–value row of a settings sheet (考核方案, 协议信息)."""
 
     key: str
@@ -197,18 +200,9 @@ class Setting:
     choices: Choices | None = None
     aliases: tuple[str, ...] = ()
 
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-    def matches(self, label: object) -> bool:
-        wanted = normalize_label(label)
-        return bool(wanted) and wanted in {
-            normalize_label(text) for text in (self.zh, self.en, *self.aliases)
-        }
-
 
 @dataclass(frozen=True)
-class SettingsSheet:
+class SettingsSheet(_Labelled):
     key: str
     zh: str
     en: str
@@ -217,15 +211,13 @@ class SettingsSheet:
     aliases: tuple[str, ...] = ()
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return self.label(lang)
 
     def setting(self, key: str) -> Setting:
         for setting in self.settings:
             if setting.key == key:
                 return setting
         raise KeyError(key)
-
-    matches = TableSheet.matches
 
 
 @dataclass(frozen=True)
