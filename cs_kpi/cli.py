@@ -46,6 +46,10 @@ JsonOption = Annotated[
     bool, typer.Option("--json", help="Print the machine-readable result on stdout.")
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback for input problems.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Report workbook path (default: beside the input)."),
+]
 ExistingFile = Annotated[
     Path,
     typer.Argument(
@@ -172,9 +176,7 @@ def init_templates(
 @app.command("score")
 def score(
     workbook: ExistingFile,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Report workbook path.")
-    ] = None,
+    output: OutputOption = None,
     plan: Annotated[
         Path | None, typer.Option("--plan", help="Improvement-plan workbook path.")
     ] = None,
@@ -204,9 +206,7 @@ def score(
 @app.command("sla-report")
 def sla_report(
     workbook: ExistingFile,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Report workbook path.")
-    ] = None,
+    output: OutputOption = None,
     month: Annotated[
         str | None, typer.Option("--month", help="Month to highlight, YYYY-MM (default latest).")
     ] = None,
