@@ -144,7 +144,18 @@ def text_width(text: str) -> float:
 
 
 def fit_width(values: list[Any], minimum: float = 6, maximum: float = 50) -> float:
-    widest = max((text_width(v) for v in values if v not in (None, "")), default=minimum)
+    texts = [str(v) for v in values if v not in (None, "")]
+    if not texts:
+        return max(minimum, min(maximum, minimum + 2))
+    # Longest first; a text is at most 2 units a character, so once twice a text's
+    # length is below the widest so far, no shorter text can be wider (a column
+    # of 90,000 distinct texts measures a handful of them).
+    texts.sort(key=len, reverse=True)
+    widest = 0.0
+    for text in texts:
+        if 2.0 * len(text) < widest:
+            break
+        widest = max(widest, text_width(text))
     return max(minimum, min(maximum, widest + 2))
 
 

@@ -320,6 +320,8 @@ class _RowStream:
         self.pending: list[str] = []
         self.last_row = 2  # 1-based; rows 1–2 are the title and the header
         self._texts: dict[str, str] = {}
+        self._numbers: dict[Any, str | None] = {}
+        self._heads: dict[tuple[int, ...], list[tuple[str, str]]] = {}
 
     def _text(self, text: str) -> str:
         cached = self._texts.get(text)
@@ -332,38 +334,61 @@ class _RowStream:
                 self._texts[text] = cached
         return cached
 
+    def _number(self, value: Decimal | float | int) -> str | None:
+        """`<v>` of a number as a cell ends (`><v>97.79</v></c>`); None when not finite.
+        Scores repeat a lot: each distinct value is formatted once."""
+        try:
+            cached = self._numbers.get(value)
+        except TypeError:  # a signalling NaN cannot be hashed
+            cached = None
+        if cached is None:
+            number = float(value)
+            if not math.isfinite(number):
+                return None
+            cached = f"><v>{number:.16G}</v></c>"
+            if len(self._numbers) < 100_000:
+                self._numbers[value] = cached
+        return cached
+
+    def _cell_heads(self, xfs: Sequence[int]) -> list[tuple[str, str]]:
+        """Per column, the text of a cell before and after its row number:
+        (`<c r="F`, `" s="12"`)."""
+        key = tuple(xfs)
+        heads = self._heads.get(key)
+        if heads is None:
+            heads = [
+                (f'<c r="{letter}', f'" s="{xf}"')
+                for letter, xf in zip(self.letters, xfs, strict=True)
+            ]
+            self._heads[key] = heads
+        return heads
+
     def add(
         self, row: int, values: Sequence[Any], xfs: Sequence[int], height: float | None = None
     ) -> None:
         """Row `row` (0-based) with one style index per cell; `height` in points if set."""
         r = str(row + 1)
         out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
-        letters = self.letters
-        for c, value in enumerate(values):
-            ref = letters[c] + r
+        append = out.append
+        for (head, style), value in zip(self._cell_heads(xfs), values, strict=False):
             kind = value.__class__
             if value is None or (kind is str and not value):
-                out.append(f'<c r="{ref}" s="{xfs[c]}"/>')
+                append(f"{head}{r}{style}/>")
             elif kind is str:
-                out.append(f'<c r="{ref}" s="{xfs[c]}" t="inlineStr">{self._text(value)}</c>')
+                append(f'{head}{r}{style} t="inlineStr">{self._text(value)}</c>')
             elif kind is Decimal or kind is float or kind is int:
-                number = float(value)
-                if math.isfinite(number):
-                    out.append(f'<c r="{ref}" s="{xfs[c]}"><v>{number:.16G}</v></c>')
-                else:
-                    out.append(f'<c r="{ref}" s="{xfs[c]}"/>')
+                number = self._number(value)
+                append(f"{head}{r}{style}{number}" if number else f"{head}{r}{style}/>")
             elif kind is bool:
-                out.append(f'<c r="{ref}" s="{xfs[c]}" t="b"><v>{int(value)}</v></c>')
+                append(f'{head}{r}{style} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, dt.datetime):
                 delta = value - dt.datetime.combine(_EXCEL_EPOCH, dt.time())
-                out.append(
-                    f'<c r="{ref}" s="{xfs[c]}"><v>{delta.total_seconds() / 86400:.16G}</v></c>'
-                )
+                append(f"{head}{r}{style}><v>{delta.total_seconds() / 86400:.16G}</v></c>")
             elif isinstance(value, dt.date):
-                out.append(f'<c r="{ref}" s="{xfs[c]}"><v>{(value - _EXCEL_EPOCH).days}</v></c>')
+                append(f"{head}{r}{style}><v>{(value - _EXCEL_EPOCH).days}</v></c>")
             else:
-                out.append(f'<c r="{ref}" s="{xfs[c]}" t="inlineStr">{self._text(str(value))}</c>')
-        out.append("</row>")
+                append(f'{head}{r}{style} t="inlineStr">{self._text(str(value))}</c>')
+        append("</row>")
         self.pending.append("".join(out))
         self.last_row = row + 1
         if len(self.pending) >= self.FLUSH_ROWS:
@@ -394,7 +419,8 @@ class _Table:
     widths: list[float] = field(default_factory=list)
     dropped: int = 0  # rows beyond Excel's last row
     _wraps: bool = False
-    _xfs: dict[tuple, list[int]] = field(default_factory=dict)
+    _xfs: dict[tuple | None, list[int]] = field(default_factory=dict)
+    _lines: dict[tuple[str, float], int] = field(default_factory=dict)
 
     @classmethod
     def open(
@@ -446,11 +472,16 @@ class _Table:
         if self.row >= EXCEL_ROWS:
             self.dropped += 1
             return
+        texts = self.texts
         for c, value in enumerate(values):
             if value.__class__ is str and value:
-                self.texts[c].add(value)
+                texts[c].add(value)
         if self.stream is not None:
-            key = (tuple(kinds) if kinds else None, tuple(sorted(extra.items())))
+            key = (
+                (tuple(kinds) if kinds else None, tuple(sorted(extra.items())))
+                if kinds or extra
+                else None
+            )
             xfs = self._xfs.get(key)
             if xfs is None:
                 # The style index xlsxwriter gives the format in styles.xml.
@@ -474,10 +505,16 @@ class _Table:
         xlsxout.text_width (CJK = 2) runs a little wide of rendered 10-point text.
         """
         lines = 1
+        known = self._lines  # plan texts repeat from person to person
         for c, col in enumerate(self.cols):
             value = values[c]
             if col.wrap and value.__class__ is str and value:
-                lines = max(lines, math.ceil(0.92 * text_width(value) / (col.maximum - 1)))
+                found = known.get((value, col.maximum))
+                if found is None:
+                    found = math.ceil(0.92 * text_width(value) / (col.maximum - 1))
+                    if len(known) < 100_000:
+                        known[(value, col.maximum)] = found
+                lines = max(lines, found)
         return LINE_HEIGHT * lines + 3 if lines > 1 else None
 
     def finish(self, freeze_cols: int = 0, autofilter: bool = True, landscape: bool = True) -> None:
