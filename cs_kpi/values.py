@@ -91,12 +91,23 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
 
+# Scores and targets repeat from row to row: each distinct float is converted once.
+# Zero is left out (0.0 and -0.0 are one key but different Decimals).
+_FLOAT_DECIMALS: dict[float, Decimal] = {}
+
+
 def cell_decimal(value: int | float | Decimal) -> Decimal:
     """A cell's number as Excel shows it: floats to 15 significant digits."""
     if isinstance(value, float):
+        found = _FLOAT_DECIMALS.get(value)
+        if found is not None:
+            return found
         if value != value or value in (float("inf"), float("-inf")):
             return Decimal("NaN")
-        return Decimal(format(value, ".15g"))
+        found = Decimal(format(value, ".15g"))
+        if value and len(_FLOAT_DECIMALS) < 65_536:
+            _FLOAT_DECIMALS[value] = found
+        return found
     return to_decimal(value)
 
 

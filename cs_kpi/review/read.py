@@ -135,6 +135,7 @@ class _Reading:
         self.lang = lang
         self.roster_sheet = ROSTER.name(lang)
         self.items_sheet = REVIEW_ITEMS.name(lang)
+        self._ids: dict[str, str] = {}  # raw ID text → id_text
         # Names of 指标 rows that had a problem: their 指标数据 column is not "unknown" too.
         self.rejected_indicators: set[str] = set()
 
@@ -374,7 +375,13 @@ class _Reading:
         return people
 
     def _person_id(self, cell: Cell, people_ids: set[str], roster_read: bool) -> str | None:
-        person_id = id_text(cell.raw)
+        raw = cell.raw
+        if raw.__class__ is str:  # an ID typed as text repeats on each of a person's rows
+            person_id = self._ids.get(raw)
+            if person_id is None:
+                person_id = self._ids[raw] = id_text(raw)
+        else:
+            person_id = id_text(raw)
         if not person_id:
             self._required(cell, ROSTER.column("id").label(self.lang))
             return None
