@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,17 +27,33 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
+# Linux counts the peak RSS of the process that starts a command into the
+# command's own ru_maxrss (until exec the parent's memory is its memory), and
+# this script holds a whole report's cells. So each command is started by this
+# small launcher (~15 MiB), which times it and reports its peak RSS.
+_LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+errors = child.stderr.read()
+_, status, usage = os.wait4(child.pid, 0)
+elapsed = time.perf_counter() - start
+sys.stderr.buffer.write(errors)
+print(elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
 
 def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024
+    """Wall seconds and peak RSS (MiB; ru_maxrss is in KiB on Linux) of one command."""
+    launched = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *command], capture_output=True, text=True
+    )
+    if launched.returncode != 0 or not launched.stdout.strip():
+        raise SystemExit(f"launcher failed: {' '.join(command)}\n{launched.stderr}")
+    elapsed, maxrss, code = launched.stdout.split()
+    if int(code) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{launched.stderr}")
+    return float(elapsed), int(maxrss) / 1024
 
 
 def measure(command: list[str], runs: int) -> tuple[float, float]:
