@@ -52,3 +52,25 @@ def test_missing_file_is_an_input_problem_without_traceback(tmp_path):
     result = CliRunner().invoke(app, ["score", str(tmp_path / "nope.xlsx")])
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "nope.xlsx" in result.output
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    """Steps print nothing when stderr is not a terminal, and walk their labels when it is."""
+    import io
+
+    from rich.console import Console
+
+    from cs_kpi import console as console_module
+
+    with console_module.Steps(["a", "b"], enabled=False) as steps:
+        steps.next(1)
+    assert steps._progress is None
+    buffer = io.StringIO()
+    monkeypatch.setattr(
+        console_module, "stderr_console", lambda: Console(file=buffer, force_terminal=True)
+    )
+    with console_module.Steps(["读取", "计算"], enabled=True) as steps:
+        steps.next(1)
+        assert steps._progress.tasks[0].completed == 1
+        assert steps._progress.tasks[0].description == "计算"
+    assert steps._progress.tasks[0].completed == 2

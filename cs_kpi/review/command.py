@@ -17,10 +17,19 @@ SAME_OUTPUT = Text(
     "two different names",
 )
 
+# Shown as a progress bar on a terminal only (SPEC §2: long work).
+STEPS = (
+    Text("读取工作簿", "Reading the workbook"),
+    Text("计算成绩", "Scoring"),
+    Text("写入报告", "Writing the report"),
+    Text("写入改进计划", "Writing the improvement plan"),
+)
+
 
 def run_score(
     path: Path, output: Path | None, plan: Path | None, lang: str, as_of: dt.date | None = None
 ) -> Outcome:
+    from cs_kpi.console import Steps
     from cs_kpi.review.read import load_review
     from cs_kpi.review.report import write_plan_workbook, write_report
     from cs_kpi.review.rules import result_to_json, score_review
@@ -32,15 +41,19 @@ def run_score(
     refuse_overwriting_input(path, [report_path, plan_path], lang)
     if report_path.resolve() == plan_path.resolve():
         raise InputError.single(SAME_OUTPUT(lang, path=report_path))
-    data, problems = load_review(path, lang)
-    if data is None or problems.errors:
-        raise InputError(problems)
-    result, rule_warnings = score_review(data, lang, as_of or dt.date.today())
-    warnings = problems.warnings + rule_warnings
-    # Both files or neither: a plan that cannot be written leaves no report behind.
-    with atomic_outputs([report_path, plan_path], lang) as (report_temp, plan_temp):
-        write_report(result, data, report_temp, lang, warnings)
-        write_plan_workbook(result.plan, plan_temp, lang)
+    with Steps([label(lang) for label in STEPS]) as steps:
+        data, problems = load_review(path, lang)
+        if data is None or problems.errors:
+            raise InputError(problems)
+        steps.next(1)
+        result, rule_warnings = score_review(data, lang, as_of or dt.date.today())
+        warnings = problems.warnings + rule_warnings
+        steps.next(2)
+        # Both files or neither: a plan that cannot be written leaves no report behind.
+        with atomic_outputs([report_path, plan_path], lang) as (report_temp, plan_temp):
+            write_report(result, data, report_temp, lang, warnings)
+            steps.next(3)
+            write_plan_workbook(result.plan, plan_temp, lang)
     payload: dict[str, Any] = {"kind": "performance-review", "period": data.scheme.period or None}
     payload.update(result_to_json(result, lang))
     payload["warnings"] = [w.to_json() for w in warnings]
