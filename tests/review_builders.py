@@ -68,6 +68,20 @@ ZH_ROSTER = [
     ["1002", "李四", "一组", "专员", "2023-05-10", "李组长"],
 ]
 
+# The README's worked example: two people, every typing form of SPEC §4.2.
+GOOD_METRICS = [
+    ["1001", "张三", 33, "97%", 4.7, 0.874, 3, "100%"],
+    ["1002", "李四", "28秒", 0.99, "4.3分", "93.4%", "4条", 1],
+]
+GOOD_REVIEWS = [
+    ["1001", "张三", "会议参与率", 10, 9, 10],
+    ["1001", "张三", "目标达成率", 8, 7, 8],
+    ["1001", "张三", "专业知识", 8, None, 6],
+    ["1002", "李四", "会议参与率", 9, 9, 9],
+    ["1002", "李四", "目标达成率", 9, 8, 9],
+    ["1002", "李四", "专业知识", 7, 7, 7],
+]
+
 
 def build(
     path: Path,
@@ -100,7 +114,7 @@ def build(
     sheet.write_string(0, 0, "考核方案")
     for r, (label, value) in enumerate(scheme if scheme is not None else ZH_SCHEME, start=1):
         sheet.write_string(r, 0, label)
-        _write(sheet, r, 1, value)
+        write_cell(sheet, r, 1, value)
 
     def table(key: str, header: list[str], rows: list[list[Any]]) -> None:
         ws = workbook.add_worksheet(names[key])
@@ -110,7 +124,7 @@ def build(
             ws.write_string(title_rows, c, label)
         for r, row in enumerate(rows, start=title_rows + 1):
             for c, value in enumerate(row):
-                _write(ws, r, c, value)
+                write_cell(ws, r, c, value)
 
     table("indicators", ZH_INDICATOR_HEADER, indicators)
     table("items", ["维度", "评分项", "评分标准", "权重"], ZH_ITEMS if items is None else items)
@@ -130,20 +144,10 @@ def build(
     return path
 
 
-def _write(sheet: Any, row: int, col: int, value: Any) -> None:
+def write_cell(sheet: Any, row: int, col: int, value: Any) -> None:
     if value is None:
         return
     if isinstance(value, str):
         sheet.write_string(row, col, value)
     else:
         sheet.write(row, col, value)
-
-
-def full_metrics_row(person_id: str, name: str, values: list[Any]) -> list[Any]:
-    return [person_id, name, *values]
-
-
-def review_rows(
-    person_id: str, name: str, scores: dict[str, tuple[Any, Any, Any]]
-) -> list[list[Any]]:
-    return [[person_id, name, item, *triple] for item, triple in scores.items()]

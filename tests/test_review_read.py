@@ -5,23 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from review_builders import ZH_INDICATOR_HEADER, ZH_INDICATORS, build
+from review_builders import GOOD_METRICS, GOOD_REVIEWS, ZH_INDICATOR_HEADER, ZH_INDICATORS, build
 
 from cs_kpi.problems import InputError
 from cs_kpi.review.read import load_review
-
-GOOD_METRICS = [
-    ["1001", "张三", 33, "97%", 4.7, 0.874, 3, "100%"],
-    ["1002", "李四", "28秒", 0.99, "4.3分", "93.4%", "4条", 1],
-]
-GOOD_REVIEWS = [
-    ["1001", "张三", "会议参与率", 10, 9, 10],
-    ["1001", "张三", "目标达成率", 8, 7, 8],
-    ["1001", "张三", "专业知识", 8, None, 6],
-    ["1002", "李四", "会议参与率", 9, 9, 9],
-    ["1002", "李四", "目标达成率", 9, 8, 9],
-    ["1002", "李四", "专业知识", 7, 7, 7],
-]
 
 
 def read(path, lang="zh"):

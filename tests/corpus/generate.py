@@ -22,20 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import review_builders as rb  # noqa: E402
 import sla_builders as sb  # noqa: E402
-
-GOOD_METRICS = [
-    ["1001", "张三", 33, "97%", 4.7, 0.874, 3, "100%"],
-    ["1002", "李四", "28秒", 0.99, "4.3分", "93.4%", "4条", 1],
-]
-GOOD_REVIEWS = [
-    ["1001", "张三", "会议参与率", 10, 9, 10],
-    ["1001", "张三", "目标达成率", 8, 7, 8],
-    ["1001", "张三", "专业知识", 8, None, 6],
-    ["1002", "李四", "会议参与率", 9, 9, 9],
-    ["1002", "李四", "目标达成率", 9, 8, 9],
-    ["1002", "李四", "专业知识", 7, 7, 7],
-]
-
+from review_builders import GOOD_METRICS, GOOD_REVIEWS  # noqa: E402, F401 (re-exported to tests)
 
 GOOD_MONTHS = [
     sb.month_row("2024-01", "92%", "88%", "96%"),
@@ -383,7 +370,7 @@ def review_book(
     sheets["考核方案"].write_string(0, 0, "考核方案")
     for r, (label, value) in enumerate(scheme or rb.ZH_SCHEME, start=1):
         sheets["考核方案"].write_string(r, 0, label)
-        _put(sheets["考核方案"], r, 1, value)
+        rb.write_cell(sheets["考核方案"], r, 1, value)
     for name, default_header in REVIEW_HEADERS.items():
         sheet = sheets[name] = workbook.add_worksheet((names or {}).get(name, name))
         sheet.write_string(0, 0, name)
@@ -391,7 +378,7 @@ def review_book(
             sheet.write_string(1, c, label)
         for r, values in enumerate((rows or {}).get(name, REVIEW_ROWS[name]), start=2):
             for c, value in enumerate(values):
-                _put(sheet, r, c, value)
+                rb.write_cell(sheet, r, c, value)
     for name in extra_sheets:
         sheets[name] = workbook.add_worksheet(name)
         sheets[name].write_string(0, 0, "备份")
@@ -399,15 +386,6 @@ def review_book(
         customize(workbook, sheets)
     workbook.close()
     return path
-
-
-def _put(sheet: Any, row: int, col: int, value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, str):
-        sheet.write_string(row, col, value)
-    else:
-        sheet.write(row, col, value)
 
 
 def sheet_parts(path: Path) -> dict[str, str]:
