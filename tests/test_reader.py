@@ -445,7 +445,7 @@ def test_a_dimension_that_lies(tmp_path):
     ]
 
 
-def test_a_formatted_whole_column_reads_fast(tmp_path):
+def test_a_formatted_whole_column_yields_only_its_data_rows(tmp_path):
     """A style on all 1,048,576 rows of column C, as Excel leaves after formatting a column."""
     path = xlsx(tmp_path / "a.xlsx", {"员工": [["工号", "姓名"], ["1001", "张三"]]})
     rows = b"".join(
