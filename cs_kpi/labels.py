@@ -82,7 +82,3 @@ def _normalize(text: str) -> str:
     label = _SPACE_BY_CJK.sub("", label)
     label = _SPACES.sub(" ", label).strip().casefold()
     return to_simplified(label)
-
-
-def label_key_set(*labels: str) -> frozenset[str]:
-    return frozenset(normalize_label(label) for label in labels if label)

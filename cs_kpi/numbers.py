@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 TWO_PLACES = Decimal("0.01")
-ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -30,10 +29,6 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def round1(value: Decimal) -> Decimal:
-    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-
-
 def as_number(value: Decimal | None) -> float | int | None:
     """A Decimal as a plain JSON/Excel number (int when whole)."""
     if value is None:
@@ -41,12 +36,6 @@ def as_number(value: Decimal | None) -> float | int | None:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
-
-
-def fmt_pct(fraction: Decimal, places: int = 1) -> str:
-    """0.874 → '87.4%' (half-up)."""
-    quantum = Decimal(1).scaleb(-places)
-    return f"{(fraction * HUNDRED).quantize(quantum, rounding=ROUND_HALF_UP)}%"
 
 
 def fmt_num(value: Decimal, places: int = 2) -> str:

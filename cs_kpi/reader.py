@@ -884,10 +884,6 @@ def id_text(raw: Any) -> str:
     return v.clean_text(raw)
 
 
-def open_workbook(path: Path, lang: str) -> WorkbookFile:
-    return WorkbookFile(path, lang)
-
-
 def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError | None:
     """When the file is another cs-kpi kind, a report cs-kpi wrote, or an empty workbook
     (SPEC §10), say so and what to use."""

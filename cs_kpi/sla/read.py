@@ -523,7 +523,7 @@ class _Reading:
         points_read: dict[str, list[Cell]],
     ) -> MonthInput | None:
         month_cell: Cell = row["month"]
-        month = self._month(month_cell)
+        month = self.parse.month(month_cell)
         cells = {name: row.extra[label] for name, label in columns.items()}
         shown = month or typed_text(month_cell)
         if all(cell.blank for cell in cells.values()):
@@ -560,9 +560,6 @@ class _Reading:
             source=Source(month_cell.sheet, month_cell.ref),
             fee_source=Source(fee_cell.sheet, fee_cell.ref) if fee_cell is not None else None,
         )
-
-    def _month(self, cell: Cell) -> str | None:
-        return self.parse.month(cell)
 
 
 def _read_as_points(raw: object) -> bool:
