@@ -43,6 +43,17 @@ def fmt_num(value: Decimal, places: int = 2) -> str:
     return str(value.quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def plain_number(value: Decimal) -> str:
+    """A Decimal as typed, without exponent or trailing zeros: 30 → '30', 4.50 → '4.5'."""
+    return f"{value.normalize():f}"
+
+
 def pct_text(fraction: Decimal) -> str:
     """0.9 → '90%', 0.875 → '87.5%' (no trailing zeros, no rounding)."""
-    return f"{(fraction * HUNDRED).normalize():f}%"
+    return f"{plain_number(fraction * HUNDRED)}%"
+
+
+def pct_shown(fraction: Decimal) -> str:
+    """0.86 → '86.0%', 0.78325 → '78.325%': one decimal at least, never rounded away."""
+    text = plain_number(fraction * HUNDRED)
+    return f"{text}%" if "." in text else f"{text}.0%"

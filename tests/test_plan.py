@@ -17,8 +17,9 @@ from test_review_rules import (
     values,
 )
 
+from cs_kpi.numbers import pct_shown as percent_text
 from cs_kpi.review.model import ReviewItem, Scheme
-from cs_kpi.review.plan import add_one_month, percent_text, plain_number, plan_due
+from cs_kpi.review.plan import add_one_month, plain_number, plan_due
 from cs_kpi.review.rules import score_review
 
 D = Decimal

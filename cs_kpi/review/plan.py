@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from cs_kpi.i18n import Text
-from cs_kpi.numbers import HUNDRED, fmt_num
+from cs_kpi.numbers import fmt_num, pct_shown, plain_number
 from cs_kpi.review.model import AgentResult, IndicatorResult, ItemResult, PlanRow, Scheme
 
 ITEM_THRESHOLD = Decimal(6)  # SPEC §4.6: review items scored below 6
@@ -70,25 +70,11 @@ def plan_due(scheme: Scheme, report_date: dt.date) -> dt.date:
 
 
 # ---------------------------------------------------------------- texts
-def plain_number(value: Decimal) -> str:
-    """A Decimal without trailing zeros or exponent: 30 → '30', 4.50 → '4.5'."""
-    text = format(value.normalize(), "f")
-    return text
-
-
-def percent_text(fraction: Decimal) -> str:
-    """0.87 → '87.0%', 0.934 → '93.4%', 0.8995 → '89.95%' (exact, at least one decimal)."""
-    points = fraction * HUNDRED
-    if points == points.quantize(Decimal("0.1")):
-        return f"{points.quantize(Decimal('0.1'))}%"
-    return f"{plain_number(points)}%"
-
-
 def value_text(result: IndicatorResult, value: Decimal) -> str:
     """An actual or target with its unit: '87.0%', '33 秒', '4.3 分', '3'."""
     indicator = result.indicator
     if indicator.is_percent:
-        return percent_text(value)
+        return pct_shown(value)
     unit = indicator.unit.strip()
     return f"{plain_number(value)} {unit}" if unit else plain_number(value)
 

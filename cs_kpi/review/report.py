@@ -32,7 +32,7 @@ from typing import Any
 from cs_kpi import __version__
 from cs_kpi.i18n import tr
 from cs_kpi.labels import normalize_label
-from cs_kpi.numbers import HUNDRED, round2
+from cs_kpi.numbers import pct_text, plain_number, round2
 from cs_kpi.problems import Problem
 from cs_kpi.review.model import (
     AgentResult,
@@ -157,17 +157,12 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def _plain(value: Decimal | None) -> str:
     """A Decimal as typed: 15, 0.1, 4.5 (no exponent, no trailing zeros)."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return text
+    return "" if value is None else plain_number(value)
 
 
 def _pct_text(fraction: Decimal | None) -> str:
     """0.9 → '90%', 0.985 → '98.5%'."""
-    if fraction is None:
-        return ""
-    return f"{_plain(fraction * HUNDRED)}%"
+    return "" if fraction is None else pct_text(fraction)
 
 
 def _value_text(value: Decimal | None, indicator: Indicator) -> str:

@@ -16,12 +16,11 @@ from typing import Any
 
 from cs_kpi import __version__
 from cs_kpi.i18n import Text
-from cs_kpi.numbers import HUNDRED, fmt_num
+from cs_kpi.numbers import HUNDRED, fmt_num, pct_shown, plain_number
 from cs_kpi.schema import DIRECTION
 from cs_kpi.sla.model import MonthResult, SlaInput, SlaResult
 from cs_kpi.sla.rules import (
     grade_label,
-    pct_shown,
     summary_counts,
     total_deduction,
 )
@@ -736,10 +735,7 @@ def _height(lines: int) -> float:
 
 def _plain(value: Decimal | int) -> str:
     """A Decimal without trailing zeros: 80 → '80', 4.00 → '4', 16.675 → '16.675'."""
-    if isinstance(value, int):
-        return str(value)
-    text = f"{value.normalize():f}"
-    return text
+    return str(value) if isinstance(value, int) else plain_number(value)
 
 
 def _iso(day: dt.date | None) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from cs_kpi.i18n import Text
-from cs_kpi.numbers import HUNDRED, ZERO, round2
+from cs_kpi.numbers import HUNDRED, ZERO, pct_shown, round2
 from cs_kpi.problems import Problems
 from cs_kpi.sla.model import (
     Agreement,
@@ -254,15 +254,6 @@ def _check_service_period(
 
 
 # ---------------------------------------------------------------- improvement plan
-def pct_shown(fraction: Decimal) -> str:
-    """0.86 → '86.0%', 0.78325 → '78.325%': one decimal at least, never rounded away."""
-    points = (fraction * HUNDRED).normalize()
-    text = f"{points:f}"
-    if "." not in text:
-        return f"{text}.0%"
-    return f"{text}%"
-
-
 def issue_text(result: MetricResult, lang: str) -> str:
     """'客户满意度 86.0% 低于标准 90.0%' (or 高于 for a 越低越好 metric)."""
     text = ABOVE if result.direction == "lower" else BELOW
