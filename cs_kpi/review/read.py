@@ -20,6 +20,7 @@ from cs_kpi.reader import (
     CellParser,
     Table,
     WorkbookFile,
+    cell_ref,
     id_text,
     read_settings,
     read_table,
@@ -448,7 +449,7 @@ class _Reading:
                         self.lang, value=label, sheet=INDICATORS.name(self.lang), valid=valid
                     ),
                     table.sheet,
-                    f"{_col_letter(col)}{table.header_row}",
+                    cell_ref(table.header_row - 1, col),
                     label,
                 )
                 continue
@@ -575,9 +576,3 @@ class _Reading:
 
 def _source(cell: Cell | None) -> Source | None:
     return Source(cell.sheet, cell.ref) if cell is not None else None
-
-
-def _col_letter(index: int) -> str:
-    from cs_kpi.reader import column_letter
-
-    return column_letter(index)

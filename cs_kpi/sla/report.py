@@ -17,6 +17,7 @@ from typing import Any
 from cs_kpi import __version__
 from cs_kpi.i18n import Text
 from cs_kpi.numbers import HUNDRED, fmt_num, pct_shown, plain_number
+from cs_kpi.reader import column_letter
 from cs_kpi.schema import DIRECTION
 from cs_kpi.sla.model import MonthResult, SlaInput, SlaResult
 from cs_kpi.sla.rules import (
@@ -466,7 +467,7 @@ class _Writer:
             label = grade_label(code, self.lang)
             for key in ("grade", "total"):
                 col = cols[key]
-                grade_col = _col_letter(cols["grade"])
+                grade_col = column_letter(cols["grade"])
                 sheet.conditional_format(
                     2,
                     col,
@@ -487,7 +488,7 @@ class _Writer:
                 col,
                 {
                     "type": "formula",
-                    "criteria": f'=${_col_letter(breach_col)}3="{self.t("yes")}"',
+                    "criteria": f'=${column_letter(breach_col)}3="{self.t("yes")}"',
                     "format": breach_fmt,
                 },
             )
@@ -740,12 +741,6 @@ def _plain(value: Decimal | int) -> str:
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _col_letter(index: int) -> str:
-    from cs_kpi.reader import column_letter
-
-    return column_letter(index)
 
 
 def _line_count(text: str, width: float) -> int:
