@@ -560,6 +560,20 @@ def _expected(spec: TableSheet, lang: str) -> str:
     return separator.join(c.label(lang) for c in spec.columns if c.is_input)
 
 
+def _sheet_name(
+    book: WorkbookFile, spec: TableSheet | SettingsSheet, problems: Problems
+) -> str | None:
+    """The sheet's name in the file; a required sheet that is absent is reported."""
+    name = book.find_sheet(spec)
+    if name is None and spec.required:
+        lang = book.lang
+        problems.error(
+            MISSING_SHEET(lang, sheet=spec.name(lang), found=", ".join(book.sheet_names)),
+            spec.name(lang),
+        )
+    return name
+
+
 def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:
     """Find the sheet and its header row; return its non-blank data rows.
 
@@ -568,13 +582,8 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
     columns are never checked, because cs-kpi never reads them.
     """
     lang = book.lang
-    name = book.find_sheet(spec)
+    name = _sheet_name(book, spec, problems)
     if name is None:
-        if spec.required:
-            problems.error(
-                MISSING_SHEET(lang, sheet=spec.name(lang), found=", ".join(book.sheet_names)),
-                spec.name(lang),
-            )
         return None
     grid = book.grid(name)
     found = _find_header(grid, spec)
@@ -702,13 +711,8 @@ def read_settings(
     the merged range. The first row holding a label wins.
     """
     lang = book.lang
-    name = book.find_sheet(spec)
+    name = _sheet_name(book, spec, problems)
     if name is None:
-        if spec.required:
-            problems.error(
-                MISSING_SHEET(lang, sheet=spec.name(lang), found=", ".join(book.sheet_names)),
-                spec.name(lang),
-            )
         return None
     grid = book.grid(name)
     found: dict[str, Cell] = {}
