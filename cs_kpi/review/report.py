@@ -968,9 +968,17 @@ def _section(ctx: _Context, table: _Table, text: str, width: int) -> None:
     table.row += 1
 
 
-def _sub_header(ctx: _Context, table: _Table, labels: Sequence[str]) -> None:
+def _sub_header(table: _Table, labels: Sequence[str]) -> None:
     table.write_header(table.row, labels)
     table.row += 1
+
+
+def _sub_table(ctx: _Context, table: _Table, title: str, labels: Sequence[str]) -> int:
+    """A blank row, a section title over the columns, their header; returns the first data row."""
+    table.row += 1
+    _section(ctx, table, title, len(labels))
+    _sub_header(table, labels)
+    return table.row
 
 
 def _grade_share_table(
@@ -982,11 +990,10 @@ def _grade_share_table(
     breached: set[str],
 ) -> tuple[int, int]:
     """等级分布: grade · count · share · quota · result; chart data for the grade chart."""
-    table.row += 1
-    _section(ctx, table, ctx.tr("等级分布（全部参评人员）", "Grade distribution (all assessed)"), 5)
-    _sub_header(
+    first = _sub_table(
         ctx,
         table,
+        ctx.tr("等级分布（全部参评人员）", "Grade distribution (all assessed)"),
         [
             ctx.tr("等级", "Grade"),
             ctx.tr("人数", "Count"),
@@ -995,7 +1002,6 @@ def _grade_share_table(
             ctx.tr("是否符合", "Within quota"),
         ],
     )
-    first = table.row
     by_code = {s.code: s for s in ctx.result.grade_shares}
     for code in codes:
         count = overall.counts.get(code, 0)
@@ -1017,11 +1023,10 @@ def _dimension_table(ctx: _Context, table: _Table) -> tuple[int, int] | None:
     """维度平均分: mean of each dimension score over the people who have it."""
     if not ctx.dimensions:
         return None
-    table.row += 1
-    _section(ctx, table, ctx.tr("维度平均分", "Mean score by dimension"), 5)
-    _sub_header(
+    first = _sub_table(
         ctx,
         table,
+        ctx.tr("维度平均分", "Mean score by dimension"),
         [
             ctx.tr("维度", "Dimension"),
             ctx.tr("类别", "Kind"),
@@ -1030,7 +1035,6 @@ def _dimension_table(ctx: _Context, table: _Table) -> tuple[int, int] | None:
             ctx.tr("最高", "Max"),
         ],
     )
-    first = table.row
     kinds: list[str | None] = ["text", "text", "score", "score", "score"]
     for name, is_review in ctx.dimensions:
         values = [
@@ -1653,8 +1657,7 @@ def _settings_indicators(ctx: _Context, table: _Table, labels: list[str]) -> Non
         return
     lang = ctx.lang
     _section(ctx, table, ctx.tr("指标计分规则", "Indicator rules"), _SETTINGS_COLS)
-    table.write_header(table.row, labels)
-    table.row += 1
+    _sub_header(table, labels)
     yes, no = YES_NO.label("yes", lang), YES_NO.label("no", lang)
     for ind in ctx.data.indicators:
         value_kind = "pct" if ind.is_percent else "number"
