@@ -9,9 +9,11 @@ from cs_kpi.problems import Problem
 
 
 def stderr_console() -> Any:
+    """The console for human output. Markup is off: what it prints carries names, teams and
+    paths from the user's files, and `张[/]三` must print as typed (a style goes in a Text)."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=False)
+    return Console(stderr=True, highlight=False, soft_wrap=False, markup=False)
 
 
 def problems_table(problems: list[Problem], lang: str, title: str, style: str) -> Any:

@@ -173,6 +173,7 @@ def render_summary(
     console: Any, result: SlaResult, highlight: str, target: Path, lang: str
 ) -> None:
     from rich.table import Table
+    from rich.text import Text as RichText
 
     title = TABLE_TITLE(lang, client=result.agreement.client or result.agreement.number or "—")
     table = Table(title=title, title_style="bold")
@@ -184,9 +185,9 @@ def render_summary(
         table.add_row(
             ("▶ " if marked else "  ") + month.month,
             fmt_num(month.total),
-            f"[{styles[month.grade]}]{grade_label(month.grade, lang)}[/]",
+            RichText(grade_label(month.grade, lang), style=styles[month.grade]),
             str(month.run_below_pass),
-            f"[bold red]{YES(lang)}[/]" if month.breach else NO(lang),
+            RichText(YES(lang), style="bold red") if month.breach else NO(lang),
             _money(month.fee_deduction),
             style="bold" if marked else None,
         )
