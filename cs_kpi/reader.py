@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 from cs_kpi import values as v
 from cs_kpi.i18n import Text, tr
 from cs_kpi.labels import normalize_label
+from cs_kpi.numbers import pct_text
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.schema import (
     GUIDE_SHEET,
@@ -45,6 +46,7 @@ from cs_kpi.schema import (
     KINDS_BY_KEY,
     Choices,
     Column,
+    Setting,
     SettingsSheet,
     TableSheet,
     WorkbookKind,
@@ -532,6 +534,11 @@ class Table:
     rows: list[Row]
 
 
+# Messages of the readers of every workbook kind.
+REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
+DEFAULTED = Text(
+    "“{label}”为空，按默认值 {value} 计算", "“{label}” is blank; the default {value} is used"
+)
 MISSING_SHEET = Text(
     "缺少工作表“{sheet}”（文件中的工作表：{found}）",
     "missing sheet “{sheet}” (sheets in the file: {found})",
@@ -731,6 +738,22 @@ def read_settings(
             _check_formula_cell(grid, r, value_col, problems, lang)
             break
     return found
+
+
+def warn_default(
+    problems: Problems, setting: Setting, cell: Cell | None, sheet: str, lang: str
+) -> None:
+    """A blank setting falls back to its default (SPEC §3.4): say so, with the default as shown
+    in the template (20%, 四级). `sheet` is where to point when the label row is absent."""
+    value = setting.default
+    shown = pct_text(value) if setting.kind == "weight" else value  # type: ignore[arg-type]
+    if setting.choices:
+        shown = setting.choices.label(str(value), lang)
+    problems.warn(
+        DEFAULTED(lang, label=setting.label(lang), value=shown),
+        cell.sheet if cell else sheet,
+        cell.ref if cell else None,
+    )
 
 
 # ---------------------------------------------------------------- typed cells

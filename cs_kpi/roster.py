@@ -19,6 +19,7 @@ from cs_kpi.i18n import Text
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.reader import (
     HEADER_SEARCH_ROWS,
+    REQUIRED,
     CellParser,
     SheetGrid,
     WorkbookFile,
@@ -45,7 +46,6 @@ NO_HEADER = Text(
     "no roster header in the first 10 rows (needed: {required}; optional: {optional})",
 )
 MISSING = Text("名单缺少列：{missing}", "the roster lacks column(s): {missing}")
-REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
 DUPLICATE = Text(
     "工号“{value}”重复（第一次出现在 {first}）", "ID “{value}” appears twice (first at {first})"
 )

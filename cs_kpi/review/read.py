@@ -16,6 +16,7 @@ from cs_kpi.numbers import ONE, ZERO, pct_text, round2
 from cs_kpi.paths import file_sha256
 from cs_kpi.problems import Problems
 from cs_kpi.reader import (
+    REQUIRED,
     Cell,
     CellParser,
     Table,
@@ -24,6 +25,7 @@ from cs_kpi.reader import (
     id_text,
     read_settings,
     read_table,
+    warn_default,
     wrong_kind_error,
 )
 from cs_kpi.review.model import (
@@ -50,9 +52,6 @@ from cs_kpi.values import parse_step_percent
 
 REVIEW_KIND = KINDS_BY_KEY["performance-review"]
 
-DEFAULTED = Text(
-    "“{label}”为空，按默认值 {value} 计算", "“{label}” is blank; the default {value} is used"
-)
 WEIGHTS_NOT_100 = Text(
     "自评、互评、上级评价权重之和为 {total}，应为 100%",
     "self, peer and manager weights add up to {total}; they must add up to 100%",
@@ -60,7 +59,6 @@ WEIGHTS_NOT_100 = Text(
 SHARE_RANGE = Text(
     "定量指标占比应在 0–100% 之间", "the quantitative share must be between 0 and 100%"
 )
-REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
 DUPLICATE = Text(
     "“{value}”重复（第一次出现在 {first}）", "“{value}” appears twice (first at {first})"
 )
@@ -177,14 +175,7 @@ class _Reading:
             failed = cell is not None and parse.did_fail(cell)
             if value in (None, "") and setting.default is not None and not failed:
                 value = setting.default
-                shown = pct_text(value) if setting.kind == "weight" else value
-                if setting.choices:
-                    shown = setting.choices.label(str(value), self.lang)
-                self.problems.warn(
-                    DEFAULTED(self.lang, label=setting.label(self.lang), value=shown),
-                    cell.sheet if cell else SCHEME.name(self.lang),
-                    cell.ref if cell else None,
-                )
+                warn_default(self.problems, setting, cell, SCHEME.name(self.lang), self.lang)
             if value not in (None, ""):
                 setattr(scheme, setting.key, value)
         total = scheme.self_weight + scheme.peer_weight + scheme.manager_weight

@@ -19,6 +19,7 @@ from cs_kpi.numbers import HUNDRED, ONE, ZERO, pct_text
 from cs_kpi.paths import file_sha256
 from cs_kpi.problems import Problems
 from cs_kpi.reader import (
+    REQUIRED,
     Cell,
     CellParser,
     Table,
@@ -26,6 +27,7 @@ from cs_kpi.reader import (
     cell_ref,
     read_settings,
     read_table,
+    warn_default,
     wrong_kind_error,
 )
 from cs_kpi.schema import (
@@ -40,10 +42,6 @@ from cs_kpi.sla.model import Agreement, MonthInput, ServiceStandard, SlaInput, S
 
 SLA_KIND = KINDS_BY_KEY["sla"]
 
-DEFAULTED = Text(
-    "“{label}”为空，按默认值 {value} 计算", "“{label}” is blank; the default {value} is used"
-)
-REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
 LINE_RANGE = Text("“{label}”应在 0–100 分之间", "“{label}” must be between 0 and 100 points")
 LINES_ORDER = Text(
     "优秀线 {excellent} 必须高于合格线 {passing}",
@@ -272,12 +270,8 @@ class _Reading:
         cell = cells.get(key)
         if cell is not None and not cell.blank:
             return parse(cell)
-        shown = pct_text(setting.default) if setting.kind == "weight" else setting.default
-        self.problems.warn(
-            DEFAULTED(self.lang, label=setting.label(self.lang), value=shown),
-            cell.sheet if cell else self.sheet_names.get("agreement", AGREEMENT.name(self.lang)),
-            cell.ref if cell else None,
-        )
+        sheet = self.sheet_names.get("agreement", AGREEMENT.name(self.lang))
+        warn_default(self.problems, setting, cell, sheet, self.lang)
         return setting.default  # type: ignore[return-value]
 
     def _breach_months(self, cell: Cell) -> Decimal | None:
