@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from cs_kpi.i18n import Text
 from cs_kpi.labels import normalize_label
@@ -210,15 +211,8 @@ class _Reading:
                 self._required(name_cell, INDICATORS.column("name").label(self.lang))
                 continue
             key = normalize_label(name)
-            if key in seen:
-                self.problems.error(
-                    DUPLICATE(self.lang, value=name, first=seen[key]),
-                    name_cell.sheet,
-                    name_cell.ref,
-                    name,
-                )
+            if not self._first_time(seen, key, name, name_cell, name):
                 continue
-            seen[key] = f"{name_cell.sheet}!{name_cell.ref}"
             unit = parse.text(row.get("unit"))
             is_percent = unit in {"%", "％"}
             direction = parse.choice(row["direction"], INDICATORS.column("direction").choices)  # type: ignore[arg-type]
@@ -305,12 +299,8 @@ class _Reading:
                 self._required(cell, REVIEW_ITEMS.column("item").label(self.lang))
                 continue
             key = normalize_label(name)
-            if key in seen:
-                self.problems.error(
-                    DUPLICATE(self.lang, value=name, first=seen[key]), cell.sheet, cell.ref, name
-                )
+            if not self._first_time(seen, key, name, cell, name):
                 continue
-            seen[key] = f"{cell.sheet}!{cell.ref}"
             weight = self.parse.number(row.get("weight"))
             if weight is not None and weight <= 0:
                 self.parse._fail(
@@ -341,15 +331,8 @@ class _Reading:
             if not person_id:
                 self._required(cell, ROSTER.column("id").label(self.lang))
                 continue
-            if person_id in seen:
-                self.problems.error(
-                    DUPLICATE(self.lang, value=person_id, first=seen[person_id]),
-                    cell.sheet,
-                    cell.ref,
-                    cell.raw,
-                )
+            if not self._first_time(seen, person_id, person_id, cell, cell.raw):
                 continue
-            seen[person_id] = f"{cell.sheet}!{cell.ref}"
             role = row.get("role")
             people.append(
                 Person(
@@ -404,15 +387,8 @@ class _Reading:
             person_id = self._person_id(id_cell, ids, bool(people))
             if person_id is None:
                 continue
-            if person_id in first_row:
-                self.problems.error(
-                    DUPLICATE(self.lang, value=person_id, first=first_row[person_id]),
-                    id_cell.sheet,
-                    id_cell.ref,
-                    id_cell.raw,
-                )
+            if not self._first_time(first_row, person_id, person_id, id_cell, id_cell.raw):
                 continue
-            first_row[person_id] = f"{id_cell.sheet}!{id_cell.ref}"
             values: list[MetricValue] = []
             for label, indicator in columns:
                 cell = row.extra[label]
@@ -483,15 +459,9 @@ class _Reading:
             if person_id is None or item_name is None:
                 continue
             key = (person_id, item_name)
-            if key in seen:
-                self.problems.error(
-                    DUPLICATE(self.lang, value=f"{person_id} / {item_name}", first=seen[key]),
-                    item_cell.sheet,
-                    item_cell.ref,
-                    item_cell.raw,
-                )
+            shown = f"{person_id} / {item_name}"
+            if not self._first_time(seen, key, shown, item_cell, item_cell.raw):
                 continue
-            seen[key] = f"{item_cell.sheet}!{item_cell.ref}"
             if manager_score is None:
                 continue
             peer_cell = row.get("peer")
@@ -560,6 +530,18 @@ class _Reading:
             if person_id and item_name and score is not None:
                 scores[(person_id, item_name)].append(score)
         return dict(scores)
+
+    def _first_time(
+        self, seen: dict[Any, str], key: Any, shown: str, cell: Cell, value: object
+    ) -> bool:
+        """True the first time `key` comes; a repeat is an error naming the first cell."""
+        if key in seen:
+            self.problems.error(
+                DUPLICATE(self.lang, value=shown, first=seen[key]), cell.sheet, cell.ref, value
+            )
+            return False
+        seen[key] = f"{cell.sheet}!{cell.ref}"
+        return True
 
     def _required(self, cell: Cell, label: str) -> None:
         self.problems.error(REQUIRED(self.lang, label=label), cell.sheet, cell.ref)
