@@ -5,13 +5,32 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from cs_kpi.i18n import tr
+from cs_kpi.i18n import Text, tr
 from cs_kpi.problems import InputError
+
+NOT_XLSX_OUTPUT = Text("输出文件 {path} 应以 .xlsx 结尾", "the output {path} must be an .xlsx file")
 
 
 def beside(input_path: Path, suffix: str, folder: Path | None = None) -> Path:
     """`q3.xlsx` → `q3_report.xlsx` next to the input (or in `folder`)."""
     return (folder or input_path.parent) / f"{input_path.stem}{suffix}.xlsx"
+
+
+def output_target(
+    input_path: Path, option: Path | None, suffix: str, lang: str, folder: Path | None = None
+) -> Path:
+    """Where an output goes: the option as given, the default name inside a folder the
+    option names, or `<stem><suffix>.xlsx` in `folder` (default: beside the input).
+    A name that is not .xlsx is refused: Excel would not open what we write."""
+    if option is None:
+        target = beside(input_path, suffix, folder)
+    else:
+        target = Path(option)
+        if target.is_dir():
+            target = beside(input_path, suffix, folder=target)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError.single(NOT_XLSX_OUTPUT(lang, path=target))
+    return target
 
 
 def refuse_overwriting_input(input_path: Path, outputs: list[Path], lang: str) -> None:

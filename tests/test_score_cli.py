@@ -126,3 +126,18 @@ def test_sabc_scheme_grades_by_its_bands(tmp_path):
     # 89.08 and 89.33 → both A (80–89.99); the quota check is asserted in test_review_report.py
     assert payload["grade_counts"] == {"S": 0, "A": 2, "B": 0, "C": 0}
     assert {a["grade"]["code"] for a in payload["agents"]} == {"A"}
+
+
+def test_output_folder_gets_the_default_names_and_non_xlsx_is_refused(quarter, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = score(str(quarter), "-o", str(folder), "--as-of", "2024-10-08", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["outputs"] == [
+        str(folder / "q3_report.xlsx"),
+        str(folder / "q3_improvement_plan.xlsx"),
+    ]
+    refused = score(str(quarter), "-o", str(tmp_path / "out.txt"), "--json")
+    assert refused.exit_code == 1
+    assert "out.txt" in json.loads(refused.stdout)["problems"][0]["message"]
+    assert not (tmp_path / "out.txt").exists()

@@ -8,7 +8,7 @@ from typing import Any
 
 from cs_kpi.i18n import Text, tr
 from cs_kpi.outcome import Outcome
-from cs_kpi.paths import beside, refuse_overwriting_input
+from cs_kpi.paths import output_target, refuse_overwriting_input
 from cs_kpi.problems import InputError
 
 SAME_OUTPUT = Text(
@@ -36,8 +36,8 @@ def run_score(
     from cs_kpi.xlsxout import atomic_outputs
 
     path = Path(path)
-    report_path = Path(output) if output else beside(path, "_report")
-    plan_path = Path(plan) if plan else beside(path, "_improvement_plan", report_path.parent)
+    report_path = output_target(path, output, "_report", lang)
+    plan_path = output_target(path, plan, "_improvement_plan", lang, folder=report_path.parent)
     refuse_overwriting_input(path, [report_path, plan_path], lang)
     if report_path.resolve() == plan_path.resolve():
         raise InputError.single(SAME_OUTPUT(lang, path=report_path))

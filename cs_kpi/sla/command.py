@@ -9,7 +9,7 @@ from cs_kpi import values as v
 from cs_kpi.i18n import Text
 from cs_kpi.numbers import as_number, fmt_num
 from cs_kpi.outcome import Outcome
-from cs_kpi.paths import beside, refuse_overwriting_input
+from cs_kpi.paths import output_target, refuse_overwriting_input
 from cs_kpi.problems import InputError, Problem
 from cs_kpi.sla.model import MonthResult, SlaResult
 from cs_kpi.sla.read import load_sla, parse_month_value
@@ -23,7 +23,6 @@ MONTH_NOT_IN_DATA = Text(
     "--month {month} 不在月度数据中（已有月份：{available}）",
     "--month {month} is not in the monthly data (months available: {available})",
 )
-NOT_XLSX_OUTPUT = Text("输出文件 {path} 应以 .xlsx 结尾", "the output {path} must be an .xlsx file")
 WRITTEN = Text("报告已写入：{path}", "Report written: {path}")
 HIGHLIGHT_LINE = Text(
     "{month}：考核总分 {total}，{grade}；连续未达标 {run} 个月{breach}",
@@ -77,14 +76,7 @@ def run_sla_report(
 
 def _target(path: Path, output: Path | None, lang: str) -> Path:
     """`-o` or `<stem>_report.xlsx` beside the input; a folder gets the default name inside it."""
-    if output is None:
-        target = beside(path, "_report")
-    else:
-        target = Path(output)
-        if target.is_dir():
-            target = beside(path, "_report", folder=target)
-    if target.suffix.lower() != ".xlsx":
-        raise InputError.single(NOT_XLSX_OUTPUT(lang, path=target))
+    target = output_target(path, output, "_report", lang)
     refuse_overwriting_input(path, [target], lang)
     return target
 
