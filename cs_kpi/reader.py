@@ -771,7 +771,8 @@ class CellParser:
         self.lang = lang
         self.failed: set[tuple[str, str]] = set()
 
-    def _fail(self, cell: Cell, error: v.CellValueError | str) -> None:
+    def fail(self, cell: Cell, error: v.CellValueError | str) -> None:
+        """Record a problem with this cell (a rule a reader checks beyond the cell's kind)."""
         message = error.message(self.lang) if isinstance(error, v.CellValueError) else error
         self.problems.error(message, cell.sheet, cell.ref, cell.raw)
         self.failed.add((cell.sheet, cell.ref))
@@ -799,7 +800,7 @@ class CellParser:
         try:
             return parse(cell.raw, *args)
         except v.CellValueError as error:
-            self._fail(cell, error)
+            self.fail(cell, error)
             return None
 
     def text(self, cell: Cell | None) -> str:
@@ -814,7 +815,7 @@ class CellParser:
         """A 360 score, 0–10 (SPEC §4.1)."""
         value = self.number(cell, allow_negative=True)
         if value is not None and cell is not None and not (0 <= value <= 10):
-            self._fail(
+            self.fail(
                 cell,
                 tr(
                     self.lang,
@@ -865,7 +866,7 @@ class CellParser:
             return None
         code = choices.lookup().get(normalize_label(cell.raw))
         if code is None:
-            self._fail(
+            self.fail(
                 cell,
                 tr(
                     self.lang,

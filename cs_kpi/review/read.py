@@ -276,10 +276,10 @@ class _Reading:
             try:
                 value = parse_step_percent(cell.raw)
             except ValueError as error:
-                self.parse._fail(cell, error)  # type: ignore[arg-type]
+                self.parse.fail(cell, error)  # type: ignore[arg-type]
                 return None
         if value is not None and value <= 0:
-            self.parse._fail(
+            self.parse.fail(
                 cell, POSITIVE(self.lang, label=INDICATORS.column("step").label(self.lang))
             )
             return None
@@ -303,7 +303,7 @@ class _Reading:
                 continue
             weight = self.parse.number(row.get("weight"))
             if weight is not None and weight <= 0:
-                self.parse._fail(
+                self.parse.fail(
                     row["weight"],
                     POSITIVE(self.lang, label=REVIEW_ITEMS.column("weight").label(self.lang)),
                 )
