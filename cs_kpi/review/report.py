@@ -666,8 +666,7 @@ def write_plan_workbook(rows: list[PlanRow], target: Path, lang: str) -> None:
 def _scores_sheet(ctx: _Context) -> None:
     lang = ctx.lang
     cols = [
-        Col(ROSTER.column("id").label(lang), minimum=8),
-        Col(ROSTER.column("name").label(lang), minimum=8),
+        *_person_cols(lang),
         Col(ROSTER.column("team").label(lang), minimum=8),
         Col(ctx.tr("指标得分", "Metric score"), "score"),
         Col(ctx.tr("360评价得分", "Review score"), "score"),
@@ -748,8 +747,7 @@ def _indicator_sheet(ctx: _Context) -> None:
     lang = ctx.lang
     ind = INDICATORS
     cols = [
-        Col(ROSTER.column("id").label(lang), minimum=8),
-        Col(ROSTER.column("name").label(lang), minimum=8),
+        *_person_cols(lang),
         Col(ind.column("dimension").label(lang), minimum=8),
         Col(ind.column("name").label(lang), minimum=10),
         Col(ctx.tr("实际值", "Actual"), "number"),
@@ -791,12 +789,19 @@ def _indicator_sheet(ctx: _Context) -> None:
     table.finish(freeze_cols=2)
 
 
+def _person_cols(lang: str) -> list[Col]:
+    """工号 · 姓名: the two columns every row-per-person sheet opens with."""
+    return [
+        Col(ROSTER.column("id").label(lang), minimum=8),
+        Col(ROSTER.column("name").label(lang), minimum=8),
+    ]
+
+
 # ---------------------------------------------------------------- 360明细
 def _review_sheet(ctx: _Context) -> None:
     lang = ctx.lang
     cols = [
-        Col(ROSTER.column("id").label(lang), minimum=8),
-        Col(ROSTER.column("name").label(lang), minimum=8),
+        *_person_cols(lang),
         Col(REVIEW_ITEMS.column("dimension").label(lang), minimum=8),
         Col(REVIEW_ITEMS.column("item").label(lang), minimum=10),
         Col(REVIEWS.column("self").label(lang), "raw"),
@@ -1177,8 +1182,7 @@ def _chart(ctx: _Context, kind: str, title: str, value_title: str) -> Any:
 def _calibration_sheet(ctx: _Context) -> None:
     lang = ctx.lang
     cols = [
-        Col(ROSTER.column("id").label(lang), minimum=8),
-        Col(ROSTER.column("name").label(lang), minimum=8),
+        *_person_cols(lang),
         Col(ROSTER.column("team").label(lang), minimum=8),
         Col(REVIEWS.column("item").label(lang), minimum=10),
         Col(REVIEWS.column("self").label(lang), "raw"),
@@ -1212,8 +1216,7 @@ def _calibration_sheet(ctx: _Context) -> None:
 def _missing_sheet(ctx: _Context) -> None:
     lang = ctx.lang
     cols = [
-        Col(ROSTER.column("id").label(lang), minimum=8),
-        Col(ROSTER.column("name").label(lang), minimum=8),
+        *_person_cols(lang),
         Col(ROSTER.column("team").label(lang), minimum=8),
         Col(REVIEWS.column("item").label(lang), minimum=10),
         Col(ctx.tr("缺少", "Missing"), minimum=8, center=True),
