@@ -1,6 +1,6 @@
 """The cs-kpi command line: parse options, call the core, print.
 
-Heavy modules (pandas, openpyxl, xlsxwriter, calamine) are imported inside
+Heavy modules (xlsxwriter, calamine) are imported inside
 the commands, never at import time, so `cs-kpi --help` stays instant.
 Input problems are translated here, at the edge, into a table (or JSON)
 and exit code 1; `--debug` shows the traceback instead.
