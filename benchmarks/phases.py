@@ -37,7 +37,7 @@ def _phases(source: Path, folder: Path, marks: list[tuple[str, float]]) -> None:
     from cs_kpi.review.report import write_plan_workbook, write_report
     from cs_kpi.review.rules import result_to_json, score_review
 
-    data, problems = load_review(source, "zh")
+    data, problems = load_review(source)
     if data is None:
         raise SystemExit(f"{source} has errors: {problems.errors[:3]}")
     marks.append(("read", time.perf_counter()))

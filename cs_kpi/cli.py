@@ -111,14 +111,14 @@ def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None
         if debug:
             raise
         if as_json:
-            payload = {"ok": False, "problems": [p.to_json() for p in error.problems.errors]}
-            payload["warnings"] = [p.to_json() for p in error.problems.warnings]
+            payload = {"ok": False, "problems": [p.to_json(lang) for p in error.problems.errors]}
+            payload["warnings"] = [p.to_json(lang) for p in error.problems.warnings]
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         show_problems(console, error.problems.errors, lang, errors=True)
         raise typer.Exit(1) from None
     if as_json:
         data = dict(outcome.data)
-        data.setdefault("warnings", [p.to_json() for p in outcome.warnings])
+        data.setdefault("warnings", [p.to_json(lang) for p in outcome.warnings])
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
         show_problems(console, outcome.warnings, lang, errors=False)
     else:

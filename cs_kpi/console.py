@@ -30,7 +30,7 @@ def problems_table(problems: list[Problem], lang: str, title: str, style: str) -
     for problem in problems:
         shown = "" if problem.value is None else shown_value(problem.value)
         # Text, not markup: a cell holding "[/x]" must print as typed, never raise.
-        table.add_row(Text(problem.where or "—"), Text(shown[:60]), Text(problem.message))
+        table.add_row(Text(problem.where or "—"), Text(shown[:60]), Text(problem.message(lang)))
     return table
 
 

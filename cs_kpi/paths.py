@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from cs_kpi.i18n import Text, tr
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.problems import InputError
 
 NOT_XLSX_OUTPUT = Text("输出文件 {path} 应以 .xlsx 结尾", "the output {path} must be an .xlsx file")
@@ -17,7 +17,7 @@ def beside(input_path: Path, suffix: str, folder: Path | None = None) -> Path:
 
 
 def output_target(
-    input_path: Path, option: Path | None, suffix: str, lang: str, folder: Path | None = None
+    input_path: Path, option: Path | None, suffix: str, folder: Path | None = None
 ) -> Path:
     """Where an output goes: the option as given, the default name inside a folder the
     option names, or `<stem><suffix>.xlsx` in `folder` (default: beside the input).
@@ -29,23 +29,22 @@ def output_target(
         if target.is_dir():
             target = beside(input_path, suffix, folder=target)
     if target.suffix.lower() != ".xlsx":
-        raise InputError.single(NOT_XLSX_OUTPUT(lang, path=target))
+        raise InputError.single(NOT_XLSX_OUTPUT.msg(path=target))
     return target
 
 
-def refuse_overwriting_input(input_path: Path, outputs: list[Path], lang: str) -> None:
+def refuse_overwriting_input(input_path: Path, outputs: list[Path]) -> None:
     """An output naming the input would destroy it: refuse (exit 1)."""
     source = input_path.resolve()
     for output in outputs:
         if output.resolve() == source:
-            raise InputError.single(
-                tr(
-                    lang,
-                    "输出文件 {path} 与输入文件相同；cs-kpi 从不覆盖输入文件，请换一个文件名",
-                    "the output {path} is the input file; cs-kpi never overwrites its input, choose another name",
-                    path=output,
-                )
-            )
+            raise InputError.single(OUTPUT_IS_INPUT.msg(path=output))
+
+
+OUTPUT_IS_INPUT = Text(
+    "输出文件 {path} 与输入文件相同；cs-kpi 从不覆盖输入文件，请换一个文件名",
+    "the output {path} is the input file; cs-kpi never overwrites its input, choose another name",
+)
 
 
 def file_sha256(path: Path) -> str:
@@ -55,3 +54,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+register_codes(globals())

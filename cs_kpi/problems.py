@@ -2,12 +2,16 @@
 
 Readers and rules never raise on the first bad cell: they append to a
 `Problems` collector, and the CLI shows the whole list at once (SPEC §2, §10).
+A problem is data — a stable code, where it is, the value found and the
+values its message names — and is rendered in a language only at the edge.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from cs_kpi.i18n import Msg
 
 
 @dataclass(frozen=True)
@@ -25,10 +29,21 @@ class Source:
 class Problem:
     """One problem or warning. `sheet`/`cell` are None for a whole-file problem."""
 
-    message: str
+    msg: Msg
     sheet: str | None = None
     cell: str | None = None
     value: Any = None
+
+    @property
+    def code(self) -> str:
+        return self.msg.code
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.msg.params)
+
+    def message(self, lang: str) -> str:
+        return self.msg.render(lang)
 
     @property
     def where(self) -> str:
@@ -37,8 +52,14 @@ class Problem:
             return f"{self.sheet}!{self.cell}"
         return self.sheet or ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "cell": self.cell, "message": self.message}
+    def to_json(self, lang: str) -> dict[str, Any]:
+        """SPEC §9: `sheet`, `cell`, `message`, and the additive stable `code`."""
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "code": self.code,
+            "message": self.message(lang),
+        }
 
 
 @dataclass
@@ -49,14 +70,14 @@ class Problems:
     warnings: list[Problem] = field(default_factory=list)
 
     def error(
-        self, message: str, sheet: str | None = None, cell: str | None = None, value: Any = None
+        self, msg: Msg, sheet: str | None = None, cell: str | None = None, value: Any = None
     ) -> None:
-        self.errors.append(Problem(message, sheet, cell, value))
+        self.errors.append(Problem(_checked(msg), sheet, cell, value))
 
     def warn(
-        self, message: str, sheet: str | None = None, cell: str | None = None, value: Any = None
+        self, msg: Msg, sheet: str | None = None, cell: str | None = None, value: Any = None
     ) -> None:
-        self.warnings.append(Problem(message, sheet, cell, value))
+        self.warnings.append(Problem(_checked(msg), sheet, cell, value))
 
     def extend(self, other: Problems) -> None:
         self.errors.extend(other.errors)
@@ -71,6 +92,12 @@ class Problems:
             raise InputError(self)
 
 
+def _checked(msg: Msg) -> Msg:
+    if not isinstance(msg, Msg) or not msg.code:
+        raise TypeError(f"a problem needs a coded message, not {msg!r}")
+    return msg
+
+
 class InputError(Exception):
     """The input has problems; carries every one of them (exit code 1)."""
 
@@ -79,7 +106,7 @@ class InputError(Exception):
         self.problems = problems
 
     @classmethod
-    def single(cls, message: str, sheet: str | None = None, cell: str | None = None) -> InputError:
+    def single(cls, msg: Msg, sheet: str | None = None, cell: str | None = None) -> InputError:
         found = Problems()
-        found.error(message, sheet, cell)
+        found.error(msg, sheet, cell)
         return cls(found)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cs_kpi import values as v
-from cs_kpi.i18n import Text, tr
+from cs_kpi.i18n import Joined, Msg, Text, register_codes
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text
 from cs_kpi.problems import InputError, Problems
@@ -380,12 +380,11 @@ def _short_error(exc: BaseException) -> str:
 class WorkbookFile:
     """An opened .xlsx: its sheets, its kind marker, and lazily loaded grids."""
 
-    def __init__(self, path: Path, lang: str = "zh"):
+    def __init__(self, path: Path):
         from cs_kpi import sniff
 
         self.path = Path(path)
-        self.lang = lang
-        sniff.check_file(self.path, lang)
+        sniff.check_file(self.path)
         import python_calamine
 
         try:
@@ -396,7 +395,7 @@ class WorkbookFile:
             ] or list(self._book.sheet_names)
         except Exception as exc:  # calamine raises several error types for damaged files
             raise InputError.single(
-                DAMAGED(lang, name=self.path.name, error=_short_error(exc))
+                DAMAGED.msg(name=self.path.name, error=_short_error(exc))
             ) from exc
         from defusedxml import DefusedXmlException
 
@@ -405,10 +404,10 @@ class WorkbookFile:
                 self.properties = _custom_properties(archive)
                 self._xml_paths, self.date1904 = _workbook_info(archive)
         except DefusedXmlException as exc:
-            raise InputError.single(HOSTILE_XML(lang, name=self.path.name)) from exc
+            raise InputError.single(HOSTILE_XML.msg(name=self.path.name)) from exc
         except (zipfile.BadZipFile, OSError) as exc:
             raise InputError.single(
-                DAMAGED(lang, name=self.path.name, error=_short_error(exc))
+                DAMAGED.msg(name=self.path.name, error=_short_error(exc))
             ) from exc
         self._grids: dict[str, SheetGrid] = {}
 
@@ -420,6 +419,23 @@ class WorkbookFile:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def lang(self) -> str:
+        """The language the workbook itself is written in, for naming sheets it lacks:
+        `en` when its sheet names are cs-kpi's English ones more often than the Chinese."""
+        cached = self.__dict__.get("_lang")
+        if cached is None:
+            english = chinese = 0
+            for kind in KINDS:
+                for sheet in kind.sheets:
+                    for name in self.sheet_names:
+                        shown = normalize_label(name)
+                        english += shown == normalize_label(sheet.en)
+                        chinese += shown == normalize_label(sheet.zh)
+            cached = "en" if english > chinese else "zh"
+            self.__dict__["_lang"] = cached
+        return cached
 
     @property
     def marked_kind(self) -> WorkbookKind | None:
@@ -471,7 +487,7 @@ class WorkbookFile:
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
         except Exception as exc:  # e.g. calamine's XmlError on a damaged sheet
             raise InputError.single(
-                SHEET_DAMAGED(self.lang, name=self.path.name, sheet=name, error=_short_error(exc)),
+                SHEET_DAMAGED.msg(name=self.path.name, sheet=name, error=_short_error(exc)),
                 name,
             ) from exc
         grid = SheetGrid(name, rows, merged=merged, date1904=self.date1904)
@@ -562,9 +578,9 @@ UNCALCULATED = Text(
 )
 
 
-def _expected(spec: TableSheet, lang: str) -> str:
-    separator = ", " if lang == "en" else "、"
-    return separator.join(c.label(lang) for c in spec.columns if c.is_input)
+def _expected(spec: TableSheet) -> list[Column]:
+    """The columns a message lists as expected (rendered in the user's language)."""
+    return [c for c in spec.columns if c.is_input]
 
 
 def _sheet_name(
@@ -573,10 +589,9 @@ def _sheet_name(
     """The sheet's name in the file; a required sheet that is absent is reported."""
     name = book.find_sheet(spec)
     if name is None and spec.required:
-        lang = book.lang
         problems.error(
-            MISSING_SHEET(lang, sheet=spec.name(lang), found=", ".join(book.sheet_names)),
-            spec.name(lang),
+            MISSING_SHEET.msg(sheet=spec, found=", ".join(book.sheet_names)),
+            spec.name(book.lang),
         )
     return name
 
@@ -588,31 +603,30 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
     read are reported here, once, with their cell; formula (preview)
     columns are never checked, because cs-kpi never reads them.
     """
-    lang = book.lang
     name = _sheet_name(book, spec, problems)
     if name is None:
         return None
     grid = book.grid(name)
     found = _find_header(grid, spec)
     if found is None:
-        problems.error(NO_HEADER(lang, expected=_expected(spec, lang)), name)
+        problems.error(NO_HEADER.msg(expected=_expected(spec)), name)
         return None
     header_row, columns, dynamic, duplicates = found
-    missing = [c.label(lang) for c in spec.columns if c.required and c.key not in columns]
+    missing = [c for c in spec.columns if c.required and c.key not in columns]
     if missing:
         problems.error(
-            MISSING_COLUMNS(lang, missing=", ".join(missing), expected=_expected(spec, lang)),
+            MISSING_COLUMNS.msg(missing=missing, expected=_expected(spec)),
             name,
             cell_ref(header_row, 0),
         )
         return None
     for label, col in duplicates:
-        problems.error(DUPLICATE_COLUMN(lang, label=label), name, cell_ref(header_row, col))
+        problems.error(DUPLICATE_COLUMN.msg(label=label), name, cell_ref(header_row, col))
     seen: dict[str, int] = {}
     for label, col in dynamic:
         key = normalize_label(label)
         if key in seen:
-            problems.error(DUPLICATE_COLUMN(lang, label=label), name, cell_ref(header_row, col))
+            problems.error(DUPLICATE_COLUMN.msg(label=label), name, cell_ref(header_row, col))
         seen[key] = col
     checked = [col for key, col in columns.items() if spec.column(key).is_input]
     checked += [col for _, col in dynamic]
@@ -632,7 +646,7 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
             cells = {key: grid.cell(r, col) for key, col in fixed}
             extra = {label: grid.cell(r, col) for label, col in dynamic}
             for col in checked:
-                _check_formula_cell(grid, r, col, problems, lang)
+                _check_formula_cell(grid, r, col, problems)
         else:
             row_text = str(r + 1)
             cells = grid.plain_cells(r, fixed, row_text)
@@ -641,16 +655,16 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
     return Table(name, header_row + 1, columns, dynamic, rows)
 
 
-def _check_formula_cell(grid: SheetGrid, r: int, c: int, problems: Problems, lang: str) -> None:
+def _check_formula_cell(grid: SheetGrid, r: int, c: int, problems: Problems) -> None:
     if (r, c) in grid.errors:
         problems.error(
-            ERROR_CELL(lang, error=grid.errors[(r, c)]),
+            ERROR_CELL.msg(error=grid.errors[(r, c)]),
             grid.name,
             cell_ref(r, c),
             grid.errors[(r, c)],
         )
     elif (r, c) in grid.uncalculated:
-        problems.error(UNCALCULATED(lang), grid.name, cell_ref(r, c))
+        problems.error(UNCALCULATED.msg(), grid.name, cell_ref(r, c))
 
 
 def _header_cells(grid: SheetGrid, r: int) -> list[tuple[int, Any]]:
@@ -717,7 +731,6 @@ def read_settings(
     A label merged over several cells takes its value from the cell after
     the merged range. The first row holding a label wins.
     """
-    lang = book.lang
     name = _sheet_name(book, spec, problems)
     if name is None:
         return None
@@ -735,22 +748,20 @@ def read_settings(
             merged = grid.merged_range(r, c)
             value_col = (merged[3] if merged else c) + 1
             found[setting.key] = grid.cell(r, value_col)
-            _check_formula_cell(grid, r, value_col, problems, lang)
+            _check_formula_cell(grid, r, value_col, problems)
             break
     return found
 
 
-def warn_default(
-    problems: Problems, setting: Setting, cell: Cell | None, sheet: str, lang: str
-) -> None:
+def warn_default(problems: Problems, setting: Setting, cell: Cell | None, sheet: str) -> None:
     """A blank setting falls back to its default (SPEC §3.4): say so, with the default as shown
     in the template (20%, 四级). `sheet` is where to point when the label row is absent."""
     value = setting.default
-    shown = pct_text(value) if setting.kind == "weight" else value  # type: ignore[arg-type]
+    shown: Any = pct_text(value) if setting.kind == "weight" else value  # type: ignore[arg-type]
     if setting.choices:
-        shown = setting.choices.label(str(value), lang)
+        shown = setting.choices.option(str(value))
     problems.warn(
-        DEFAULTED(lang, label=setting.label(lang), value=shown),
+        DEFAULTED.msg(label=setting, value=shown),
         cell.sheet if cell else sheet,
         cell.ref if cell else None,
     )
@@ -766,14 +777,13 @@ class CellParser:
     message when read_table/read_settings already reported it.
     """
 
-    def __init__(self, problems: Problems, lang: str):
+    def __init__(self, problems: Problems):
         self.problems = problems
-        self.lang = lang
         self.failed: set[tuple[str, str]] = set()
 
-    def fail(self, cell: Cell, error: v.CellValueError | str) -> None:
+    def fail(self, cell: Cell, error: v.CellValueError | Msg) -> None:
         """Record a problem with this cell (a rule a reader checks beyond the cell's kind)."""
-        message = error.message(self.lang) if isinstance(error, v.CellValueError) else error
+        message = error.msg if isinstance(error, v.CellValueError) else error
         self.problems.error(message, cell.sheet, cell.ref, cell.raw)
         self.failed.add((cell.sheet, cell.ref))
 
@@ -787,9 +797,7 @@ class CellParser:
         self.failed.add((cell.sheet, cell.ref))
         if not any(p.sheet == cell.sheet and p.cell == cell.ref for p in self.problems.errors):
             message = (
-                ERROR_CELL(self.lang, error=cell.error)
-                if cell.error is not None
-                else UNCALCULATED(self.lang)
+                ERROR_CELL.msg(error=cell.error) if cell.error is not None else UNCALCULATED.msg()
             )
             self.problems.error(message, cell.sheet, cell.ref, cell.error)
         return True
@@ -815,15 +823,7 @@ class CellParser:
         """A 360 score, 0–10 (SPEC §4.1)."""
         value = self.number(cell, allow_negative=True)
         if value is not None and cell is not None and not (0 <= value <= 10):
-            self.fail(
-                cell,
-                tr(
-                    self.lang,
-                    "分数 {value} 超出 0–10",
-                    "score {value} is outside 0–10",
-                    value=v.shown_value(cell.raw),
-                ),
-            )
+            self.fail(cell, SCORE_RANGE.msg(value=v.shown_value(cell.raw)))
             return None
         return value
 
@@ -835,13 +835,7 @@ class CellParser:
         value, as_points = found
         if as_points and warn_points:
             self.problems.warn(
-                tr(
-                    self.lang,
-                    "{raw} 按百分点读取为 {pct}%（如需小数请填 0–1 或带 % 号）",
-                    "{raw} read as percentage points: {pct}% (type 0–1 or add a % sign to be explicit)",
-                    raw=v.shown_value(cell.raw),
-                    pct=v.shown_value(cell.raw),
-                ),
+                PERCENT_AS_POINTS.msg(raw=v.shown_value(cell.raw), pct=v.shown_value(cell.raw)),
                 cell.sheet,
                 cell.ref,
                 cell.raw,
@@ -868,13 +862,7 @@ class CellParser:
         if code is None:
             self.fail(
                 cell,
-                tr(
-                    self.lang,
-                    "“{value}”不是有效选项（可选：{options}）",
-                    "“{value}” is not a valid choice (one of: {options})",
-                    value=v.shown_value(cell.raw),
-                    options=" / ".join(choices.labels(self.lang)),
-                ),
+                NOT_A_CHOICE.msg(value=v.shown_value(cell.raw), options=Joined(choices.options)),
             )
         return code
 
@@ -921,27 +909,12 @@ def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError |
     kind = book.detect_kind()
     if kind is None or kind.key == expected.key:
         if book.is_empty():
-            return InputError.single(EMPTY_WORKBOOK(book.lang, name=book.path.name))
+            return InputError.single(EMPTY_WORKBOOK.msg(name=book.path.name))
         return None
-    lang = book.lang
     if kind.command:
-        message = tr(
-            lang,
-            "{name} 是“{title}”工作簿，请使用 `cs-kpi {command}` 处理",
-            "{name} is a {title} workbook; use `cs-kpi {command}` for it",
-            name=book.path.name,
-            title=kind.title(lang),
-            command=kind.command,
-        )
+        message = OTHER_KIND.msg(name=book.path.name, title=kind, command=kind.command)
     else:
-        message = tr(
-            lang,
-            "{name} 是“{title}”工作簿，不是“{expected}”工作簿",
-            "{name} is a {title} workbook, not a {expected} workbook",
-            name=book.path.name,
-            title=kind.title(lang),
-            expected=expected.title(lang),
-        )
+        message = NOT_THIS_KIND.msg(name=book.path.name, title=kind, expected=expected)
     return InputError.single(message)
 
 
@@ -952,15 +925,36 @@ _REPORT_MARKERS = {
 }
 
 
-def report_origin_message(book: WorkbookFile) -> str | None:
+def report_origin_message(book: WorkbookFile) -> Msg | None:
     """'This is a report written by cs-kpi score' for a cs-kpi report, else None."""
     for (name, value), command in _REPORT_MARKERS.items():
         if book.properties.get(name) == value:
-            return tr(
-                book.lang,
-                "{name} 是 `cs-kpi {command}` 生成的报告，不是可填写的输入工作簿；请使用原始填写的工作簿",
-                "{name} is a report written by `cs-kpi {command}`, not a workbook to fill in; use the filled workbook it came from",
-                name=book.path.name,
-                command=command,
-            )
+            return A_REPORT.msg(name=book.path.name, command=command)
     return None
+
+
+SCORE_RANGE = Text("分数 {value} 超出 0–10", "score {value} is outside 0–10")
+PERCENT_AS_POINTS = Text(
+    "{raw} 按百分点读取为 {pct}%（如需小数请填 0–1 或带 % 号）",
+    "{raw} read as percentage points: {pct}% (type 0–1 or add a % sign to be explicit)",
+)
+NOT_A_CHOICE = Text(
+    "“{value}”不是有效选项（可选：{options}）",
+    "“{value}” is not a valid choice (one of: {options})",
+)
+OTHER_KIND = Text(
+    "{name} 是“{title}”工作簿，请使用 `cs-kpi {command}` 处理",
+    "{name} is a {title} workbook; use `cs-kpi {command}` for it",
+)
+NOT_THIS_KIND = Text(
+    "{name} 是“{title}”工作簿，不是“{expected}”工作簿",
+    "{name} is a {title} workbook, not a {expected} workbook",
+)
+A_REPORT = Text(
+    "{name} 是 `cs-kpi {command}` 生成的报告，不是可填写的输入工作簿；请使用原始填写的工作簿",
+    "{name} is a report written by `cs-kpi {command}`, not a workbook to fill in; use the "
+    "filled workbook it came from",
+)
+
+
+register_codes(globals())

@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Joined, Text, register_codes
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.reader import (
     HEADER_SEARCH_ROWS,
@@ -41,36 +41,36 @@ BAD_ENCODING = Text(
     "无法读取 {name}：编码不是 UTF-8 或 GBK。请在 Excel 中另存为“CSV UTF-8”",
     "cannot read {name}: the encoding is neither UTF-8 nor GBK. Save it as “CSV UTF-8” in Excel",
 )
-NO_HEADER = Text(
+ROSTER_NO_HEADER = Text(
     "前 10 行中找不到名单表头（至少需要：{required}；可选：{optional}）",
     "no roster header in the first 10 rows (needed: {required}; optional: {optional})",
 )
-MISSING = Text("名单缺少列：{missing}", "the roster lacks column(s): {missing}")
-DUPLICATE = Text(
+ROSTER_MISSING_COLUMNS = Text("名单缺少列：{missing}", "the roster lacks column(s): {missing}")
+ROSTER_DUPLICATE_ID = Text(
     "工号“{value}”重复（第一次出现在 {first}）", "ID “{value}” appears twice (first at {first})"
 )
-EMPTY = Text("名单中没有人员", "the roster has no people in it")
+ROSTER_EMPTY = Text("名单中没有人员", "the roster has no people in it")
 
 
-def read_roster(path: Path, lang: str = "zh") -> list[Person]:
+def read_roster(path: Path) -> list[Person]:
     """The people of a roster file, in file order; raises InputError listing every problem."""
     path = Path(path)
     if not path.is_file():
-        raise InputError.single(NOT_FOUND(lang, path=path))
+        raise InputError.single(NOT_FOUND.msg(path=path))
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt"}:
-        grid = SheetGrid(path.name, _csv_rows(path, lang))
+        grid = SheetGrid(path.name, _csv_rows(path))
     elif suffix in {".xlsx", ".xlsm"}:
-        grid = _xlsx_grid(path, lang)
+        grid = _xlsx_grid(path)
     else:
-        raise InputError.single(UNKNOWN_TYPE(lang, name=path.name))
+        raise InputError.single(UNKNOWN_TYPE.msg(name=path.name))
     problems = Problems()
-    people = _people(grid, problems, lang)
+    people = _people(grid, problems)
     problems.raise_if_errors()
     return people
 
 
-def _csv_rows(path: Path, lang: str) -> list[list[Any]]:
+def _csv_rows(path: Path) -> list[list[Any]]:
     data = path.read_bytes()
     for encoding in ENCODINGS:
         try:
@@ -79,7 +79,7 @@ def _csv_rows(path: Path, lang: str) -> list[list[Any]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError.single(BAD_ENCODING(lang, name=path.name))
+        raise InputError.single(BAD_ENCODING.msg(name=path.name))
     return [list(row) for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
 
 
@@ -91,9 +91,9 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _xlsx_grid(path: Path, lang: str) -> SheetGrid:
+def _xlsx_grid(path: Path) -> SheetGrid:
     """The `员工`/`Roster` sheet when there is one, else the first sheet with a roster header."""
-    book = WorkbookFile(path, lang)
+    book = WorkbookFile(path)
     named = book.find_sheet(ROSTER)
     if named:
         return book.grid(named)
@@ -121,55 +121,52 @@ def _header(grid: SheetGrid) -> tuple[int | None, dict[str, int]]:
     return best_row, best
 
 
-def _people(grid: SheetGrid, problems: Problems, lang: str) -> list[Person]:
+def _people(grid: SheetGrid, problems: Problems) -> list[Person]:
     header_row, columns = _header(grid)
     required = [c for c in ROSTER.columns if c.required]
     if header_row is None:
         problems.error(
-            NO_HEADER(
-                lang,
-                required=" / ".join(c.label(lang) for c in required),
-                optional=" / ".join(c.label(lang) for c in ROSTER.columns if not c.required),
+            ROSTER_NO_HEADER.msg(
+                required=Joined(tuple(required)),
+                optional=Joined(tuple(c for c in ROSTER.columns if not c.required)),
             ),
             grid.name,
         )
         return []
-    missing = [c.label(lang) for c in required if c.key not in columns]
+    missing = [c for c in required if c.key not in columns]
     if missing:
         problems.error(
-            MISSING(lang, missing=", ".join(missing)), grid.name, cell_ref(header_row, 0)
+            ROSTER_MISSING_COLUMNS.msg(missing=missing), grid.name, cell_ref(header_row, 0)
         )
         return []
-    parse = CellParser(problems, lang)
+    parse = CellParser(problems)
     people: list[Person] = []
     seen: dict[str, str] = {}
     for r in range(header_row + 1, len(grid.rows)):
         cells = {key: grid.cell(r, col) for key, col in columns.items()}
         if all(is_blank(cell.raw) for cell in cells.values()):
             continue
-        person = _person(cells, parse, problems, lang, seen)
+        person = _person(cells, parse, problems, seen)
         if person is not None:
             people.append(person)
     if not people and problems.ok:
-        problems.error(EMPTY(lang), grid.name)
+        problems.error(ROSTER_EMPTY.msg(), grid.name)
     return people
 
 
-def _person(cells, parse: CellParser, problems: Problems, lang: str, seen: dict[str, str]):
+def _person(cells, parse: CellParser, problems: Problems, seen: dict[str, str]):
     id_cell, name_cell = cells["id"], cells["name"]
     person_id = id_text(id_cell.raw)
     name = clean_text(name_cell.raw)
     for cell, value, key in ((id_cell, person_id, "id"), (name_cell, name, "name")):
         if not value:
-            problems.error(
-                REQUIRED(lang, label=ROSTER.column(key).label(lang)), cell.sheet, cell.ref
-            )
+            problems.error(REQUIRED.msg(label=ROSTER.column(key)), cell.sheet, cell.ref)
     role_cell = cells.get("role")
     role = parse.choice(role_cell, ROSTER.column("role").choices) if role_cell else None  # type: ignore[arg-type]
     hire_date = parse.date(cells.get("hire_date"))
     if person_id and person_id in seen:
         problems.error(
-            DUPLICATE(lang, value=person_id, first=seen[person_id]),
+            ROSTER_DUPLICATE_ID.msg(value=person_id, first=seen[person_id]),
             id_cell.sheet,
             id_cell.ref,
             id_cell.raw,
@@ -187,3 +184,6 @@ def _person(cells, parse: CellParser, problems: Problems, lang: str, seen: dict[
         manager=parse.text(cells.get("manager")),
         source=Source(id_cell.sheet, id_cell.ref),
     )
+
+
+register_codes(globals())

@@ -52,11 +52,14 @@ class Choices:
             object.__setattr__(self, "_lookup", table)  # a cache, not a field: eq/hash unchanged
         return table
 
-    def label(self, code: str, lang: str) -> str:
+    def option(self, code: str) -> Option:
         for option in self.options:
             if option.code == code:
-                return option.label(lang)
+                return option
         raise KeyError(code)
+
+    def label(self, code: str, lang: str) -> str:
+        return self.option(code).label(lang)
 
 
 TASK_STATUS = Choices(
@@ -231,6 +234,8 @@ class WorkbookKind:
 
     def title(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+    label = title  # named in zh and en like a sheet or column (rendered in messages)
 
     def sheet(self, key: str) -> TableSheet | SettingsSheet:
         for sheet in self.sheets:

@@ -1,6 +1,6 @@
 """Recognise what a file really is before anything parses it (SPEC §10).
 
-`check_file(path, lang)` returns quietly for a readable .xlsx/.xlsm and
+`check_file(path)` returns quietly for a readable .xlsx/.xlsm and
 otherwise raises `InputError` with one sentence in the user's language that
 says what the file really is and how to save it as .xlsx. The file's content
 decides (magic bytes, OLE2 stream names, zip members), never its extension;
@@ -49,7 +49,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.problems import InputError
 
 MAX_MEMBERS = 10_000
@@ -68,7 +68,7 @@ SAVE_AS = Text(
     "open it in Excel or WPS and use File › Save As › Excel Workbook (*.xlsx)",
 )
 
-MISSING = Text("找不到文件 {name}，请检查路径", "file not found: {name}; check the path")
+FILE_NOT_FOUND = Text("找不到文件 {name}，请检查路径", "file not found: {name}; check the path")
 DIRECTORY = Text(
     "{name} 是文件夹，不是 Excel 工作簿；请给出其中 .xlsx 文件的路径",
     "{name} is a folder, not an Excel workbook; give the path of an .xlsx file in it",
@@ -81,7 +81,7 @@ UNREADABLE = Text(
     "无法读取 {name}（{error}）；请检查文件权限，或先关闭正在使用它的程序",
     "cannot read {name} ({error}); check its permissions or close the program using it",
 )
-EMPTY = Text(
+EMPTY_FILE = Text(
     "{name} 是空文件（0 字节），可能保存或复制时中断；请在 Excel 中打开原工作簿，另存为 .xlsx 后再试",
     "{name} is empty (0 bytes), probably from an interrupted save or copy; open the original "
     "workbook in Excel, save it as .xlsx and try again",
@@ -238,22 +238,22 @@ class _Refuse(Exception):
         self.values = values
 
 
-def check_file(path: Path, lang: str) -> None:
+def check_file(path: Path) -> None:
     """Raise InputError with one sentence when `path` is not a readable .xlsx."""
     path = Path(path)
     try:
         _check(path)
     except _Refuse as refusal:
-        values = {"name": path.name, "save_as": SAVE_AS(lang), **refusal.values}
-        raise InputError.single(refusal.text(lang, **values)) from None
+        values = {"name": path.name, "save_as": SAVE_AS.msg(), **refusal.values}
+        raise InputError.single(refusal.text.msg(**values)) from None
 
 
 def describe(path: Path, lang: str) -> str | None:
-    """The refusal sentence for `path`, or None when it is a readable .xlsx."""
+    """The refusal sentence for `path` in `lang`, or None when it is a readable .xlsx."""
     try:
-        check_file(path, lang)
+        check_file(path)
     except InputError as error:
-        return error.problems.errors[0].message
+        return error.problems.errors[0].message(lang)
     return None
 
 
@@ -261,7 +261,7 @@ def _check(path: Path) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise _Refuse(MISSING) from None
+        raise _Refuse(FILE_NOT_FOUND) from None
     except OSError as error:
         raise _Refuse(UNREADABLE, error=error.strerror or type(error).__name__) from None
     if stat.S_ISDIR(info.st_mode):
@@ -277,7 +277,7 @@ def _check(path: Path) -> None:
     if not is_zip:
         _check_lock_file(path)
     if not head:
-        raise _Refuse(EMPTY)
+        raise _Refuse(EMPTY_FILE)
     if is_zip:
         _check_zip(path)
     elif head.startswith(OLE_MAGIC):
@@ -600,3 +600,6 @@ def _check_text(text: str) -> None:
     if lines and sum(("," in line or ";" in line) for line in lines) * 2 >= len(lines):
         raise _Refuse(CSV)
     raise _Refuse(PLAIN_TEXT)
+
+
+register_codes(globals())

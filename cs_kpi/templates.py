@@ -24,7 +24,7 @@ from typing import Any
 
 from cs_kpi import guide_text as g
 from cs_kpi import schema as s
-from cs_kpi.i18n import tr
+from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.outcome import Outcome
 from cs_kpi.problems import InputError
 from cs_kpi.reader import KIND_PROPERTY, VERSION_PROPERTY, column_letter
@@ -155,15 +155,7 @@ def parse_period(text: str, lang: str) -> Period:
     if match and 1900 <= int(match.group(1)):
         year = int(match.group(1))
         return Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))
-    raise InputError.single(
-        tr(
-            lang,
-            "--period “{text}” 无法识别：请写 2024-Q3（季度）、2024-H1（半年）、2024-09（月）或 2024（年）",
-            "--period “{text}” is not a period: use 2024-Q3 (quarter), 2024-H1 (half year), "
-            "2024-09 (month) or 2024 (year)",
-            text=text,
-        )
-    )
+    raise InputError.single(BAD_PERIOD.msg(text=text))
 
 
 # ---------------------------------------------------------------- column plans
@@ -935,23 +927,14 @@ def init_templates(
     if roster is not None:
         from cs_kpi.roster import read_roster
 
-        people = read_roster(Path(roster), lang)
+        people = read_roster(Path(roster))
     targets = [folder / kind.file_name for kind in s.KINDS]
     if folder.exists() and not folder.is_dir():
-        raise InputError.single(
-            tr(lang, "{path} 不是文件夹", "{path} is not a folder", path=folder)
-        )
+        raise InputError.single(NOT_A_FOLDER.msg(path=folder))
     existing = [target for target in targets if target.exists()]
     if existing and not force:
         raise InputError.single(
-            tr(
-                lang,
-                "{folder} 中以下文件已存在，未写入任何文件：{names}。如需覆盖请加 --force",
-                "these files already exist in {folder}; nothing was written: {names}. "
-                "Add --force to overwrite them",
-                folder=folder,
-                names=", ".join(target.name for target in existing),
-            )
+            FILES_EXIST.msg(folder=folder, names=", ".join(target.name for target in existing))
         )
     # Build all six next to their targets, then move them into place together.
     with atomic_outputs(targets, lang) as temps:
@@ -997,3 +980,17 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+BAD_PERIOD = Text(
+    "--period “{text}” 无法识别：请写 2024-Q3（季度）、2024-H1（半年）、2024-09（月）或 2024（年）",
+    "--period “{text}” is not a period: use 2024-Q3 (quarter), 2024-H1 (half year), "
+    "2024-09 (month) or 2024 (year)",
+)
+NOT_A_FOLDER = Text("{path} 不是文件夹", "{path} is not a folder")
+FILES_EXIST = Text(
+    "{folder} 中以下文件已存在，未写入任何文件：{names}。如需覆盖请加 --force",
+    "these files already exist in {folder}; nothing was written: {names}. "
+    "Add --force to overwrite them",
+)
+register_codes(globals())

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cs_kpi.i18n import tr
+from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.outcome import Outcome
 from cs_kpi.problems import Problems
 
 
-def _validate_generic(path: Path, lang: str, kind) -> Problems:
+def _validate_generic(book, kind) -> Problems:
     """Kinds without a dedicated reader (task, issue, request, plan): every column parsed by its kind."""
-    from cs_kpi.reader import CellParser, WorkbookFile, read_table
+    from cs_kpi.reader import CellParser, read_table
     from cs_kpi.schema import TableSheet
 
-    book = WorkbookFile(path, lang)
     problems = Problems()
-    parser = CellParser(problems, lang)
+    parser = CellParser(problems)
     for sheet in kind.sheets:
         if not isinstance(sheet, TableSheet):
             continue
@@ -31,7 +30,7 @@ def _validate_generic(path: Path, lang: str, kind) -> Problems:
 def run_validate(path: Path, lang: str) -> Outcome:
     from cs_kpi.reader import WorkbookFile, report_origin_message
 
-    book = WorkbookFile(path, lang)
+    book = WorkbookFile(path)
     kind = book.detect_kind()
     problems = Problems()
     report_message = report_origin_message(book)
@@ -40,28 +39,21 @@ def run_validate(path: Path, lang: str) -> Outcome:
     elif kind is not None and kind.key == "performance-review":
         from cs_kpi.review.read import load_review
 
-        _, problems = load_review(path, lang)
+        _, problems = load_review(path)
     elif kind is not None and kind.key == "sla":
         from cs_kpi.sla.read import load_sla
 
-        _, problems = load_sla(path, lang)
+        _, problems = load_sla(path)
     elif kind is not None:
-        problems = _validate_generic(path, lang, kind)
+        problems = _validate_generic(book, kind)
     else:
-        problems.error(
-            tr(
-                lang,
-                "{name} 不是可识别的 cs-kpi 工作簿（找不到“考核方案”“协议信息”等工作表）",
-                "{name} is not a recognisable cs-kpi workbook (no sheet such as Scheme or Agreement)",
-                name=Path(path).name,
-            )
-        )
+        problems.error(NOT_RECOGNISED.msg(name=Path(path).name))
     key = kind.key if kind else None
     data = {
         "ok": not problems.errors,
         "kind": key,
-        "problems": [p.to_json() for p in problems.errors],
-        "warnings": [p.to_json() for p in problems.warnings],
+        "problems": [p.to_json(lang) for p in problems.errors],
+        "warnings": [p.to_json(lang) for p in problems.warnings],
     }
 
     def render(console, lang_: str) -> None:
@@ -75,3 +67,10 @@ def run_validate(path: Path, lang: str) -> Outcome:
             )
 
     return Outcome(data, problems.warnings, render)
+
+
+NOT_RECOGNISED = Text(
+    "{name} 不是可识别的 cs-kpi 工作簿（找不到“考核方案”“协议信息”等工作表）",
+    "{name} is not a recognisable cs-kpi workbook (no sheet such as Scheme or Agreement)",
+)
+register_codes(globals())

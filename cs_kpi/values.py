@@ -28,7 +28,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import HUNDRED, ONE, ZERO, to_decimal
 
@@ -39,6 +39,10 @@ class CellValueError(ValueError):
         super().__init__(text.en.format(**values))
         self.text = text
         self.values = values
+
+    @property
+    def msg(self) -> Msg:
+        return self.text.msg(**self.values)
 
     def message(self, lang: str) -> str:
         return self.text(lang, **self.values)
@@ -384,3 +388,6 @@ __all__ = [
     "parse_percent",
     "parse_step_percent",
 ]
+
+
+register_codes(globals())

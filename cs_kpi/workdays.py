@@ -13,7 +13,7 @@ import datetime as dt
 
 import chinese_calendar
 
-from cs_kpi.i18n import tr
+from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.review.model import Schedule
 
 ONE_DAY = dt.timedelta(days=1)
@@ -38,7 +38,7 @@ def is_working_day(day: dt.date) -> tuple[bool, bool]:
     return known, True
 
 
-def add_working_days(start: dt.date, n: int, lang: str = "zh") -> tuple[dt.date, str | None]:
+def add_working_days(start: dt.date, n: int) -> tuple[dt.date, Msg | None]:
     """The n-th working day after `start` (the start day itself is never counted).
 
     Returns the date and a warning when any day walked over lies outside the
@@ -57,32 +57,32 @@ def add_working_days(start: dt.date, n: int, lang: str = "zh") -> tuple[dt.date,
             counted += 1
     if not guessed:
         return day, None
-    return day, tr(
-        lang,
-        "{start} 至 {end} 超出法定节假日日历覆盖的年份，按周一至周五计算工作日，请核对节假日安排",
-        "{start} to {end} is outside the years the holiday calendar covers; working days were "
-        "counted Monday–Friday, please check for public holidays",
-        start=start.isoformat(),
-        end=day.isoformat(),
-    )
+    return day, CALENDAR_FALLBACK.msg(start=start.isoformat(), end=day.isoformat())
 
 
-def build_schedule(report_date: dt.date, lang: str = "zh") -> tuple[Schedule, str | None]:
+def build_schedule(report_date: dt.date) -> tuple[Schedule, Msg | None]:
     """SPEC §4.5: interview within 3 working days of the report date, appeal within 2
     working days of the interview, appeal answered within 3 working days of the appeal
     deadline. Returns the schedule and one warning when the fallback calendar was used."""
-    interview_by, w1 = add_working_days(report_date, INTERVIEW_DAYS, lang)
-    appeal_by, w2 = add_working_days(interview_by, APPEAL_DAYS, lang)
-    answer_by, w3 = add_working_days(appeal_by, ANSWER_DAYS, lang)
+    interview_by, w1 = add_working_days(report_date, INTERVIEW_DAYS)
+    appeal_by, w2 = add_working_days(interview_by, APPEAL_DAYS)
+    answer_by, w3 = add_working_days(appeal_by, ANSWER_DAYS)
     warning = None
     if w1 or w2 or w3:
-        warning = tr(
-            lang,
-            "日程 {start} 至 {end} 超出法定节假日日历覆盖的年份，按周一至周五计算工作日，请核对节假日安排",
-            "The dates {start} to {end} are outside the years the holiday calendar covers; "
-            "working days were counted Monday–Friday, please check for public holidays",
-            start=report_date.isoformat(),
-            end=answer_by.isoformat(),
-        )
-    schedule = Schedule(report_date, interview_by, appeal_by, answer_by, warning or "")
+        warning = SCHEDULE_FALLBACK.msg(start=report_date.isoformat(), end=answer_by.isoformat())
+    schedule = Schedule(report_date, interview_by, appeal_by, answer_by, warning)
     return schedule, warning
+
+
+CALENDAR_FALLBACK = Text(
+    "{start} 至 {end} 超出法定节假日日历覆盖的年份，按周一至周五计算工作日，请核对节假日安排",
+    "{start} to {end} is outside the years the holiday calendar covers; working days were "
+    "counted Monday–Friday, please check for public holidays",
+)
+SCHEDULE_FALLBACK = Text(
+    "日程 {start} 至 {end} 超出法定节假日日历覆盖的年份，按周一至周五计算工作日，请核对节假日安排",
+    "The dates {start} to {end} are outside the years the holiday calendar covers; "
+    "working days were counted Monday–Friday, please check for public holidays",
+)
+
+register_codes(globals())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cs_kpi.i18n import tr
+from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.problems import InputError
 
 # Colours: inputs are pale yellow (type here), computed cells pale grey-blue.
@@ -282,30 +282,26 @@ def _umask() -> int:
     return mask
 
 
-def _cannot_write(lang: str, target: Path, error: OSError) -> str:
+def _cannot_write(lang: str, target: Path, error: OSError) -> Msg:
     if isinstance(error, PermissionError):
-        return tr(
-            lang,
-            "无法写入 {path}：文件可能正在 Excel 中打开，或文件夹只读。请关闭该文件后重试。",
-            "Cannot write {path}: it may be open in Excel, or the folder is read-only. Close it and try again.",
-            path=target,
-        )
+        return OUTPUT_LOCKED.msg(path=target)
     blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:  # FileExistsError / NotADirectoryError: "File exists" says nothing
-        return tr(
-            lang,
-            "无法写入 {path}：{folder} 是一个文件，不是文件夹",
-            "Cannot write {path}: {folder} is a file, not a folder",
-            path=target,
-            folder=blocker,
-        )
-    return tr(
-        lang,
-        "无法写入 {path}：{error}",
-        "Cannot write {path}: {error}",
-        path=target,
-        error=error.strerror or error,
-    )
+        return OUTPUT_FOLDER_IS_FILE.msg(path=target, folder=blocker)
+    return OUTPUT_FAILED.msg(path=target, error=error.strerror or error)
+
+
+OUTPUT_LOCKED = Text(
+    "无法写入 {path}：文件可能正在 Excel 中打开，或文件夹只读。请关闭该文件后重试。",
+    "Cannot write {path}: it may be open in Excel, or the folder is read-only. Close it and "
+    "try again.",
+)
+OUTPUT_FOLDER_IS_FILE = Text(
+    "无法写入 {path}：{folder} 是一个文件，不是文件夹",
+    "Cannot write {path}: {folder} is a file, not a folder",
+)
+OUTPUT_FAILED = Text("无法写入 {path}：{error}", "Cannot write {path}: {error}")
+register_codes(globals())
 
 
 def save_workbook(target: Path, lang: str, build: Callable[[Path], None]) -> Path:

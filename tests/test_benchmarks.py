@@ -60,7 +60,7 @@ def test_generated_review_has_n_people_six_indicators_nine_items(tmp_path):
     path = tmp_path / "review_12.xlsx"
     made = _python(str(BENCH / "generate.py"), "review", "12", str(path), cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    data, problems = load_review(path, "zh")
+    data, problems = load_review(path)
     assert problems.errors == []
     assert data is not None
     assert len(data.people) == 12

@@ -309,7 +309,7 @@ def test_row_column_and_sheet_order_of_the_workbook_do_not_matter(
     )
     results = []
     for path in (plain, shuffled):
-        data, problems = load_review(path, "zh")
+        data, problems = load_review(path)
         assert data is not None and problems.errors == []
         results.append(canonical(scored(data)))
     assert results[0] == results[1]

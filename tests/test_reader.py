@@ -60,7 +60,7 @@ def rewrite(path: Path, edit) -> Path:
 
 def table(path: Path, spec: schema.TableSheet, lang: str = "zh"):
     problems = Problems()
-    found = read_table(WorkbookFile(path, lang), spec, problems)
+    found = read_table(WorkbookFile(path), spec, problems)
     return found, problems
 
 
@@ -120,7 +120,7 @@ def test_header_after_row_10_is_not_found(tmp_path):
     found, problems = table(path, schema.REVIEWS)
     assert found is None
     [problem] = problems.errors
-    assert problem.sheet == "360评价" and problem.message.startswith("前 10 行中找不到表头")
+    assert problem.sheet == "360评价" and problem.message("zh").startswith("前 10 行中找不到表头")
 
 
 def test_missing_column_lists_what_was_expected(tmp_path):
@@ -129,7 +129,7 @@ def test_missing_column_lists_what_was_expected(tmp_path):
     assert found is None
     [problem] = problems.errors
     assert problem.cell == "A2"
-    assert problem.message == (
+    assert problem.message("en") == (
         "missing column(s): Manager (expected columns: ID, Name, Item, Self, Peer, Manager)"
     )
 
@@ -139,7 +139,7 @@ def test_a_fixed_column_twice_is_an_error(tmp_path):
     found, problems = table(path, schema.ROSTER)
     assert found.columns["id"] == 0
     assert where(problems) == ["员工!C1"]
-    assert "重复" in problems.errors[0].message
+    assert "重复" in problems.errors[0].message("zh")
 
 
 def test_missing_sheet_lists_the_sheets_found(tmp_path):
@@ -147,7 +147,7 @@ def test_missing_sheet_lists_the_sheets_found(tmp_path):
     found, problems = table(path, schema.REVIEWS, "en")
     assert found is None
     message = "missing sheet “Reviews” (sheets in the file: Sheet1, 员工)"
-    assert problems.errors[0].message == message
+    assert problems.errors[0].message("en") == message
 
 
 # ---------------------------------------------------------------- dynamic columns
@@ -238,14 +238,14 @@ def _formula_book(path: Path) -> Path:
 def test_error_cells_are_errors_not_blanks(tmp_path):
     found, problems = table(_formula_book(tmp_path / "a.xlsx"), schema.REVIEWS, "en")
     assert where(problems) == ["360评价!F2", "360评价!E3"]
-    assert problems.errors[0].message == (
+    assert problems.errors[0].message("en") == (
         "the cell shows the error #N/A; fix the formula or type a value"
     )
-    assert "#DIV/0!" in problems.errors[1].message
+    assert "#DIV/0!" in problems.errors[1].message("en")
     manager = found.rows[0]["manager"]
     assert manager.error == "#N/A" and not manager.blank and manager.raw in (None, "")
     # CellParser fails the cell without a second message.
-    parser = CellParser(problems, "en")
+    parser = CellParser(problems)
     assert parser.score(manager) is None and parser.did_fail(manager)
     assert parser.text(found.rows[1]["peer"]) == "" and parser.did_fail(found.rows[1]["peer"])
     assert len(problems.errors) == 2
@@ -255,11 +255,11 @@ def test_error_cells_are_errors_not_blanks(tmp_path):
 
 
 def test_cell_parser_reports_an_error_cell_nobody_reported(tmp_path):
-    book = WorkbookFile(_formula_book(tmp_path / "a.xlsx"), "zh")
+    book = WorkbookFile(_formula_book(tmp_path / "a.xlsx"))
     problems = Problems()
     cell = book.grid("360评价").cell(1, 5)
-    assert CellParser(problems, "zh").number(cell) is None
-    assert [(p.cell, p.message) for p in problems.errors] == [
+    assert CellParser(problems).number(cell) is None
+    assert [(p.cell, p.message("zh")) for p in problems.errors] == [
         ("F2", "单元格显示错误值 #N/A，请修正公式或填写数值")
     ]
 
@@ -275,7 +275,7 @@ def test_formula_never_calculated(tmp_path):
     workbook.save(path)
     found, problems = table(path, schema.REVIEWS, "en")
     assert where(problems) == ["360评价!F2"]  # not G2: 加权得分 is a preview
-    assert problems.errors[0].message.startswith("formula was never calculated")
+    assert problems.errors[0].message("en").startswith("formula was never calculated")
     assert found.rows[0]["manager"].uncalculated
 
 
@@ -376,7 +376,7 @@ def test_typed_forms_through_the_cell_parser(tmp_path):
     workbook.close()
     grid = WorkbookFile(path).grid("S")
     problems = Problems()
-    parse = CellParser(problems, "en")
+    parse = CellParser(problems)
     cell = {reader.column_letter(c): grid.cell(0, c) for c in range(17)}
     assert id_text(cell["A"].raw) == "1001" and parse.id(cell["A"]) == "1001"
     assert parse.id(cell["B"]) == "A01"
@@ -388,18 +388,18 @@ def test_typed_forms_through_the_cell_parser(tmp_path):
     assert {parse.date(cell[k]) for k in "JKLMNO"} == {dt.date(2024, 3, 1)}
     assert problems.errors == [] and problems.warnings == []
     assert parse.percent(cell["C"]) == D("0.97")  # 97 without % sign: points, with a warning
-    assert [(w.cell, w.message) for w in problems.warnings] == [
+    assert [(w.cell, w.message("en")) for w in problems.warnings] == [
         ("C1", "９７ read as percentage points: ９７% (type 0–1 or add a % sign to be explicit)")
     ]
     assert parse.score(cell["Q"]) is None and parse.did_fail(cell["Q"])
-    assert [(p.cell, p.message) for p in problems.errors] == [("Q1", "“良” is not a number")]
+    assert [(p.cell, p.message("en")) for p in problems.errors] == [("Q1", "“良” is not a number")]
 
 
 def test_score_range_message_shows_the_number_as_typed(tmp_path):
     path = xlsx(tmp_path / "a.xlsx", {"S": [[11]]})
     problems = Problems()
-    assert CellParser(problems, "en").score(WorkbookFile(path).grid("S").cell(0, 0)) is None
-    assert problems.errors[0].message == "score 11 is outside 0–10"
+    assert CellParser(problems).score(WorkbookFile(path).grid("S").cell(0, 0)) is None
+    assert problems.errors[0].message("en") == "score 11 is outside 0–10"
 
 
 def test_the_1904_date_system(tmp_path):
@@ -415,7 +415,7 @@ def test_the_1904_date_system(tmp_path):
     book = WorkbookFile(path)
     assert book.date1904
     grid = book.grid("S")
-    parse = CellParser(Problems(), "zh")
+    parse = CellParser(Problems())
     assert parse.date(grid.cell(0, 0)) == dt.date(2024, 3, 1)
     assert parse.date(grid.cell(0, 1)) == dt.date(2024, 3, 1)
     assert parse.month(grid.cell(0, 1)) == "2024-03"
@@ -508,11 +508,11 @@ def test_a_damaged_sheet_is_an_input_error_naming_the_sheet(tmp_path):
             else data
         ),
     )
-    book = WorkbookFile(path, "en")
+    book = WorkbookFile(path)
     with pytest.raises(InputError) as caught:
         book.grid("员工")
     [problem] = caught.value.problems.errors
-    assert problem.sheet == "员工" and "Cannot read sheet “员工” of a.xlsx" in problem.message
+    assert problem.sheet == "员工" and "Cannot read sheet “员工” of a.xlsx" in problem.message("en")
 
 
 # ---------------------------------------------------------------- settings sheets
@@ -598,17 +598,17 @@ def test_an_unknown_marker_falls_back_to_sheet_names(tmp_path):
 def test_wrong_kind_error_names_the_command(tmp_path):
     sla = xlsx(tmp_path / "sla.xlsx", {"Sheet1": [[1]]}, properties={reader.KIND_PROPERTY: "sla"})
     review = schema.KINDS_BY_KEY["performance-review"]
-    error = reader.wrong_kind_error(WorkbookFile(sla, "zh"), review)
-    assert error.problems.errors[0].message == (
+    error = reader.wrong_kind_error(WorkbookFile(sla), review)
+    assert error.problems.errors[0].message("zh") == (
         "sla.xlsx 是“客户服务水平协议”工作簿，请使用 `cs-kpi sla-report` 处理"
     )
-    error = reader.wrong_kind_error(WorkbookFile(sla, "en"), review)
-    assert error.problems.errors[0].message == (
+    error = reader.wrong_kind_error(WorkbookFile(sla), review)
+    assert error.problems.errors[0].message("en") == (
         "sla.xlsx is a Service Level Agreement workbook; use `cs-kpi sla-report` for it"
     )
     plan = xlsx(tmp_path / "plan.xlsx", {"个人改进计划": [[1]]})
-    error = reader.wrong_kind_error(WorkbookFile(plan, "en"), review)
-    assert error.problems.errors[0].message == (
+    error = reader.wrong_kind_error(WorkbookFile(plan), review)
+    assert error.problems.errors[0].message("en") == (
         "plan.xlsx is a Improvement Plan workbook, not a Performance Review workbook"
     )
     assert reader.wrong_kind_error(WorkbookFile(sla), schema.KINDS_BY_KEY["sla"]) is None
@@ -638,7 +638,7 @@ def _laughing(path: Path, member: str, element: bytes, replacement: bytes) -> Pa
 
 
 def _without_sniffing(monkeypatch) -> None:
-    monkeypatch.setattr(sniff, "check_file", lambda path, lang: None)
+    monkeypatch.setattr(sniff, "check_file", lambda path: None)
 
 
 def test_billion_laughs_in_custom_properties(tmp_path, monkeypatch):
@@ -648,16 +648,16 @@ def test_billion_laughs_in_custom_properties(tmp_path, monkeypatch):
     )
     # The sniffer refuses it outright ...
     with pytest.raises(InputError) as caught:
-        WorkbookFile(path, "en")
-    assert "docProps/custom.xml" in caught.value.problems.errors[0].message
+        WorkbookFile(path)
+    assert "docProps/custom.xml" in caught.value.problems.errors[0].message("en")
     # ... and without the sniffer, defusedxml refuses the entities: fast, nothing expanded.
     _without_sniffing(monkeypatch)
     start = time.perf_counter()
     with pytest.raises(InputError) as caught:
-        WorkbookFile(path, "en")
+        WorkbookFile(path)
     # A safety bound, not a speed figure: an expansion would take minutes and gigabytes.
     assert time.perf_counter() - start < 2
-    assert "declares XML entities" in caught.value.problems.errors[0].message
+    assert "declares XML entities" in caught.value.problems.errors[0].message("en")
 
 
 def test_billion_laughs_in_a_sheet(tmp_path, monkeypatch):
@@ -669,11 +669,11 @@ def test_billion_laughs_in_a_sheet(tmp_path, monkeypatch):
         b'<c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c>',
     )
     with pytest.raises(InputError) as caught:
-        WorkbookFile(path, "en")
-    assert "declares XML entities" in caught.value.problems.errors[0].message
+        WorkbookFile(path)
+    assert "declares XML entities" in caught.value.problems.errors[0].message("en")
     _without_sniffing(monkeypatch)
     start = time.perf_counter()
-    book = WorkbookFile(path, "en")
+    book = WorkbookFile(path)
     with pytest.raises(InputError) as caught:  # calamine does not expand: the entity is unknown
         book.grid("S")
     assert time.perf_counter() - start < 2

@@ -12,7 +12,7 @@ from cs_kpi.review.read import load_review
 
 
 def read(path, lang="zh"):
-    data, problems = load_review(path, lang)
+    data, problems = load_review(path)
     return data, problems
 
 
@@ -83,7 +83,7 @@ def test_every_problem_is_listed_with_its_cell(tmp_path):
         "指标数据!F3",
     } <= where
     unknown_item = [p for p in problems.errors if p.cell == "C7"][0]
-    assert "会议参与率" in unknown_item.message  # the message lists the valid items
+    assert "会议参与率" in unknown_item.message("zh")  # the message lists the valid items
     assert path.read_bytes() == before
 
 
@@ -93,7 +93,7 @@ def test_weights_not_adding_up_is_an_error(tmp_path):
         build(tmp_path / "w.xlsx", scheme=scheme, metrics=GOOD_METRICS, reviews=GOOD_REVIEWS)
     )
     assert data is None
-    assert any("90%" in p.message and p.sheet == "考核方案" for p in problems.errors)
+    assert any("90%" in p.message("zh") and p.sheet == "考核方案" for p in problems.errors)
 
 
 def test_blank_scheme_values_fall_back_to_defaults_with_warnings(tmp_path):
@@ -126,7 +126,7 @@ def test_indicator_columns_must_match_the_indicator_sheet(tmp_path):
     data, problems = read(
         build(tmp_path / "c.xlsx", metrics_header=header, metrics=metrics, reviews=GOOD_REVIEWS)
     )
-    messages = " ".join(p.message for p in problems.errors)
+    messages = " ".join(p.message("zh") for p in problems.errors)
     assert "加班时长" in messages  # a column without a row in 指标
     assert "培训考核通过率" in messages  # an indicator without a column
     assert any(p.cell == "H2" for p in problems.errors)
@@ -167,7 +167,7 @@ def test_missing_sheet_lists_what_is_there(tmp_path):
     )
     data, problems = read(path)
     assert data is None
-    assert any(p.sheet == "员工" and "人员" in p.message for p in problems.errors)
+    assert any(p.sheet == "员工" and "人员" in p.message("zh") for p in problems.errors)
 
 
 def test_another_kind_of_workbook_names_its_command(tmp_path):
@@ -180,7 +180,7 @@ def test_another_kind_of_workbook_names_its_command(tmp_path):
     workbook.close()
     with pytest.raises(InputError) as caught:
         read(path)
-    assert "sla-report" in caught.value.problems.errors[0].message
+    assert "sla-report" in caught.value.problems.errors[0].message("en")
 
 
 def test_deduction_indicator_needs_step(tmp_path):

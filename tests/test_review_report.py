@@ -40,6 +40,7 @@ from cs_kpi.review.model import (
     Source,
 )
 from cs_kpi.review.report import write_plan_workbook, write_report
+from cs_kpi.review.rules import BLANK_INDICATOR, NOT_ASSESSED
 
 EXCELLENT = Grade("excellent", "优秀", "Excellent")
 PASS = Grade("pass", "合格", "Pass")
@@ -216,8 +217,10 @@ def build(grade_scheme: str = "four_band") -> tuple[ScoreResult, ReviewInput]:
 
 
 WARNINGS = [
-    Problem("一次性解决率为空，不计入指标得分", "指标数据", "D5"),
-    Problem("员工 A004 赵六 没有任何指标或评价，未参评", "员工", "A5"),
+    Problem(
+        BLANK_INDICATOR.msg(id="A003", name="王五", indicator="一次性解决率"), "指标数据", "D5"
+    ),
+    Problem(NOT_ASSESSED.msg(id="A004", name="赵六"), "员工", "A5"),
 ]
 
 
@@ -608,7 +611,10 @@ def test_settings_sheet_holds_what_a_recount_needs(reports):
     assert ws.cell(_row_of(ws, 2, "专业知识"), 3).value == 1
     standard = ws.cell(_row_of(ws, 2, "会议参与率"), 4)
     assert standard.value == "{=SUM(1,2)}" and standard.data_type == "s"
-    assert _value_beside(ws, "指标数据!D5").value == "一次性解决率为空，不计入指标得分"
+    assert (
+        _value_beside(ws, "指标数据!D5").value
+        == "A003 王五：「一次性解决率」未填写，该指标不计入指标得分"
+    )
     assert "警告（2 条）" in texts
 
 

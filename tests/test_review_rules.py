@@ -536,7 +536,8 @@ def test_blank_indicator_among_others():
     assert agent.flags == ["incomplete_metrics"]
     assert len(warnings) == 1
     assert (warnings[0].sheet, warnings[0].cell) == ("指标数据", "D7")
-    assert "一次性解决率" in warnings[0].message and "blank" in warnings[0].message
+    assert warnings[0].code == "blank_indicator"
+    assert "一次性解决率" in warnings[0].message("en") and "blank" in warnings[0].message("en")
     # the blank has no points and no shortfall; the bonus ignores it
     # base 0.92 (33 s missed the target), no excess → 0.92
     assert agent.bonus_coefficient == D("0.92")
@@ -582,7 +583,7 @@ def test_not_assessed_person():
     assert agent.flags == ["not_assessed"]
     assert agent.bonus_coefficient is None and agent.dimensions == {}
     assert len(warnings) == 1 and warnings[0].where == "员工!A3"
-    assert "C5 王五" in warnings[0].message
+    assert "C5 王五" in warnings[0].message("zh")
     # grade counts over assessed people only
     assert sum(result.grade_counts.values()) == 1
     assert [row.id for row in result.plan] == []

@@ -48,7 +48,7 @@ def write_xlsx(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> P
 def test_csv_in_every_encoding_excel_writes(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "team.csv"
     path.write_bytes(ZH_CSV.encode(encoding))
-    people = read_roster(path, "zh")
+    people = read_roster(path)
     assert [(p.id, p.name, p.team, p.role, p.manager) for p in people] == [
         ("007", "张三", "一组", "agent", "李明"),  # leading zeros kept
         ("1002", "李四", "一组", "agent", "李明"),  # 客服 is an alias of 专员
@@ -68,7 +68,7 @@ def test_english_and_traditional_headers_title_rows_and_semicolons(tmp_path: Pat
         "Team roster Q3;;\nAgent ID;Name;Team;Role;Hire date;Manager\nA01;Amy;North;Agent;2020-01-02;Bob\n",
         encoding="utf-8",
     )
-    person = read_roster(en, "en")[0]
+    person = read_roster(en)[0]
     assert (person.id, person.name, person.team, person.role, person.manager) == (
         "A01",
         "Amy",
@@ -81,14 +81,14 @@ def test_english_and_traditional_headers_title_rows_and_semicolons(tmp_path: Pat
         "工號,姓名,團隊,崗位,入職日期,直屬上級\n9,陳一,三組,組長,2020-02-02,林主管\n",
         encoding="utf-8",
     )
-    person = read_roster(hant, "zh")[0]
+    person = read_roster(hant)[0]
     assert (person.id, person.team, person.role, person.manager) == ("9", "三組", "lead", "林主管")
 
 
 def test_only_id_and_name_are_needed(tmp_path: Path) -> None:
     path = tmp_path / "min.csv"
     path.write_text("姓名,工号\n张三,1\n李四,2\n", encoding="utf-8")
-    people = read_roster(path, "zh")
+    people = read_roster(path)
     assert [(p.id, p.name, p.team, p.role, p.hire_date) for p in people] == [
         ("1", "张三", "", "", None),
         ("2", "李四", "", "", None),
@@ -106,7 +106,7 @@ def test_xlsx_roster_numbers_and_dates(tmp_path: Path) -> None:
             [1002, "李四", "一组", "Team lead", dt.date(2021, 1, 5), "陈静"],
         ],
     )
-    people = read_roster(path, "zh")
+    people = read_roster(path)
     assert [(p.id, p.role, p.hire_date) for p in people] == [
         ("1001", "agent", dt.date(2022, 3, 1)),  # 1001.0 from Excel → "1001"
         ("1002", "lead", dt.date(2021, 1, 5)),
@@ -123,7 +123,7 @@ def test_xlsx_prefers_the_roster_sheet(tmp_path: Path) -> None:
     roster.write_string(2, 0, "A7")
     roster.write_string(2, 1, "赵六")
     workbook.close()
-    assert [p.id for p in read_roster(tmp_path / "book.xlsx", "zh")] == ["A7"]
+    assert [p.id for p in read_roster(tmp_path / "book.xlsx")] == ["A7"]
 
 
 def test_every_problem_is_listed_with_its_cell(tmp_path: Path) -> None:
@@ -138,8 +138,8 @@ def test_every_problem_is_listed_with_its_cell(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
-        read_roster(path, "zh")
-    found = {(p.cell, p.message) for p in caught.value.problems.errors}
+        read_roster(path)
+    found = {(p.cell, p.message("zh")) for p in caught.value.problems.errors}
     cells = sorted(cell for cell, _ in found)
     assert cells == ["A4", "B3", "C5", "D6"]
     duplicate = next(m for c, m in found if c == "A4")
@@ -151,24 +151,24 @@ def test_missing_columns_and_wrong_files(tmp_path: Path) -> None:
     no_id = tmp_path / "noid.csv"
     no_id.write_text("姓名,团队\n张三,一组\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        read_roster(no_id, "en")
-    assert "ID" in caught.value.problems.errors[0].message
+        read_roster(no_id)
+    assert "ID" in caught.value.problems.errors[0].message("en")
     nothing = tmp_path / "nothing.csv"
     nothing.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        read_roster(nothing, "zh")
-    assert "工号" in caught.value.problems.errors[0].message
+        read_roster(nothing)
+    assert "工号" in caught.value.problems.errors[0].message("zh")
     empty = tmp_path / "empty.csv"
     empty.write_text("工号,姓名\n", encoding="utf-8")
     with pytest.raises(InputError, match="problem"):
-        read_roster(empty, "zh")
+        read_roster(empty)
     old = tmp_path / "team.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(InputError) as caught:
-        read_roster(old, "zh")
-    assert ".xlsx" in caught.value.problems.errors[0].message
+        read_roster(old)
+    assert ".xlsx" in caught.value.problems.errors[0].message("en")
     with pytest.raises(InputError):
-        read_roster(tmp_path / "missing.csv", "zh")
+        read_roster(tmp_path / "missing.csv")
 
 
 # ---------------------------------------------------------------- filling the templates

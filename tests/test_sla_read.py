@@ -34,7 +34,7 @@ def test_reads_a_clean_zh_workbook(tmp_path):
     agreement = [
         (k, "王敏（运营，0571-8888 6600）" if k == "甲方联系人" else v) for k, v in ZH_AGREEMENT
     ]
-    data, problems = load_sla(build(tmp_path / "sla.xlsx", THREE, agreement=agreement), "zh")
+    data, problems = load_sla(build(tmp_path / "sla.xlsx", THREE, agreement=agreement))
     assert problems.errors == [] and problems.warnings == []
     agreement = data.agreement
     assert agreement.number == "SLA-2024-001" and agreement.provider_contact == "李主管"
@@ -60,7 +60,7 @@ def test_reads_a_clean_zh_workbook(tmp_path):
 
 def test_reads_an_english_workbook(tmp_path):
     months = [["2024-01", 0.86, 0.85, 0.96, None, "first month"]]
-    data, problems = load_sla(build(tmp_path / "sla_en.xlsx", months, lang="en"), "en")
+    data, problems = load_sla(build(tmp_path / "sla_en.xlsx", months, lang="en"))
     assert problems.errors == []
     assert data.agreement.client == "East Shop Ltd" and data.agreement.provider_contact == "Mr Li"
     assert [m.name for m in data.metrics][0] == "Customer satisfaction"
@@ -83,7 +83,7 @@ def test_weights_standards_and_actuals_in_every_typing_form(tmp_path):
         month_row(202403, "87.5%", 0.9, 1),  # 202403 → 2024-03; 1 → 100%
         month_row("2024/4", "88 %", "９０％", "95%"),  # full-width digits and per-cent sign
     ]
-    data, problems = load_sla(build(tmp_path / "forms.xlsx", months, metrics=metrics), "zh")
+    data, problems = load_sla(build(tmp_path / "forms.xlsx", months, metrics=metrics))
     assert problems.errors == []
     assert [m.weight for m in data.metrics] == [D("0.4"), D("0.3"), D("0.3")]
     assert [m.standard for m in data.metrics] == [D("0.9"), D("0.85"), D("0.95")]
@@ -98,7 +98,7 @@ def test_weights_standards_and_actuals_in_every_typing_form(tmp_path):
     assert data.months[3].actuals["问题首次解决率"] == D("0.9")
     # one warning for the standard typed 95, one for the 客户满意度 column (two cells as points)
     assert where(problems.warnings) == ["考核指标!C5", "月度数据!B3"]
-    assert "2" in problems.warnings[1].message
+    assert "2" in problems.warnings[1].message("zh")
 
 
 def test_blank_lines_take_their_defaults_with_a_warning(tmp_path):
@@ -107,7 +107,7 @@ def test_blank_lines_take_their_defaults_with_a_warning(tmp_path):
         for label, value in ZH_AGREEMENT
         if label != "违约连续月数"  # a row left out entirely
     ]
-    data, problems = load_sla(build(tmp_path / "d.xlsx", THREE, agreement=agreement), "zh")
+    data, problems = load_sla(build(tmp_path / "d.xlsx", THREE, agreement=agreement))
     assert problems.errors == []
     a = data.agreement
     assert (a.excellent_line, a.pass_line, a.breach_months, a.breach_deduction) == (
@@ -117,7 +117,7 @@ def test_blank_lines_take_their_defaults_with_a_warning(tmp_path):
         D("0.05"),
     )
     assert where(problems.warnings) == ["协议信息!B13", "协议信息!B14", "协议信息", "协议信息!B15"]
-    assert "默认值 5%" in problems.warnings[-1].message
+    assert "默认值 5%" in problems.warnings[-1].message("zh")
 
 
 def test_fee_is_optional_and_typed_as_money(tmp_path):
@@ -127,7 +127,7 @@ def test_fee_is_optional_and_typed_as_money(tmp_path):
         month_row("2024-02", "86%", "85%", "96%", fee="8万"),
         month_row("2024-03", "86%", "85%", "96%", fee="75000元"),
     ]
-    data, problems = load_sla(build(tmp_path / "f.xlsx", months, agreement=agreement), "zh")
+    data, problems = load_sla(build(tmp_path / "f.xlsx", months, agreement=agreement))
     assert problems.errors == [] and problems.warnings == []
     assert data.agreement.fee is None
     assert [m.fee for m in data.months] == [D("80000.00"), D(80000), D(75000)]
@@ -143,11 +143,11 @@ def test_money_and_month_parsers():
 
 def test_a_month_with_every_metric_blank_is_skipped_with_a_warning(tmp_path):
     months = [*THREE, month_row("2024-04", None, None, None, notes="数据未到")]
-    data, problems = load_sla(build(tmp_path / "s.xlsx", months), "zh")
+    data, problems = load_sla(build(tmp_path / "s.xlsx", months))
     assert problems.errors == []
     assert [m.month for m in data.months] == ["2024-01", "2024-02", "2024-03"]
     assert where(problems.warnings) == ["月度数据!A6"]
-    assert "2024-04" in problems.warnings[0].message
+    assert "2024-04" in problems.warnings[0].message("zh")
 
 
 def test_a_lower_is_better_metric_from_its_direction_or_its_sign(tmp_path):
@@ -161,7 +161,7 @@ def test_a_lower_is_better_metric_from_its_direction_or_its_sign(tmp_path):
     header = ["月份", "客户满意度", "问题首次解决率", "投诉率", "重复来电率"]
     months = [["2024-01", "90%", "85%", "1.5%", "4%"]]
     path = build(tmp_path / "l.xlsx", months, metrics=metrics, monthly_header=header)
-    data, problems = load_sla(path, "zh")
+    data, problems = load_sla(path)
     assert problems.errors == []
     assert [m.direction for m in data.metrics] == ["higher", "higher", "lower", "lower"]
     assert where(problems.warnings) == ["考核指标!C5"]
@@ -176,13 +176,13 @@ def test_headers_match_ignoring_notes_in_brackets_and_width(tmp_path):
         "月度服务费",
         "备注",
     ]
-    data, problems = load_sla(build(tmp_path / "h.xlsx", THREE, monthly_header=header), "zh")
+    data, problems = load_sla(build(tmp_path / "h.xlsx", THREE, monthly_header=header))
     assert problems.errors == [] and len(data.months) == 3
 
 
 # ---------------------------------------------------------------- every bad input
 def errors_of(tmp_path, months, **options):
-    data, problems = load_sla(build(tmp_path / "bad.xlsx", months, **options), "zh")
+    data, problems = load_sla(build(tmp_path / "bad.xlsx", months, **options))
     assert data is None
     return problems.errors
 
@@ -191,12 +191,12 @@ def test_duplicate_month_names_both_cells(tmp_path):
     months = [*THREE, month_row(dt.date(2024, 2, 1), "90%", "90%", "99%")]
     errors = errors_of(tmp_path, months)
     assert where(errors) == ["月度数据!A6"]
-    assert "2024-02" in errors[0].message and "月度数据!A4" in errors[0].message
+    assert "2024-02" in errors[0].message("zh") and "月度数据!A4" in errors[0].message("zh")
 
 
 def test_unparseable_month(tmp_path):
     errors = errors_of(tmp_path, [*THREE, month_row("2024-13", "90%", "90%", "99%")])
-    assert where(errors) == ["月度数据!A6"] and "YYYY-MM" in errors[0].message
+    assert where(errors) == ["月度数据!A6"] and "YYYY-MM" in errors[0].message("zh")
 
 
 def test_month_blank_but_data_filled(tmp_path):
@@ -209,14 +209,14 @@ def test_missing_metric_column(tmp_path):
     months = [["2024-01", "86%", "85%", None, None]]
     errors = errors_of(tmp_path, months, monthly_header=header)
     assert len(errors) == 1 and errors[0].sheet == "月度数据"
-    assert "响应时效达标率" in errors[0].message
+    assert "响应时效达标率" in errors[0].message("zh")
 
 
 def test_unknown_metric_column(tmp_path):
     header = [*ZH_MONTHLY_HEADER[:4], "投诉率", "月度服务费", "备注"]
     months = [["2024-01", "86%", "85%", "96%", "1%", None, None]]
     errors = errors_of(tmp_path, months, monthly_header=header)
-    assert where(errors) == ["月度数据!E2"] and "投诉率" in errors[0].message
+    assert where(errors) == ["月度数据!E2"] and "投诉率" in errors[0].message("zh")
 
 
 def test_weights_not_adding_to_100_name_every_weight_cell(tmp_path):
@@ -224,7 +224,7 @@ def test_weights_not_adding_to_100_name_every_weight_cell(tmp_path):
     metrics[2][1] = "25%"  # 40% + 30% + 25% = 95%
     errors = errors_of(tmp_path, THREE, metrics=metrics)
     assert where(errors) == ["考核指标!B3:B5"]
-    assert "95%" in errors[0].message and "B3、B4、B5" in errors[0].message
+    assert "95%" in errors[0].message("zh") and "B3、B4、B5" in errors[0].message("zh")
 
 
 def test_percentages_outside_0_100(tmp_path):
@@ -245,7 +245,7 @@ def test_fee_not_a_number(tmp_path):
 def test_partly_blank_month_is_an_error(tmp_path):
     errors = errors_of(tmp_path, [month_row("2024-01", "86%", None, "96%"), *THREE[1:]])
     assert where(errors) == ["月度数据!C3"]
-    assert "问题首次解决率" in errors[0].message and "2024-01" in errors[0].message
+    assert "问题首次解决率" in errors[0].message("zh") and "2024-01" in errors[0].message("zh")
 
 
 def test_metric_sheet_problems(tmp_path):
@@ -288,7 +288,7 @@ def test_agreement_lines_and_months(tmp_path):
 
 def test_breach_months_typed_with_a_unit(tmp_path):
     agreement = [(label, "3个月" if label == "违约连续月数" else v) for label, v in ZH_AGREEMENT]
-    data, problems = load_sla(build(tmp_path / "u.xlsx", THREE, agreement=agreement), "zh")
+    data, problems = load_sla(build(tmp_path / "u.xlsx", THREE, agreement=agreement))
     assert problems.errors == [] and data.agreement.breach_months == 3
 
 
@@ -298,7 +298,7 @@ def test_missing_sheet_and_missing_column(tmp_path):
     header = ["考核指标", "权重", "方向", "每差1个百分点扣分"]  # no 标准值
     metrics = [[r[0], r[1], r[3], r[4]] for r in ZH_METRICS]
     errors = errors_of(tmp_path, THREE, metrics=metrics, metrics_header=header)
-    assert where(errors) == ["考核指标!A2"] and "标准值" in errors[0].message
+    assert where(errors) == ["考核指标!A2"] and "标准值" in errors[0].message("zh")
 
 
 def test_no_month_at_all(tmp_path):
@@ -315,12 +315,12 @@ def test_error_and_uncalculated_formula_cells_are_named_once(tmp_path):
     agreement = [(k, Formula("=100000*1", "") if k == "月度服务费" else v) for k, v in ZH_AGREEMENT]
     errors = errors_of(tmp_path, months, agreement=agreement)
     assert where(errors) == ["协议信息!B12", "月度数据!A3", "月度数据!C4", "月度数据!D5"]
-    assert "#N/A" in errors[1].message and "#DIV/0!" in errors[2].message
-    assert "计算" in errors[0].message and "计算" in errors[3].message
+    assert "#N/A" in errors[1].message("zh") and "#DIV/0!" in errors[2].message("zh")
+    assert "计算" in errors[0].message("zh") and "计算" in errors[3].message("zh")
 
 
 def test_another_kind_of_workbook_is_refused(tmp_path):
     path = build(tmp_path / "r.xlsx", THREE, properties={"cs_kpi_kind": "performance-review"})
     with pytest.raises(InputError) as caught:
-        load_sla(path, "zh")
-    assert "cs-kpi score" in caught.value.problems.errors[0].message
+        load_sla(path)
+    assert "cs-kpi score" in caught.value.problems.errors[0].message("en")

@@ -154,7 +154,7 @@ def test_breach_without_any_fee_warns_and_shows_no_amount():
     assert third.breach and third.fee_deduction is None
     assert len(result.warnings) == 1
     warning = result.warnings[0]
-    assert "2024-03" in warning.message and "服务费" in warning.message
+    assert "2024-03" in warning.message("zh") and "服务费" in warning.message("zh")
     assert (warning.sheet, warning.cell) == ("月度数据", "E5")  # the month's fee cell
 
 
@@ -175,7 +175,10 @@ def test_a_missing_month_resets_the_run_with_a_warning():
     assert result.months[2].gap_before
     assert len(result.warnings) == 1
     warning = result.warnings[0]
-    assert "2024-03" in warning.message and (warning.sheet, warning.cell) == ("月度数据", "A6")
+    assert "2024-03" in warning.message("zh") and (warning.sheet, warning.cell) == (
+        "月度数据",
+        "A6",
+    )
 
 
 def test_year_boundary_is_not_a_gap_and_december_is_due_in_january():

@@ -92,11 +92,11 @@ def small_xlsx(path: Path) -> Path:
 def refusal(path: Path, lang: str = "zh") -> str:
     """The one sentence check_file raises for `path`."""
     with pytest.raises(InputError) as caught:
-        sniff.check_file(path, lang)
+        sniff.check_file(path)
     problems = caught.value.problems
     assert len(problems.errors) == 1
     assert problems.errors[0].sheet is None and problems.errors[0].cell is None
-    return problems.errors[0].message
+    return problems.errors[0].message(lang)
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -108,7 +108,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 # ---------------------------------------------------------------- the good case
 def test_a_real_xlsx_passes(tmp_path):
     path = small_xlsx(tmp_path / "q3.xlsx")
-    assert sniff.check_file(path, "zh") is None
+    assert sniff.check_file(path) is None
     assert sniff.describe(path, "en") is None
 
 
@@ -427,9 +427,14 @@ def test_workbook_file_raises_the_same_single_problem(tmp_path):
     """WorkbookFile runs the sniffer first: one problem, whole-file (no sheet, no cell)."""
     path = write(tmp_path, "q3.xlsx", ole_bytes({"Workbook": b"\x09\x08"}))
     with pytest.raises(InputError) as caught:
-        WorkbookFile(path, "en")
+        WorkbookFile(path)
     [problem] = caught.value.problems.errors
-    assert problem.to_json() == {"sheet": None, "cell": None, "message": refusal(path, "en")}
+    assert problem.to_json("en") == {
+        "sheet": None,
+        "cell": None,
+        "code": "xls",
+        "message": refusal(path, "en"),
+    }
 
 
 def test_cli_validate_exits_1_without_traceback(tmp_path):
@@ -469,5 +474,5 @@ def test_unusual_xlsx_layout_is_left_to_the_reader(tmp_path):
     path = write(tmp_path, "q3.xlsx", data)
     assert sniff.describe(path, "en") is None
     with pytest.raises(InputError) as caught:
-        WorkbookFile(path, "en")
-    assert "damaged or not an Excel workbook" in caught.value.problems.errors[0].message
+        WorkbookFile(path)
+    assert "damaged or not an Excel workbook" in caught.value.problems.errors[0].message("en")

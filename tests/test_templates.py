@@ -265,7 +265,7 @@ def test_custom_properties_mark_the_kind(generated: dict[str, Path], lang: str) 
         props = book(path).custom_doc_props
         assert props["cs_kpi_kind"].value == kind.key
         assert props["cs_kpi_template_version"].value == s.TEMPLATE_VERSION
-        opened = WorkbookFile(path, lang)
+        opened = WorkbookFile(path)
         assert opened.marked_kind is kind
         assert opened.has_guide()
 
@@ -758,7 +758,7 @@ def test_blank_templates_read_back_as_their_kind(generated: dict[str, Path]) -> 
 
     for lang in ("zh", "en"):
         for kind in s.KINDS:
-            opened = WorkbookFile(generated[lang] / kind.file_name, lang)
+            opened = WorkbookFile(generated[lang] / kind.file_name)
             assert opened.detect_kind() is kind
             problems = Problems()
             for spec in kind.sheets:

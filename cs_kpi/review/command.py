@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from cs_kpi.i18n import Text, tr
+from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
 from cs_kpi.problems import InputError
@@ -36,13 +36,13 @@ def run_score(
     from cs_kpi.xlsxout import atomic_outputs
 
     path = Path(path)
-    report_path = output_target(path, output, "_report", lang)
-    plan_path = output_target(path, plan, "_improvement_plan", lang, folder=report_path.parent)
-    refuse_overwriting_input(path, [report_path, plan_path], lang)
+    report_path = output_target(path, output, "_report")
+    plan_path = output_target(path, plan, "_improvement_plan", folder=report_path.parent)
+    refuse_overwriting_input(path, [report_path, plan_path])
     if report_path.resolve() == plan_path.resolve():
-        raise InputError.single(SAME_OUTPUT(lang, path=report_path))
+        raise InputError.single(SAME_OUTPUT.msg(path=report_path))
     with Steps([label(lang) for label in STEPS]) as steps:
-        data, problems = load_review(path, lang)
+        data, problems = load_review(path)
         if data is None or problems.errors:
             raise InputError(problems)
         steps.next(1)
@@ -56,7 +56,7 @@ def run_score(
             write_plan_workbook(result.plan, plan_temp, lang)
     payload: dict[str, Any] = {"kind": "performance-review", "period": data.scheme.period or None}
     payload.update(result_to_json(result, lang))
-    payload["warnings"] = [w.to_json() for w in warnings]
+    payload["warnings"] = [w.to_json(lang) for w in warnings]
     payload["outputs"] = [str(report_path), str(plan_path)]
     return Outcome(
         payload, warnings, lambda console, lang_: _render(console, lang_, result, payload)
@@ -119,3 +119,6 @@ def _render(console: Any, lang: str, result: Any, payload: dict[str, Any]) -> No
         *payload["outputs"],
         sep="\n  ",
     )
+
+
+register_codes(globals())

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cs_kpi.i18n import Msg
 from cs_kpi.problems import Source  # noqa: F401 (Source is part of this model)
 
 
@@ -234,7 +235,7 @@ class Schedule:
     interview_by: dt.date
     appeal_by: dt.date
     appeal_answer_by: dt.date
-    calendar_note: str = ""
+    calendar_note: Msg | None = None  # the fallback-calendar warning, if any
 
 
 @dataclass

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import ONE, ZERO, pct_text, round2
 from cs_kpi.paths import file_sha256
@@ -53,9 +53,9 @@ from cs_kpi.values import parse_step_percent
 
 REVIEW_KIND = KINDS_BY_KEY["performance-review"]
 
-WEIGHTS_NOT_100 = Text(
-    "自评、互评、上级评价权重之和为 {total}，应为 100%",
-    "self, peer and manager weights add up to {total}; they must add up to 100%",
+RATER_WEIGHTS_NOT_100 = Text(
+    "自评、互评、上级评价权重之和为 {total}，应为 100%{cells}",
+    "self, peer and manager weights add up to {total}; they must add up to 100%{cells}",
 )
 SHARE_RANGE = Text(
     "定量指标占比应在 0–100% 之间", "the quantitative share must be between 0 and 100%"
@@ -93,16 +93,16 @@ PEER_DETAIL_UNUSED = Text(
 )
 
 
-def load_review(path: Path, lang: str) -> tuple[ReviewInput | None, Problems]:
+def load_review(path: Path) -> tuple[ReviewInput | None, Problems]:
     """Read and check the workbook. Raises InputError only for a file that is not a readable xlsx
     or is another kind of cs-kpi workbook; all cell problems are returned in Problems."""
-    book = WorkbookFile(path, lang)
+    book = WorkbookFile(path)
     wrong = wrong_kind_error(book, REVIEW_KIND)
     if wrong:
         raise wrong
     problems = Problems()
-    parser = CellParser(problems, lang)
-    reading = _Reading(book, parser, problems, lang)
+    parser = CellParser(problems)
+    reading = _Reading(book, parser, problems)
     scheme = reading.scheme()
     indicators = reading.indicators()
     items = reading.items()
@@ -128,13 +128,13 @@ def load_review(path: Path, lang: str) -> tuple[ReviewInput | None, Problems]:
 class _Reading:
     """One pass over the sheets of a performance-review workbook."""
 
-    def __init__(self, book: WorkbookFile, parser: CellParser, problems: Problems, lang: str):
+    def __init__(self, book: WorkbookFile, parser: CellParser, problems: Problems):
         self.book = book
         self.parse = parser
         self.problems = problems
-        self.lang = lang
-        self.roster_sheet = ROSTER.name(lang)
-        self.items_sheet = REVIEW_ITEMS.name(lang)
+        # Sheets as the file names them, for messages (the book's own language when absent).
+        self.roster_sheet = book.find_sheet(ROSTER) or ROSTER.name(book.lang)
+        self.items_sheet = book.find_sheet(REVIEW_ITEMS) or REVIEW_ITEMS.name(book.lang)
         self._ids: dict[str, str] = {}  # raw ID text → id_text
         # Names of 指标 rows that had a problem: their 指标数据 column is not "unknown" too.
         self.rejected_indicators: set[str] = set()
@@ -146,15 +146,11 @@ class _Reading:
         if self.problems.errors:
             return
         if not people:
-            self.problems.error(NO_PEOPLE(self.lang, sheet=self.roster_sheet), self.roster_sheet)
+            self.problems.error(NO_PEOPLE.msg(sheet=self.roster_sheet), self.roster_sheet)
         elif not reviews and not any(
             v.actual is not None for values in metrics.values() for v in values
         ):
-            self.problems.error(
-                NOTHING_TO_SCORE(
-                    self.lang, metrics=METRICS.name(self.lang), reviews=REVIEWS.name(self.lang)
-                )
-            )
+            self.problems.error(NOTHING_TO_SCORE.msg(metrics=METRICS, reviews=REVIEWS))
 
     # ------------------------------------------------------------ 考核方案
     def scheme(self) -> Scheme:
@@ -176,7 +172,7 @@ class _Reading:
             failed = cell is not None and parse.did_fail(cell)
             if value in (None, "") and setting.default is not None and not failed:
                 value = setting.default
-                warn_default(self.problems, setting, cell, SCHEME.name(self.lang), self.lang)
+                warn_default(self.problems, setting, cell, SCHEME.name(self.book.lang))
             if value not in (None, ""):
                 setattr(scheme, setting.key, value)
         total = scheme.self_weight + scheme.peer_weight + scheme.manager_weight
@@ -185,14 +181,16 @@ class _Reading:
             first = next((c for c in weight_cells if c is not None), None)
             refs = ", ".join(c.ref for c in weight_cells if c is not None)
             self.problems.error(
-                WEIGHTS_NOT_100(self.lang, total=pct_text(total)) + (f" ({refs})" if refs else ""),
-                first.sheet if first else SCHEME.name(self.lang),
+                RATER_WEIGHTS_NOT_100.msg(
+                    total=pct_text(total), cells=f" ({refs})" if refs else ""
+                ),
+                first.sheet if first else SCHEME.name(self.book.lang),
                 first.ref if first else None,
             )
         if not (ZERO <= scheme.quantitative_share <= ONE):
             cell = cells.get("quantitative_share")
             self.problems.error(
-                SHARE_RANGE(self.lang), cell.sheet if cell else None, cell.ref if cell else None
+                SHARE_RANGE.msg(), cell.sheet if cell else None, cell.ref if cell else None
             )
         return scheme
 
@@ -208,7 +206,7 @@ class _Reading:
             name_cell = row["name"]
             name = parse.text(name_cell)
             if not name:
-                self._required(name_cell, INDICATORS.column("name").label(self.lang))
+                self._required(name_cell, INDICATORS.column("name"))
                 continue
             key = normalize_label(name)
             if not self._first_time(seen, key, name, name_cell, name):
@@ -217,13 +215,13 @@ class _Reading:
             is_percent = unit in {"%", "％"}
             direction = parse.choice(row["direction"], INDICATORS.column("direction").choices)  # type: ignore[arg-type]
             if direction is None and not parse.did_fail(row["direction"]):
-                self._required(row["direction"], INDICATORS.column("direction").label(self.lang))
+                self._required(row["direction"], INDICATORS.column("direction"))
             target = parse.percent(row["target"]) if is_percent else parse.number(row["target"])
             if target is None and not parse.did_fail(row["target"]):
-                self._required(row["target"], INDICATORS.column("target").label(self.lang))
+                self._required(row["target"], INDICATORS.column("target"))
             weight = parse.number(row["weight"])
             if weight is None and not parse.did_fail(row["weight"]):
-                self._required(row["weight"], INDICATORS.column("weight").label(self.lang))
+                self._required(row["weight"], INDICATORS.column("weight"))
             method = (
                 parse.choice(row.get("method"), INDICATORS.column("method").choices) or "deduction"
             )  # type: ignore[arg-type]
@@ -233,10 +231,10 @@ class _Reading:
                 bad = row.get("step") if not step else row.get("points_per_step")
                 if bad is None or not parse.did_fail(bad):
                     cell = bad or row["name"]
-                    self.problems.error(STEP_REQUIRED(self.lang), cell.sheet, cell.ref, cell.raw)
+                    self.problems.error(STEP_REQUIRED.msg(), cell.sheet, cell.ref, cell.raw)
             if method == "ratio" and target is not None and target == 0:
                 self.problems.error(
-                    POSITIVE(self.lang, label=INDICATORS.column("target").label(self.lang)),
+                    POSITIVE.msg(label=INDICATORS.column("target")),
                     row["target"].sheet,
                     row["target"].ref,
                     row["target"].raw,
@@ -279,9 +277,7 @@ class _Reading:
                 self.parse.fail(cell, error)  # type: ignore[arg-type]
                 return None
         if value is not None and value <= 0:
-            self.parse.fail(
-                cell, POSITIVE(self.lang, label=INDICATORS.column("step").label(self.lang))
-            )
+            self.parse.fail(cell, POSITIVE.msg(label=INDICATORS.column("step")))
             return None
         return value
 
@@ -296,7 +292,7 @@ class _Reading:
             cell = row["item"]
             name = self.parse.text(cell)
             if not name:
-                self._required(cell, REVIEW_ITEMS.column("item").label(self.lang))
+                self._required(cell, REVIEW_ITEMS.column("item"))
                 continue
             key = normalize_label(name)
             if not self._first_time(seen, key, name, cell, name):
@@ -305,7 +301,7 @@ class _Reading:
             if weight is not None and weight <= 0:
                 self.parse.fail(
                     row["weight"],
-                    POSITIVE(self.lang, label=REVIEW_ITEMS.column("weight").label(self.lang)),
+                    POSITIVE.msg(label=REVIEW_ITEMS.column("weight")),
                 )
                 weight = None
             items.append(
@@ -329,7 +325,7 @@ class _Reading:
             cell = row["id"]
             person_id = id_text(cell.raw)
             if not person_id:
-                self._required(cell, ROSTER.column("id").label(self.lang))
+                self._required(cell, ROSTER.column("id"))
                 continue
             if not self._first_time(seen, person_id, person_id, cell, cell.raw):
                 continue
@@ -358,11 +354,11 @@ class _Reading:
         else:
             person_id = id_text(raw)
         if not person_id:
-            self._required(cell, ROSTER.column("id").label(self.lang))
+            self._required(cell, ROSTER.column("id"))
             return None
         if roster_read and person_id not in people_ids:
             self.problems.error(
-                UNKNOWN_ID(self.lang, value=person_id, roster=self.roster_sheet),
+                UNKNOWN_ID.msg(value=person_id, roster=self.roster_sheet),
                 cell.sheet,
                 cell.ref,
                 cell.raw,
@@ -412,9 +408,7 @@ class _Reading:
                 continue  # its 指标 row is already reported
             if indicator is None:
                 self.problems.error(
-                    UNKNOWN_INDICATOR_COLUMN(
-                        self.lang, value=label, sheet=INDICATORS.name(self.lang), valid=valid
-                    ),
+                    UNKNOWN_INDICATOR_COLUMN.msg(value=label, sheet=INDICATORS, valid=valid),
                     table.sheet,
                     cell_ref(table.header_row - 1, col),
                     label,
@@ -425,7 +419,7 @@ class _Reading:
         for indicator in indicators:
             if normalize_label(indicator.name) not in matched:
                 self.problems.error(
-                    MISSING_INDICATOR_COLUMN(self.lang, value=indicator.name, sheet=table.sheet),
+                    MISSING_INDICATOR_COLUMN.msg(value=indicator.name, sheet=table.sheet),
                     table.sheet,
                     f"A{table.header_row}",
                     indicator.name,
@@ -455,7 +449,7 @@ class _Reading:
             manager_cell = row["manager"]
             manager_score = self.parse.score(manager_cell)
             if manager_score is None and not self.parse.did_fail(manager_cell):
-                self.problems.error(MANAGER_BLANK(self.lang), manager_cell.sheet, manager_cell.ref)
+                self.problems.error(MANAGER_BLANK.msg(), manager_cell.sheet, manager_cell.ref)
             if person_id is None or item_name is None:
                 continue
             key = (person_id, item_name)
@@ -491,20 +485,20 @@ class _Reading:
         for person_id, item_name in detail:
             if (person_id, item_name) not in seen:
                 self.problems.warn(
-                    PEER_DETAIL_UNUSED(self.lang, id=person_id, item=item_name, sheet=table.sheet),
-                    PEER_DETAIL.name(self.lang),
+                    PEER_DETAIL_UNUSED.msg(id=person_id, item=item_name, sheet=table.sheet),
+                    PEER_DETAIL.name(self.book.lang),
                 )
         return rows
 
     def _item(self, cell: Cell, item_names: dict[str, str], valid: str) -> str | None:
         text = self.parse.text(cell)
         if not text:
-            self._required(cell, REVIEWS.column("item").label(self.lang))
+            self._required(cell, REVIEWS.column("item"))
             return None
         name = item_names.get(normalize_label(text))
         if name is None and item_names:
             self.problems.error(
-                UNKNOWN_ITEM(self.lang, value=text, sheet=self.items_sheet, valid=valid),
+                UNKNOWN_ITEM.msg(value=text, sheet=self.items_sheet, valid=valid),
                 cell.sheet,
                 cell.ref,
                 cell.raw,
@@ -526,7 +520,7 @@ class _Reading:
             item_name = self._item(row["item"], item_names, valid)
             score = self.parse.score(row["score"])
             if score is None and not self.parse.did_fail(row["score"]):
-                self._required(row["score"], PEER_DETAIL.column("score").label(self.lang))
+                self._required(row["score"], PEER_DETAIL.column("score"))
             if person_id and item_name and score is not None:
                 scores[(person_id, item_name)].append(score)
         return dict(scores)
@@ -537,15 +531,18 @@ class _Reading:
         """True the first time `key` comes; a repeat is an error naming the first cell."""
         if key in seen:
             self.problems.error(
-                DUPLICATE(self.lang, value=shown, first=seen[key]), cell.sheet, cell.ref, value
+                DUPLICATE.msg(value=shown, first=seen[key]), cell.sheet, cell.ref, value
             )
             return False
         seen[key] = f"{cell.sheet}!{cell.ref}"
         return True
 
-    def _required(self, cell: Cell, label: str) -> None:
-        self.problems.error(REQUIRED(self.lang, label=label), cell.sheet, cell.ref)
+    def _required(self, cell: Cell, label: Any) -> None:
+        self.problems.error(REQUIRED.msg(label=label), cell.sheet, cell.ref)
 
 
 def _source(cell: Cell | None) -> Source | None:
     return Source(cell.sheet, cell.ref) if cell is not None else None
+
+
+register_codes(globals())

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from cs_kpi import __version__
-from cs_kpi.i18n import tr
+from cs_kpi.i18n import Msg, Text, register_codes, tr
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text, plain_number, round2
 from cs_kpi.problems import Problem
@@ -184,7 +184,7 @@ class _Context:
         self.styles = Styles(workbook)
         self._highlights: dict[str, Any] = {}
         self.streams: dict[str, _RowStream] = {}
-        self.notes: list[str] = []  # the writer's own warnings, listed in 计算说明
+        self.notes: list[Msg] = []  # the writer's own warnings, listed in 计算说明
         self.period = (result.scheme.period or "").strip()
         self.scheme_key = "sabc" if result.scheme.grade_scheme == "sabc" else "four_band"
         self.bands = GRADE_BANDS[self.scheme_key]
@@ -516,13 +516,7 @@ class _Table:
         sheet, last = self.sheet, max(self.row - 1, 1)
         if self.dropped:
             self.ctx.notes.append(
-                self.ctx.tr(
-                    "“{sheet}”超出 Excel 的 {max} 行上限，未写入最后 {n} 行",
-                    "“{sheet}” exceeds Excel's {max} rows; its last {n} rows are not written",
-                    sheet=sheet.name,
-                    max=f"{EXCEL_ROWS:,}",
-                    n=f"{self.dropped:,}",
-                )
+                ROWS_DROPPED.msg(sheet=sheet.name, max=f"{EXCEL_ROWS:,}", n=f"{self.dropped:,}")
             )
         if self.stream is not None:
             self.stream.flush()
@@ -1352,9 +1346,13 @@ def _dates_sheet(ctx: _Context) -> None:
             )
         for values in rows:
             table.add(list(values))
-        note = schedule.calendar_note or ctx.tr(
-            "工作日按中国大陆法定节假日与调休安排计算",
-            "Working days follow the mainland-China calendar, holidays and adjusted working days included",
+        note = (
+            schedule.calendar_note.render(ctx.lang)
+            if schedule.calendar_note
+            else ctx.tr(
+                "工作日按中国大陆法定节假日与调休安排计算",
+                "Working days follow the mainland-China calendar, holidays and adjusted working days included",
+            )
         )
         table.add([ctx.tr("日历说明", "Calendar"), None, note])
     table.finish(autofilter=False, landscape=False)
@@ -1758,4 +1756,11 @@ def _settings_warnings(ctx: _Context, table: _Table, warnings: list[Problem]) ->
         _kv(table, ctx.tr("无", "None"), None, span_value=True)
     for problem in warnings:
         where = problem.where or ctx.tr("整个文件", "whole file")
-        _kv(table, where, problem.message, span_value=True)
+        _kv(table, where, problem.message(ctx.lang), span_value=True)
+
+
+ROWS_DROPPED = Text(
+    "“{sheet}”超出 Excel 的 {max} 行上限，未写入最后 {n} 行",
+    "“{sheet}” exceeds Excel's {max} rows; its last {n} rows are not written",
+)
+register_codes(globals())

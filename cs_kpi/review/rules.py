@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.numbers import HUNDRED, ONE, ZERO, as_number, round2
 from cs_kpi.problems import Problem
 from cs_kpi.review.model import (
@@ -404,10 +404,10 @@ def merge_dimensions(
     return merged
 
 
-def _blank_warning(person: Person, result: IndicatorResult, lang: str) -> Problem:
+def _blank_warning(person: Person, result: IndicatorResult) -> Problem:
     source = result.source
     return Problem(
-        BLANK_INDICATOR(lang, id=person.id, name=person.name, indicator=result.indicator.name),
+        BLANK_INDICATOR.msg(id=person.id, name=person.name, indicator=result.indicator.name),
         source.sheet if source else None,
         source.cell if source else None,
     )
@@ -431,7 +431,7 @@ def score_person(
         metrics = [indicator_result(ind, by_name.get(ind.name)) for ind in data.indicators]
     valued = [r for r in metrics if r.actual is not None]
     blanks = [r for r in metrics if r.actual is None] if valued else []
-    warnings.extend(_blank_warning(person, r, lang) for r in blanks)
+    warnings.extend(_blank_warning(person, r) for r in blanks)
     metric = metric_score(metrics)
 
     reviews = score_items(rows, items, scheme)
@@ -447,7 +447,7 @@ def score_person(
         flags.add("not_assessed")
         warnings.append(
             Problem(
-                NOT_ASSESSED(lang, id=person.id, name=person.name),
+                NOT_ASSESSED.msg(id=person.id, name=person.name),
                 person.source.sheet if person.source else None,
                 person.source.cell if person.source else None,
             )
@@ -530,7 +530,7 @@ def score_review(
         for item in agent.reviews
         if (case := calibration_case(agent.person, item, scheme.calibration_gap)) is not None
     ]
-    schedule, calendar_warning = build_schedule(report_date, lang)
+    schedule, calendar_warning = build_schedule(report_date)
     if calendar_warning:
         warnings.append(Problem(calendar_warning))
     result = ScoreResult(
@@ -621,3 +621,6 @@ def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
             for row in result.plan
         ],
     }
+
+
+register_codes(globals())

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from cs_kpi import values as v
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.numbers import as_number, fmt_num
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
@@ -55,7 +55,7 @@ def run_sla_report(
     path = Path(path)
     target = _target(path, output, lang)
     wanted = _month_option(month, lang)
-    data, problems = load_sla(path, lang)
+    data, problems = load_sla(path)
     if data is None or problems.errors:
         raise InputError(problems)
     result = evaluate(data, lang)
@@ -76,8 +76,8 @@ def run_sla_report(
 
 def _target(path: Path, output: Path | None, lang: str) -> Path:
     """`-o` or `<stem>_report.xlsx` beside the input; a folder gets the default name inside it."""
-    target = output_target(path, output, "_report", lang)
-    refuse_overwriting_input(path, [target], lang)
+    target = output_target(path, output, "_report")
+    refuse_overwriting_input(path, [target])
     return target
 
 
@@ -89,7 +89,7 @@ def _month_option(month: str | None, lang: str) -> str | None:
     except v.CellValueError:
         parsed = None
     if parsed is None:
-        raise InputError.single(BAD_MONTH_OPTION(lang, value=month))
+        raise InputError.single(BAD_MONTH_OPTION.msg(value=month))
     return parsed
 
 
@@ -99,7 +99,7 @@ def _highlight(result: SlaResult, wanted: str | None, lang: str) -> str:
         return result.months[-1].month
     if result.month(wanted) is None:
         available = ", ".join(m.month for m in result.months)
-        raise InputError.single(MONTH_NOT_IN_DATA(lang, month=wanted, available=available))
+        raise InputError.single(MONTH_NOT_IN_DATA.msg(month=wanted, available=available))
     return wanted
 
 
@@ -134,7 +134,7 @@ def to_json(
             }
             for row in result.improvement_plan
         ],
-        "warnings": [problem.to_json() for problem in warnings],
+        "warnings": [problem.to_json(lang) for problem in warnings],
         "outputs": [str(path) for path in outputs],
     }
 
@@ -208,3 +208,6 @@ def render_summary(
 
 def _money(value: Any) -> str:
     return "" if value is None else f"{value:,.2f}"
+
+
+register_codes(globals())

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cs_kpi import values as v
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import HUNDRED, ONE, ZERO, pct_text
 from cs_kpi.paths import file_sha256
@@ -64,7 +64,7 @@ DUPLICATE_METRIC = Text(
     "metric “{value}” appears twice (first at {first})",
 )
 NO_METRICS = Text("“{sheet}”表中没有考核指标", "the “{sheet}” sheet lists no metrics")
-WEIGHTS_NOT_100 = Text(
+SLA_WEIGHTS_NOT_100 = Text(
     "权重合计为 {total}，应为 100%（权重单元格：{cells}）",
     "the weights add up to {total}; they must add up to 100% (weight cells: {cells})",
 )
@@ -116,19 +116,19 @@ _LOWER_SIGNS = ("≤", "<", "=<", "⩽")
 _HIGHER_SIGNS = ("≥", ">", "=>", "⩾")
 
 
-def load_sla(path: Path, lang: str) -> tuple[SlaInput | None, Problems]:
+def load_sla(path: Path) -> tuple[SlaInput | None, Problems]:
     """Read and check the SLA workbook.
 
     Raises InputError only for a file that is not a readable xlsx or is another
     kind of cs-kpi workbook; every cell problem is returned in Problems (the
     SlaInput is None when there is any error).
     """
-    book = WorkbookFile(path, lang)
+    book = WorkbookFile(path)
     wrong = wrong_kind_error(book, SLA_KIND)
     if wrong:
         raise wrong
     problems = Problems()
-    reading = _Reading(book, CellParser(problems, lang), problems, lang)
+    reading = _Reading(book, CellParser(problems), problems)
     agreement = reading.agreement()
     standards = reading.standards()
     metrics, metric_names = reading.metrics()
@@ -208,11 +208,10 @@ def _sign_direction(raw: object) -> str | None:
 class _Reading:
     """One pass over the four sheets of an SLA workbook."""
 
-    def __init__(self, book: WorkbookFile, parser: CellParser, problems: Problems, lang: str):
+    def __init__(self, book: WorkbookFile, parser: CellParser, problems: Problems):
         self.book = book
         self.parse = parser
         self.problems = problems
-        self.lang = lang
         self.sheet_names: dict[str, str] = {}
         for spec in SLA_KIND.sheets:
             found = book.find_sheet(spec)
@@ -221,7 +220,7 @@ class _Reading:
 
     def _error(self, text: Text, cell: Cell | None, **values: object) -> None:
         self.problems.error(
-            text(self.lang, **values),
+            text.msg(**values),
             cell.sheet if cell else None,
             cell.ref if cell else None,
             cell.raw if cell else None,
@@ -242,9 +241,7 @@ class _Reading:
         for key in ("excellent_line", "pass_line"):
             value = self._with_default(key, cells, parse.number)
             if value is not None and not ZERO <= value <= HUNDRED:
-                self._error(
-                    LINE_RANGE, cells.get(key), label=AGREEMENT.setting(key).label(self.lang)
-                )
+                self._error(LINE_RANGE, cells.get(key), label=AGREEMENT.setting(key))
             elif value is not None:
                 setattr(agreement, key, value)
         months = self._with_default("breach_months", cells, self._breach_months)
@@ -270,8 +267,8 @@ class _Reading:
         cell = cells.get(key)
         if cell is not None and not cell.blank:
             return parse(cell)
-        sheet = self.sheet_names.get("agreement", AGREEMENT.name(self.lang))
-        warn_default(self.problems, setting, cell, sheet, self.lang)
+        sheet = self.sheet_names.get("agreement", AGREEMENT.name(self.book.lang))
+        warn_default(self.problems, setting, cell, sheet)
         return setting.default  # type: ignore[return-value]
 
     def _breach_months(self, cell: Cell) -> Decimal | None:
@@ -306,9 +303,9 @@ class _Reading:
             self._error(
                 DATES_ORDER,
                 cells.get(end_key),
-                end_label=AGREEMENT.setting(end_key).label(self.lang),
+                end_label=AGREEMENT.setting(end_key),
                 end=end.isoformat(),
-                start_label=AGREEMENT.setting(start_key).label(self.lang),
+                start_label=AGREEMENT.setting(start_key),
                 start=start.isoformat(),
             )
 
@@ -345,9 +342,7 @@ class _Reading:
             name_cell = row["metric"]
             name = typed_text(name_cell)
             if not name:
-                self._error(
-                    REQUIRED, name_cell, label=SLA_METRICS.column("metric").label(self.lang)
-                )
+                self._error(REQUIRED, name_cell, label=SLA_METRICS.column("metric"))
                 all_weights_read = False
                 continue
             key = normalize_label(name)
@@ -366,7 +361,7 @@ class _Reading:
             else:
                 weights.append((row["weight"], weight))
         if not table.rows:
-            self.problems.error(NO_METRICS(self.lang, sheet=table.sheet), table.sheet)
+            self.problems.error(NO_METRICS.msg(sheet=table.sheet), table.sheet)
         elif all_weights_read and weights:
             self._weights_add_up(weights)
         return metrics, names
@@ -386,7 +381,7 @@ class _Reading:
         required_ok = True
         for key in ("weight", "standard", "points_per_pp"):
             if row[key].blank:
-                self._error(REQUIRED, row[key], label=SLA_METRICS.column(key).label(self.lang))
+                self._error(REQUIRED, row[key], label=SLA_METRICS.column(key))
                 required_ok = False
         weight = parse.weight(row["weight"])
         standard = parse.percent(row["standard"])
@@ -399,10 +394,9 @@ class _Reading:
             direction = sign or "higher"
             if sign == "lower":
                 self.problems.warn(
-                    DIRECTION_FROM_STANDARD(
-                        self.lang,
+                    DIRECTION_FROM_STANDARD.msg(
                         standard=v.clean_text(row["standard"].raw),
-                        direction=DIRECTION.label("lower", self.lang),
+                        direction=DIRECTION.option("lower"),
                     ),
                     row["standard"].sheet,
                     row["standard"].ref,
@@ -434,10 +428,10 @@ class _Reading:
         if total == ONE:
             return
         first, last = weights[0][0], weights[-1][0]
-        refs = ("、" if self.lang != "en" else ", ").join(cell.ref for cell, _ in weights)
+        refs = [cell.ref for cell, _ in weights]
         span = first.ref if first is last else f"{first.ref}:{last.ref}"
         self.problems.error(
-            WEIGHTS_NOT_100(self.lang, total=pct_text(total), cells=refs), first.sheet, span
+            SLA_WEIGHTS_NOT_100.msg(total=pct_text(total), cells=refs), first.sheet, span
         )
 
     # ------------------------------------------------------------ 月度数据
@@ -467,15 +461,13 @@ class _Reading:
             months.append(entry)
         for column, cells in points_read.items():
             self.problems.warn(
-                READ_AS_POINTS(
-                    self.lang, column=column, count=len(cells), example=_shown(cells[0].raw)
-                ),
+                READ_AS_POINTS.msg(column=column, count=len(cells), example=_shown(cells[0].raw)),
                 cells[0].sheet,
                 cells[0].ref,
                 cells[0].raw,
             )
         if not months and not self.problems.errors:
-            self.problems.error(NO_MONTHS(self.lang, sheet=table.sheet), table.sheet)
+            self.problems.error(NO_MONTHS.msg(sheet=table.sheet), table.sheet)
         return months
 
     def _metric_columns(self, table: Table, names: list[str] | None) -> dict[str, str] | None:
@@ -484,15 +476,12 @@ class _Reading:
             return None
         wanted = {normalize_label(name): name for name in names}
         columns: dict[str, str] = {}
-        metrics_sheet = self.sheet_names.get("sla_metrics", SLA_METRICS.name(self.lang))
-        separator = "、" if self.lang != "en" else ", "
+        metrics_sheet = self.sheet_names.get("sla_metrics", SLA_METRICS.name(self.book.lang))
         for label, col in table.dynamic:
             name = wanted.get(normalize_label(label))
             if name is None:
                 self.problems.error(
-                    UNKNOWN_METRIC_COLUMN(
-                        self.lang, value=label, sheet=metrics_sheet, valid=separator.join(names)
-                    ),
+                    UNKNOWN_METRIC_COLUMN.msg(value=label, sheet=metrics_sheet, valid=list(names)),
                     table.sheet,
                     cell_ref(table.header_row - 1, col),
                     label,
@@ -503,7 +492,7 @@ class _Reading:
         for name in names:
             if name not in columns:
                 self.problems.error(
-                    MISSING_METRIC_COLUMN(self.lang, value=name, sheet=metrics_sheet),
+                    MISSING_METRIC_COLUMN.msg(value=name, sheet=metrics_sheet),
                     table.sheet,
                     cell_ref(table.header_row - 1, header_end + 1),
                     name,
@@ -522,11 +511,9 @@ class _Reading:
         shown = month or typed_text(month_cell)
         if all(cell.blank for cell in cells.values()):
             if month_cell.blank:
-                self.problems.warn(ROW_SKIPPED(self.lang, row=row.number), month_cell.sheet)
+                self.problems.warn(ROW_SKIPPED.msg(row=row.number), month_cell.sheet)
             else:
-                self.problems.warn(
-                    MONTH_SKIPPED(self.lang, month=shown), month_cell.sheet, month_cell.ref
-                )
+                self.problems.warn(MONTH_SKIPPED.msg(month=shown), month_cell.sheet, month_cell.ref)
             return None
         if month_cell.blank:
             self._error(MONTH_BLANK, month_cell)
@@ -571,3 +558,6 @@ def _shown(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return v.clean_text(raw)
+
+
+register_codes(globals())

@@ -601,8 +601,9 @@ class _Writer:
                 r += 1
                 write_value(sheet, r, 0, problem.where, self.fmt())
                 sheet.merge_range(r, 1, r, 5, "", self.fmt(text_wrap=True))
-                write_value(sheet, r, 1, problem.message, self.fmt(text_wrap=True))
-                sheet.set_row(r, _height(_line_count(problem.message, 84)))
+                message = problem.message(self.lang)
+                write_value(sheet, r, 1, message, self.fmt(text_wrap=True))
+                sheet.set_row(r, _height(_line_count(message, 84)))
         for c, width in enumerate((20, 10, 10, 14, 12, 40)):
             sheet.set_column(c, c, width)
 

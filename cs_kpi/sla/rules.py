@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.numbers import HUNDRED, ZERO, pct_shown, round2
 from cs_kpi.problems import Problems
 from cs_kpi.sla.model import (
@@ -174,16 +174,15 @@ def evaluate(data: SlaInput, lang: str) -> SlaResult:
             # No month is assumed failed or passed: the run restarts (SPEC §6).
             run = 0
             warnings.warn(
-                GAP(
-                    lang,
-                    missing=_month_list(months_between(previous, entry.month), lang),
+                GAP.msg(
+                    missing=months_between(previous, entry.month),
                     before=previous,
                     after=entry.month,
                 ),
                 *_where(entry),
                 entry.month,
             )
-        _check_service_period(entry, agreement, warnings, lang)
+        _check_service_period(entry, agreement, warnings)
         result = _score_month(entry, data.metrics, agreement)
         run = run + 1 if result.grade == "fail" else 0
         result.run_below_pass = run
@@ -191,7 +190,7 @@ def evaluate(data: SlaInput, lang: str) -> SlaResult:
         result.gap_before = gap
         if result.breach:
             if result.fee is None:
-                warnings.warn(NO_FEE(lang, month=entry.month), *_fee_where(entry))
+                warnings.warn(NO_FEE.msg(month=entry.month), *_fee_where(entry))
             else:
                 result.fee_deduction = round2(agreement.breach_deduction * result.fee)
         months.append(result)
@@ -233,13 +232,7 @@ def _fee_where(entry: MonthInput) -> tuple[str | None, str | None]:
     return _where(entry)
 
 
-def _month_list(months: list[str], lang: str) -> str:
-    return ("、" if lang != "en" else ", ").join(months)
-
-
-def _check_service_period(
-    entry: MonthInput, agreement: Agreement, warnings: Problems, lang: str
-) -> None:
+def _check_service_period(entry: MonthInput, agreement: Agreement, warnings: Problems) -> None:
     start, end = agreement.service_start, agreement.service_end
     if start is None or end is None:
         return
@@ -247,7 +240,7 @@ def _check_service_period(
     last = f"{end.year:04d}-{end.month:02d}"
     if not first <= entry.month <= last:
         warnings.warn(
-            OUTSIDE_SERVICE(lang, month=entry.month, start=start.isoformat(), end=end.isoformat()),
+            OUTSIDE_SERVICE.msg(month=entry.month, start=start.isoformat(), end=end.isoformat()),
             *_where(entry),
             entry.month,
         )
@@ -303,3 +296,6 @@ def summary_counts(result: SlaResult) -> dict[str, int]:
 
 def total_deduction(result: SlaResult) -> Decimal:
     return sum((m.fee_deduction for m in result.months if m.fee_deduction is not None), ZERO)
+
+
+register_codes(globals())
