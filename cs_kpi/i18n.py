@@ -84,12 +84,12 @@ class Joined:
 CATALOGUE: dict[str, Text] = {}
 
 
-def register_codes(namespace: Mapping[str, Any]) -> None:
+def register_codes(namespace: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> None:
     """Give every module-level `Text` constant of `namespace` its code (the constant's name,
-    lower-cased) and list it in CATALOGUE. Two different messages under one code are a
-    programming error, found at import."""
+    lower-cased) and list it in CATALOGUE; `skip` names texts that are labels, not problems.
+    Two different messages under one code are a programming error, found at import."""
     for name, value in list(namespace.items()):
-        if not isinstance(value, Text) or not name.isupper():
+        if not isinstance(value, Text) or not name.isupper() or name in skip:
             continue
         code = name.lower().lstrip("_")
         known = CATALOGUE.get(code)

@@ -602,4 +602,4 @@ def _check_text(text: str) -> None:
     raise _Refuse(PLAIN_TEXT)
 
 
-register_codes(globals())
+register_codes(globals(), skip=("SAVE_AS"))

@@ -623,4 +623,4 @@ def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
     }
 
 
-register_codes(globals())
+register_codes(globals(), skip=("DIMENSION_CLASH"))

@@ -210,4 +210,15 @@ def _money(value: Any) -> str:
     return "" if value is None else f"{value:,.2f}"
 
 
-register_codes(globals())
+register_codes(
+    globals(),
+    skip=(
+        "WRITTEN",
+        "HIGHLIGHT_LINE",
+        "BREACH_WITH_AMOUNT",
+        "BREACH_NO_AMOUNT",
+        "TABLE_TITLE",
+        "YES",
+        "NO",
+    ),
+)

@@ -298,4 +298,4 @@ def total_deduction(result: SlaResult) -> Decimal:
     return sum((m.fee_deduction for m in result.months if m.fee_deduction is not None), ZERO)
 
 
-register_codes(globals())
+register_codes(globals(), skip=("BREACH_ACTION", "BELOW", "ABOVE", "TOTAL_ONLY", "_GENERIC_ACTION"))
