@@ -153,6 +153,10 @@ def test_outputs_match_the_golden_files(runs: dict[str, Run], case: str) -> None
     compare_with_golden(GOLDEN / case, {**run.dumps, "result.json": golden_json(run)})
 
 
+def test_every_golden_folder_is_a_case() -> None:
+    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(case.name for case in CASES)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_shipped_templates_match_the_golden_files(lang: str) -> None:
     """templates/ dumps like a fresh `init-templates` (its golden files are the same)."""
@@ -266,6 +270,7 @@ def small_workbook(path: Path) -> Path:
     sheet.write_datetime(2, 0, dt.datetime(2024, 10, 8), date)
     sheet.write_boolean(3, 0, True)
     sheet.write_string(4, 0, "=1+1")  # input text stays text
+    sheet.write_url(10, 0, "https://example.com/a", string="链接")
     for row in range(5, 8):
         sheet.write_formula(row, 0, f"=A{row + 1}*2")
     sheet.write_blank(8, 1, None, percent)
@@ -301,6 +306,7 @@ def test_dump_of_a_small_workbook(tmp_path: Path) -> None:
         "  defined name name=_xlnm.Print_Titles: 数据!$1:$1",
         "  column A width 12.7109375",  # xlsxwriter stores 12 + its 0.7109375 padding
         "  merged C1:D1",
+        '  hyperlink A11 "https://example.com/a"',
         "  validation B2:B9 allowBlank=1 showErrorMessage=1 showInputMessage=1 type=list"
         ' | formula1 "\\"是,否\\""',
         "  conditional A2:A4 operator=lessThan priority=1 type=cellIs"
@@ -319,7 +325,9 @@ def test_dump_of_a_small_workbook(tmp_path: Path) -> None:
         "  A6:A8 formula =A{r}*2",  # rows 6–8 hold =A6*2, =A7*2, =A8*2
         '  C1 str "合并" | fill FFFFF2CC | bold',
         "  blank B9:B10 | fmt 0.0%",
+        '  A11 str "链接"',
         "== sheet Hidden (hidden)",
+        "  xl/charts/chart1.xml",  # a package part
     ]:
         assert expected in lines, expected
 

@@ -59,6 +59,10 @@ def dump_workbook(path: Path) -> str:
         lines = [*package.properties(), *package.workbook_lines()]
         for sheet in package.sheets():
             lines.extend(sheet)
+        # A part the sections above do not read (a comment, an image) still shows here;
+        # whether strings are shared or inline is storage, not meaning.
+        parts = sorted(package.names - {"xl/sharedStrings.xml"})
+        lines += ["", "== package parts", *(f"  {name}" for name in parts)]
     return "\n".join(lines) + "\n"
 
 
@@ -341,6 +345,11 @@ class _Sheet:
     def _merges(self) -> Iterator[str]:
         for merge in self.findall("m:mergeCells/m:mergeCell"):
             yield f"merged {merge.attrib['ref']}"
+        targets = self.package.relationships(self.part)
+        for link in self.findall("m:hyperlinks/m:hyperlink"):
+            target = targets.get(link.get(f"{REL}id", ""), "")
+            shown = _attrs(link, skip=("ref", "id"))
+            yield f"hyperlink {link.get('ref')} {_quoted(target)} {shown}".rstrip()
 
     def _validations(self) -> Iterator[str]:
         for validation in self.findall("m:dataValidations/m:dataValidation"):
