@@ -117,8 +117,7 @@ def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None
         show_problems(console, error.problems.errors, lang, errors=True)
         raise typer.Exit(1) from None
     if as_json:
-        data = dict(outcome.data)
-        data.setdefault("warnings", [p.to_json(lang) for p in outcome.warnings])
+        data = outcome.to_json(lang)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
         show_problems(console, outcome.warnings, lang, errors=False)
     else:

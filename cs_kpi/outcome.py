@@ -14,3 +14,10 @@ class Outcome:
     data: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
     render: Callable[[Any, str], None] | None = None  # (rich Console, lang) → None
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        """The `--json` result of SPEC §9, the one place it is built: the command's data
+        and its warnings (each with its code), messages in `lang`."""
+        data = dict(self.data)
+        data.setdefault("warnings", [problem.to_json(lang) for problem in self.warnings])
+        return data
