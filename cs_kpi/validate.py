@@ -39,11 +39,11 @@ def run_validate(path: Path, lang: str) -> Outcome:
     elif kind is not None and kind.key == "performance-review":
         from cs_kpi.review.read import load_review
 
-        _, problems = load_review(path)
+        _, problems = load_review(book)
     elif kind is not None and kind.key == "sla":
         from cs_kpi.sla.read import load_sla
 
-        _, problems = load_sla(path)
+        _, problems = load_sla(book)
     elif kind is not None:
         problems = _validate_generic(book, kind)
     else:

@@ -74,3 +74,21 @@ def test_generic_kinds_are_checked_column_by_column(tmp_path):
     assert {"任务责任分工表!D3", "任务责任分工表!E3"} <= {
         f"{p['sheet']}!{p['cell']}" for p in payload["problems"]
     }
+
+
+def test_validate_opens_the_workbook_once(tmp_path, monkeypatch):
+    """Kind detection and reading share one opened workbook (issue 9, point 5)."""
+    from cs_kpi import reader
+
+    path = build(tmp_path / "q3.xlsx", metrics=GOOD_METRICS, reviews=GOOD_REVIEWS)
+    opened: list[str] = []
+    original = reader.WorkbookFile.__init__
+
+    def counting(self, source):
+        opened.append(str(source))
+        original(self, source)
+
+    monkeypatch.setattr(reader.WorkbookFile, "__init__", counting)
+    result = invoke(str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert opened == [str(path)]

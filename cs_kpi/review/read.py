@@ -93,10 +93,12 @@ PEER_DETAIL_UNUSED = Text(
 )
 
 
-def load_review(path: Path) -> tuple[ReviewInput | None, Problems]:
+def load_review(source: Path | WorkbookFile) -> tuple[ReviewInput | None, Problems]:
     """Read and check the workbook. Raises InputError only for a file that is not a readable xlsx
     or is another kind of cs-kpi workbook; all cell problems are returned in Problems."""
-    book = WorkbookFile(path)
+    # An opened workbook is read as it is (validate opens it once, to detect its kind).
+    book = source if isinstance(source, WorkbookFile) else WorkbookFile(source)
+    path = book.path
     wrong = wrong_kind_error(book, REVIEW_KIND)
     if wrong:
         raise wrong

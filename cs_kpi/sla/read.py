@@ -116,14 +116,16 @@ _LOWER_SIGNS = ("≤", "<", "=<", "⩽")
 _HIGHER_SIGNS = ("≥", ">", "=>", "⩾")
 
 
-def load_sla(path: Path) -> tuple[SlaInput | None, Problems]:
+def load_sla(source: Path | WorkbookFile) -> tuple[SlaInput | None, Problems]:
     """Read and check the SLA workbook.
 
     Raises InputError only for a file that is not a readable xlsx or is another
     kind of cs-kpi workbook; every cell problem is returned in Problems (the
     SlaInput is None when there is any error).
     """
-    book = WorkbookFile(path)
+    # An opened workbook is read as it is (validate opens it once, to detect its kind).
+    book = source if isinstance(source, WorkbookFile) else WorkbookFile(source)
+    path = book.path
     wrong = wrong_kind_error(book, SLA_KIND)
     if wrong:
         raise wrong
