@@ -165,7 +165,7 @@ def init_templates(
     """
 
     def work() -> Any:
-        from cs_kpi.templates import init_templates as run
+        from cs_kpi.commands.init_templates import run
 
         return run(folder, lang=lang.value, force=force, roster=roster, period=period)
 
@@ -195,9 +195,9 @@ def score(
     report_date = _parse_date_option(as_of, "--as-of")
 
     def work() -> Any:
-        from cs_kpi.review.command import run_score
+        from cs_kpi.commands.score import run
 
-        return run_score(workbook, output=output, plan=plan, lang=lang.value, as_of=report_date)
+        return run(workbook, output=output, plan=plan, lang=lang.value, as_of=report_date)
 
     _run(work, lang.value, as_json, debug)
 
@@ -219,9 +219,9 @@ def sla_report(
     """
 
     def work() -> Any:
-        from cs_kpi.sla.command import run_sla_report
+        from cs_kpi.commands.sla_report import run
 
-        return run_sla_report(workbook, output=output, month=month, lang=lang.value)
+        return run(workbook, output=output, month=month, lang=lang.value)
 
     _run(work, lang.value, as_json, debug)
 
@@ -239,9 +239,9 @@ def validate(
     """
 
     def work() -> Any:
-        from cs_kpi.validate import run_validate
+        from cs_kpi.commands.validate import run
 
-        return run_validate(workbook, lang=lang.value)
+        return run(workbook, lang=lang.value)
 
     _run(work, lang.value, as_json, debug)
 

@@ -24,8 +24,7 @@ from typing import Any
 
 from cs_kpi import guide_text as g
 from cs_kpi import schema as s
-from cs_kpi.i18n import Text, register_codes, tr
-from cs_kpi.outcome import Outcome
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.problems import InputError
 from cs_kpi.reader import KIND_PROPERTY, VERSION_PROPERTY, column_letter
 from cs_kpi.review.model import Person
@@ -34,7 +33,6 @@ from cs_kpi.xlsxout import (
     INPUT_FILL,
     NUMBER_FORMATS,
     Styles,
-    atomic_outputs,
     new_workbook,
     text_width,
     write_value,
@@ -911,61 +909,13 @@ def _write_sheet(
     writer.table(table, protect=any(c.computed for c in table.columns) or bool(table.checks))
 
 
-# ---------------------------------------------------------------- the command
-def init_templates(
-    folder: Path,
-    lang: str = "zh",
-    force: bool = False,
-    roster: Path | None = None,
-    period: str | None = None,
-) -> Outcome:
-    """Write the six workbooks into `folder` (SPEC §2, §3); nothing is written on a problem."""
-    folder = Path(folder)
-    if period:
-        parse_period(period, lang)  # a bad period stops before anything is written
-    people: list[Person] = []
-    if roster is not None:
-        from cs_kpi.roster import read_roster
-
-        people = read_roster(Path(roster))
-    targets = [folder / kind.file_name for kind in s.KINDS]
-    if folder.exists() and not folder.is_dir():
-        raise InputError.single(NOT_A_FOLDER.msg(path=folder))
-    existing = [target for target in targets if target.exists()]
-    if existing and not force:
-        raise InputError.single(
-            FILES_EXIST.msg(folder=folder, names=", ".join(target.name for target in existing))
-        )
-    # Build all six next to their targets, then move them into place together.
-    with atomic_outputs(targets, lang) as temps:
-        for kind, temp in zip(s.KINDS, temps, strict=True):
-            build_template(kind, temp, lang, period, people)
-    outputs = [str(target) for target in targets]
-    return Outcome({"kind": "templates", "outputs": outputs}, render=_renderer(targets, lang))
-
-
-def _renderer(targets: list[Path], lang: str) -> Callable[[Any, str], None]:
-    def render(console: Any, lang_: str) -> None:
-        from rich.table import Table
-
-        folder = targets[0].parent
-        table = Table(
-            title=tr(
-                lang_,
-                "已在 {folder} 生成 {n} 个模板",
-                "Wrote {n} templates in {folder}",
-                n=len(targets),
-                folder=folder,
-            ),
-            title_style="bold green",
-        )
-        table.add_column(tr(lang_, "文件", "File"), no_wrap=True)
-        table.add_column(tr(lang_, "内容", "Workbook"))
-        for kind, target in zip(s.KINDS, targets, strict=True):
-            table.add_row(target.name, kind.title(lang))
-        console.print(table)
-
-    return render
+# ---------------------------------------------------------------- regenerating the shipped templates
+BAD_PERIOD = Text(
+    "--period “{text}” 无法识别：请写 2024-Q3（季度）、2024-H1（半年）、2024-09（月）或 2024（年）",
+    "--period “{text}” is not a period: use 2024-Q3 (quarter), 2024-H1 (half year), "
+    "2024-09 (month) or 2024 (year)",
+)
+register_codes(globals())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -973,24 +923,12 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]) if args else Path("templates")
     for lang in ("zh", "en"):
-        outcome = init_templates(root / lang, lang=lang, force=True)
+        from cs_kpi.commands.init_templates import run
+
+        outcome = run(root / lang, lang=lang, force=True)
         for output in outcome.data["outputs"]:
             print(output)
 
 
 if __name__ == "__main__":
     main()
-
-
-BAD_PERIOD = Text(
-    "--period “{text}” 无法识别：请写 2024-Q3（季度）、2024-H1（半年）、2024-09（月）或 2024（年）",
-    "--period “{text}” is not a period: use 2024-Q3 (quarter), 2024-H1 (half year), "
-    "2024-09 (month) or 2024 (year)",
-)
-NOT_A_FOLDER = Text("{path} 不是文件夹", "{path} is not a folder")
-FILES_EXIST = Text(
-    "{folder} 中以下文件已存在，未写入任何文件：{names}。如需覆盖请加 --force",
-    "these files already exist in {folder}; nothing was written: {names}. "
-    "Add --force to overwrite them",
-)
-register_codes(globals())

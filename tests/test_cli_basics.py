@@ -74,3 +74,21 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
         assert steps._progress.tasks[0].completed == 1
         assert steps._progress.tasks[0].description == "计算"
     assert steps._progress.tasks[0].completed == 2
+
+
+def test_every_command_is_one_module_of_the_commands_package():
+    """Issue 9, point 5: the CLI parses options and calls `run` of `cs_kpi.commands.<name>`."""
+    import importlib
+    import inspect
+
+    import typer.main
+
+    from cs_kpi import cli
+
+    names = sorted(command.name for command in typer.main.get_command(cli.app).commands.values())
+    assert names == ["init-templates", "score", "sla-report", "validate"]
+    source = inspect.getsource(cli)
+    for name in names:
+        module = importlib.import_module(f"cs_kpi.commands.{name.replace('-', '_')}")
+        assert callable(module.run)
+        assert f"from cs_kpi.commands.{name.replace('-', '_')} import run" in source

@@ -196,15 +196,15 @@ def test_the_written_at_timestamp_is_the_only_masked_value(runs: dict[str, Run])
 def library_result(case: Case, folder: Path) -> Any:
     """The command's core called directly, with the arguments the CLI case passes."""
     if case.command == "score":
-        from cs_kpi.review.command import run_score
+        from cs_kpi.commands.score import run as run_score
 
         sample = folder / REVIEW_SAMPLE.name
         return run_score(sample, None, None, case.lang, dt.date.fromisoformat(AS_OF))
     if case.command == "sla-report":
-        from cs_kpi.sla.command import run_sla_report
+        from cs_kpi.commands.sla_report import run as run_sla_report
 
         return run_sla_report(folder / SLA_SAMPLE.name, None, None, case.lang)
-    from cs_kpi.templates import init_templates
+    from cs_kpi.commands.init_templates import run as init_templates
 
     return init_templates(folder, lang=case.lang, force=True)
 
@@ -241,7 +241,7 @@ VALIDATED: list[tuple[str, str, Callable[[Path], Path]]] = [
 def test_validate_json_equals_the_library_call(
     runs: dict[str, Run], name: str, lang: str, path_in: Callable[[Path], Path]
 ) -> None:
-    from cs_kpi.validate import run_validate
+    from cs_kpi.commands.validate import run as run_validate
 
     path = path_in(runs["sla-zh"].folder)
     result = CliRunner().invoke(app, ["validate", str(path), "--lang", lang, "--json"])

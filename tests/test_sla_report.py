@@ -11,7 +11,7 @@ import pytest
 from sla_builders import ZH_AGREEMENT, build, month_row
 
 from cs_kpi import __version__
-from cs_kpi.sla.command import run_sla_report
+from cs_kpi.commands.sla_report import run as run_sla_report
 
 GOOD = ("86%", "85%", "96%")  # 80, 100, 100 → 92.00 优秀
 FAIL = ("80%", "80%", "90%")  # 50, 85, 90 → 72.50 不合格

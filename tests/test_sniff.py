@@ -438,7 +438,7 @@ def test_workbook_file_raises_the_same_single_problem(tmp_path):
 
 
 def test_cli_validate_exits_1_without_traceback(tmp_path):
-    pytest.importorskip("cs_kpi.validate")
+    pytest.importorskip("cs_kpi.commands.validate")
     from typer.testing import CliRunner
 
     from cs_kpi.cli import app

@@ -21,9 +21,10 @@ from typer.testing import CliRunner
 
 from cs_kpi import schema as s
 from cs_kpi.cli import app
+from cs_kpi.commands.init_templates import run as init_templates
 from cs_kpi.numbers import round2
 from cs_kpi.reader import WorkbookFile
-from cs_kpi.templates import init_templates, parse_period
+from cs_kpi.templates import parse_period
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent

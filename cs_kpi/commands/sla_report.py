@@ -45,27 +45,27 @@ YES = Text("是", "Yes")
 NO = Text("否", "No")
 
 
-def run_sla_report(
+WRITING = (Text("写入报告", "Writing the report"),)
+
+
+def run(
     path: Path, output: Path | None = None, month: str | None = None, lang: str = "zh"
 ) -> Outcome:
     """Score the SLA workbook at `path` and write the report (nothing is written on a problem)."""
+    from cs_kpi.commands.pipeline import Run
     from cs_kpi.sla.report import write_report
-    from cs_kpi.xlsxout import save_workbook
 
     path = Path(path)
     target = _target(path, output, lang)
     wanted = _month_option(month, lang)
-    data, problems = load_sla(path)
-    if data is None or problems.errors:
-        raise InputError(problems)
-    result = evaluate(data, lang)
-    warnings = [*problems.warnings, *result.warnings]
-    highlight = _highlight(result, wanted, lang)
-
-    def build(temp: Path) -> None:
-        write_report(temp, result, data, highlight, lang, warnings)
-
-    save_workbook(target, lang, build)
+    with Run(lang, WRITING) as steps:
+        data = steps.read(lambda: load_sla(path))
+        result = steps.rules(lambda: (evaluate(data, lang), []))
+        warnings = [*steps.warnings, *result.warnings]
+        highlight = _highlight(result, wanted, lang)
+        steps.write(
+            [target], [lambda temp: write_report(temp, result, data, highlight, lang, warnings)]
+        )
     payload = to_json(result, lang, [target], warnings)
 
     def render(console: Any, lang_: str) -> None:

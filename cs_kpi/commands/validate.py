@@ -27,7 +27,7 @@ def _validate_generic(book, kind) -> Problems:
     return problems
 
 
-def run_validate(path: Path, lang: str) -> Outcome:
+def run(path: Path, lang: str) -> Outcome:
     from cs_kpi.reader import WorkbookFile, report_origin_message
 
     book = WorkbookFile(path)

@@ -17,23 +17,20 @@ SAME_OUTPUT = Text(
     "two different names",
 )
 
-# Shown as a progress bar on a terminal only (SPEC §2: long work).
-STEPS = (
-    Text("读取工作簿", "Reading the workbook"),
-    Text("计算成绩", "Scoring"),
+WRITING = (
     Text("写入报告", "Writing the report"),
     Text("写入改进计划", "Writing the improvement plan"),
 )
 
 
-def run_score(
+def run(
     path: Path, output: Path | None, plan: Path | None, lang: str, as_of: dt.date | None = None
 ) -> Outcome:
-    from cs_kpi.console import Steps
+    """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5)."""
+    from cs_kpi.commands.pipeline import Run
     from cs_kpi.review.read import load_review
     from cs_kpi.review.report import write_plan_workbook, write_report
     from cs_kpi.review.rules import result_to_json, score_review
-    from cs_kpi.xlsxout import atomic_outputs
 
     path = Path(path)
     report_path = output_target(path, output, "_report")
@@ -41,19 +38,18 @@ def run_score(
     refuse_overwriting_input(path, [report_path, plan_path])
     if report_path.resolve() == plan_path.resolve():
         raise InputError.single(SAME_OUTPUT.msg(path=report_path))
-    with Steps([label(lang) for label in STEPS]) as steps:
-        data, problems = load_review(path)
-        if data is None or problems.errors:
-            raise InputError(problems)
-        steps.next(1)
-        result, rule_warnings = score_review(data, lang, as_of or dt.date.today())
-        warnings = problems.warnings + rule_warnings
-        steps.next(2)
+    with Run(lang, WRITING) as steps:
+        data = steps.read(lambda: load_review(path))
+        result = steps.rules(lambda: score_review(data, lang, as_of or dt.date.today()))
+        warnings = steps.warnings
         # Both files or neither: a plan that cannot be written leaves no report behind.
-        with atomic_outputs([report_path, plan_path], lang) as (report_temp, plan_temp):
-            write_report(result, data, report_temp, lang, warnings)
-            steps.next(3)
-            write_plan_workbook(result.plan, plan_temp, lang)
+        steps.write(
+            [report_path, plan_path],
+            [
+                lambda temp: write_report(result, data, temp, lang, warnings),
+                lambda temp: write_plan_workbook(result.plan, temp, lang),
+            ],
+        )
     payload: dict[str, Any] = {"kind": "performance-review", "period": data.scheme.period or None}
     payload.update(result_to_json(result, lang))
     payload["warnings"] = [w.to_json(lang) for w in warnings]

@@ -1,0 +1,67 @@
+"""The shape every command shares: detect → read → rules → write atomically → render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cs_kpi.i18n import Text
+from cs_kpi.problems import InputError, Problem, Problems
+
+T = TypeVar("T")
+
+READING = Text("读取工作簿", "Reading the workbook")
+APPLYING_RULES = Text("计算", "Applying the rules")
+
+
+class Run:
+    """One run of a command: its progress steps, its warnings, its outputs.
+
+    Steps are read, rules, then one per output file; `write` builds every
+    output at a temp path beside its target and renames them all together, or
+    writes none (SPEC §2: outputs atomic, nothing written on exit code 1).
+    """
+
+    def __init__(self, lang: str, writing: Sequence[Text] = ()):
+        from cs_kpi.console import Steps
+
+        self.lang = lang
+        self.warnings: list[Problem] = []
+        self._steps = Steps([label(lang) for label in (READING, APPLYING_RULES, *writing)])
+        self._done = 0
+
+    def __enter__(self) -> Run:
+        self._steps.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._steps.__exit__(*exc)
+
+    def _next(self) -> None:
+        self._done += 1
+        self._steps.next(min(self._done, len(self._steps.labels) - 1))
+
+    def read(self, load: Callable[[], tuple[T | None, Problems]]) -> T:
+        """Read the input; any error stops the run with every problem listed (exit 1)."""
+        data, problems = load()
+        if data is None or problems.errors:
+            raise InputError(problems)
+        self.warnings.extend(problems.warnings)
+        self._next()
+        return data
+
+    def rules(self, apply: Callable[[], tuple[T, list[Problem]]]) -> T:
+        result, warnings = apply()
+        self.warnings.extend(warnings)
+        self._next()
+        return result
+
+    def write(self, targets: Sequence[Path], build: Sequence[Callable[[Path], Any]]) -> None:
+        """Build each output at its temp path; all are renamed into place, or none."""
+        from cs_kpi.xlsxout import atomic_outputs
+
+        with atomic_outputs(list(targets), self.lang) as temps:
+            for write_one, temp in zip(build, temps, strict=True):
+                write_one(temp)
+                self._next()
