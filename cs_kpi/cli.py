@@ -24,13 +24,16 @@ from cs_kpi import __version__
 app = typer.Typer(
     name="cs-kpi",
     help=(
+        "客服团队的模板、绩效考核与 SLA 报告。\n\n"
         "Templates, appraisal scoring and SLA reports for customer-service teams.\n\n"
-        "Example: cs-kpi init-templates my_team && cs-kpi score my_team/04_performance_review.xlsx"
+        "示例 Example: cs-kpi init-templates my_team && cs-kpi score "
+        "my_team/04_performance_review.xlsx"
     ),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
@@ -40,20 +43,33 @@ class Lang(StrEnum):
 
 
 LangOption = Annotated[
-    Lang, typer.Option("--lang", help="Language of workbooks and messages: zh or en.")
+    Lang,
+    typer.Option(
+        "--lang", help="工作簿与提示的语言 · language of workbooks and messages: zh | en."
+    ),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print the machine-readable result on stdout.")
+    bool,
+    typer.Option("--json", help="在标准输出打印机器可读结果 · print the JSON result on stdout."),
 ]
-DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback for input problems.")]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="输入有问题时显示调用栈 · show a traceback for problems.")
+]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("-o", "--output", help="Report workbook path (default: beside the input)."),
+    typer.Option(
+        "-o",
+        "--output",
+        help="报告路径，默认在输入旁 · report path (default: beside the input), e.g. q3_report.xlsx",
+    ),
 ]
 ExistingFile = Annotated[
     Path,
     typer.Argument(
-        exists=False, dir_okay=False, help="The filled workbook (.xlsx).", show_default=False
+        exists=False,
+        dir_okay=False,
+        help="填好的工作簿 · the filled workbook (.xlsx).",
+        show_default=False,
     ),
 ]
 
@@ -99,8 +115,12 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None:
-    """Run a command's core and translate its outcome into output and an exit code."""
-    from cs_kpi.console import show_problems, stderr_console
+    """Run a command's core and translate its outcome into output and an exit code.
+
+    SPEC §2: the result (the JSON, or the summary tables; for `validate` the problem
+    list) goes to stdout; problems of a failed run, warnings and progress to stderr.
+    """
+    from cs_kpi.console import show_problems, stderr_console, stdout_console
     from cs_kpi.problems import InputError
 
     console = stderr_console()
@@ -119,16 +139,19 @@ def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None
     if as_json:
         data = outcome.to_json(lang)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-        show_problems(console, outcome.warnings, lang, errors=False)
-    else:
-        if outcome.render:
-            outcome.render(console, lang)
-        show_problems(console, outcome.warnings, lang, errors=False)
+    elif outcome.render:
+        outcome.render(stdout_console(), lang)
+    show_problems(console, outcome.warnings, lang, errors=False)
     exit_code = 1 if outcome.data.get("ok") is False else 0
     raise typer.Exit(exit_code)
 
 
-def _parse_date_option(text: str | None, name: str) -> Any:
+def _usage_error(message: Any, lang: str, option: str) -> typer.BadParameter:
+    """A bad option value is a usage error (exit 2), said in the user's language."""
+    return typer.BadParameter(message.render(lang), param_hint=option)
+
+
+def _parse_date_option(text: str | None, name: str, lang: str) -> Any:
     if text is None:
         return None
     from cs_kpi.values import CellValueError, parse_date
@@ -136,33 +159,52 @@ def _parse_date_option(text: str | None, name: str) -> Any:
     try:
         return parse_date(text)
     except CellValueError as error:
-        raise typer.BadParameter(error.message("en"), param_hint=name) from None
+        raise _usage_error(error.msg, lang, name) from None
 
 
-@app.command("init-templates")
+@app.command(
+    "init-templates",
+    short_help="写出六个模板工作簿 · write the five team workbooks and the SLA workbook",
+)
 def init_templates(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the six workbooks into.")] = Path(
-        "."
-    ),
+    folder: Annotated[
+        Path, typer.Argument(help="写入的文件夹 · folder to write the six workbooks into.")
+    ] = Path("."),
     lang: LangOption = Lang.zh,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已有文件 · overwrite existing files.")
+    ] = False,
     roster: Annotated[
         Path | None,
-        typer.Option("--roster", help="CSV or xlsx of ID, name, team, role, hire date, manager."),
+        typer.Option(
+            "--roster",
+            help="人员名单 CSV 或 xlsx · roster CSV or xlsx (工号 ID, 姓名 name, 团队 team, …), "
+            "e.g. team.csv",
+        ),
     ] = None,
     period: Annotated[
         str | None,
         typer.Option(
-            "--period", help="Appraisal period such as 2024-Q3, 2024-09 or 2024 (SLA year)."
+            "--period",
+            metavar="PERIOD",
+            help="考核周期 · appraisal period: 2024-Q3, 2024-H1, 2024-09 or 2024 (SLA year).",
         ),
     ] = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Write the five team workbooks and the SLA workbook.
+    """写出五个团队工作簿和 SLA 工作簿。Write the five team workbooks and the SLA workbook.
 
-    Example: cs-kpi init-templates q3 --period 2024-Q3 --roster team.csv
+    示例 Example: cs-kpi init-templates q3 --period 2024-Q3 --roster team.csv
     """
+    if period:
+        from cs_kpi.problems import InputError
+        from cs_kpi.templates import parse_period
+
+        try:
+            parse_period(period, lang.value)
+        except InputError as error:
+            raise _usage_error(error.problems.errors[0].msg, lang.value, "--period") from None
 
     def work() -> Any:
         from cs_kpi.commands.init_templates import run
@@ -172,27 +214,39 @@ def init_templates(
     _run(work, lang.value, as_json, debug)
 
 
-@app.command("score")
+@app.command(
+    "score", short_help="绩效考核评分：报告与改进计划 · score an appraisal: report and plan"
+)
 def score(
     workbook: ExistingFile,
     output: OutputOption = None,
     plan: Annotated[
-        Path | None, typer.Option("--plan", help="Improvement-plan workbook path.")
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="改进计划路径 · improvement-plan path (default: <stem>_improvement_plan.xlsx).",
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Report date for the interview/appeal dates (default today)."),
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="报告日期，推算面谈与申诉日期 · report date for the interview and appeal "
+            "dates, e.g. --as-of 2024-10-08 (default today).",
+        ),
     ] = None,
     lang: LangOption = Lang.zh,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Score a filled performance-review workbook: report and improvement plan.
+    """为填好的绩效考核表评分，写出报告和改进计划。Score a filled performance-review workbook:
+    report and improvement plan.
 
-    Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx
+    示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx
     """
 
-    report_date = _parse_date_option(as_of, "--as-of")
+    report_date = _parse_date_option(as_of, "--as-of", lang.value)
 
     def work() -> Any:
         from cs_kpi.commands.score import run
@@ -202,21 +256,37 @@ def score(
     _run(work, lang.value, as_json, debug)
 
 
-@app.command("sla-report")
+@app.command(
+    "sla-report", short_help="SLA 月度考核、违约与扣减 · score an SLA month by month, breaches"
+)
 def sla_report(
     workbook: ExistingFile,
     output: OutputOption = None,
     month: Annotated[
-        str | None, typer.Option("--month", help="Month to highlight, YYYY-MM (default latest).")
+        str | None,
+        typer.Option(
+            "--month",
+            metavar="YYYY-MM",
+            help="突出显示的月份 · month to highlight, e.g. --month 2024-07 (default: the latest).",
+        ),
     ] = None,
     lang: LangOption = Lang.zh,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Score a filled SLA workbook month by month, with breaches and deductions.
+    """按月为 SLA 工作簿评分，含违约与扣减。Score a filled SLA workbook month by month, with
+    breaches and deductions.
 
-    Example: cs-kpi sla-report sla_agreement.xlsx --month 2024-09
+    示例 Example: cs-kpi sla-report sla_agreement.xlsx --month 2024-09
     """
+    if month is not None:
+        from cs_kpi.commands.sla_report import month_option
+        from cs_kpi.problems import InputError
+
+        try:
+            month_option(month)
+        except InputError as error:
+            raise _usage_error(error.problems.errors[0].msg, lang.value, "--month") from None
 
     def work() -> Any:
         from cs_kpi.commands.sla_report import run
@@ -226,16 +296,19 @@ def sla_report(
     _run(work, lang.value, as_json, debug)
 
 
-@app.command("validate")
+@app.command(
+    "validate", short_help="列出工作簿的全部问题，不写文件 · list every problem, write nothing"
+)
 def validate(
     workbook: ExistingFile,
     lang: LangOption = Lang.zh,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """List every problem of a cs-kpi workbook without writing anything.
+    """列出 cs-kpi 工作簿的全部问题，不写任何文件。List every problem of a cs-kpi workbook
+    without writing anything.
 
-    Example: cs-kpi validate q3/04_performance_review.xlsx --json
+    示例 Example: cs-kpi validate q3/04_performance_review.xlsx > problems.txt
     """
 
     def work() -> Any:

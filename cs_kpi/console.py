@@ -16,6 +16,13 @@ def stderr_console() -> Any:
     return Console(stderr=True, highlight=False, soft_wrap=False, markup=False)
 
 
+def stdout_console() -> Any:
+    """The console for a command's result (summary tables, validate's problem list)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, markup=False)
+
+
 def problems_table(problems: list[Problem], lang: str, title: str, style: str) -> Any:
     from rich.table import Table
 

@@ -92,3 +92,39 @@ def test_every_command_is_one_module_of_the_commands_package():
         module = importlib.import_module(f"cs_kpi.commands.{name.replace('-', '_')}")
         assert callable(module.run)
         assert f"from cs_kpi.commands.{name.replace('-', '_')} import run" in source
+
+
+def test_result_on_stdout_problems_and_warnings_on_stderr(tmp_path):
+    """SPEC §2: `cs-kpi validate q3.xlsx > problems.txt` captures the problem list; a scoring
+    run prints its tables on stdout and its warnings on stderr."""
+    from corpus.generate import GOOD_METRICS, GOOD_REVIEWS
+    from review_builders import build
+
+    metrics = [list(GOOD_METRICS[0]), list(GOOD_METRICS[1])]
+    metrics[0][3] = 97  # a % indicator typed as points: a warning (指标数据!D3)
+    good = build(tmp_path / "q3.xlsx", metrics=metrics, reviews=GOOD_REVIEWS)
+    scored = CliRunner().invoke(app, ["score", str(good), "--as-of", "2024-10-08"])
+    assert scored.exit_code == 0, scored.output
+    assert "张三" in scored.stdout and "张三" not in scored.stderr
+    assert "百分点" in scored.stderr and "百分点" not in scored.stdout
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # an OLE file, not xlsx
+    checked = CliRunner().invoke(app, ["validate", str(bad)])
+    assert checked.exit_code == 1
+    assert "bad.xlsx" in checked.stdout and checked.stderr == ""
+    failed = CliRunner().invoke(app, ["score", str(bad)])
+    assert failed.exit_code == 1
+    assert "bad.xlsx" in failed.stderr and failed.stdout == ""
+
+
+def test_dash_h_is_help_and_summaries_are_whole():
+    result = CliRunner().invoke(app, ["-h"])
+    assert result.exit_code == 0
+    commands = result.stdout.split("Commands:")[1]
+    assert "..." not in commands
+    for summary in ("list every problem, write nothing", "score an appraisal: report and plan"):
+        assert summary in " ".join(result.stdout.split())
+    score_help = CliRunner().invoke(app, ["score", "-h"])
+    assert score_help.exit_code == 0 and "--as-of 2024-10-08" in score_help.stdout
+    assert "报告日期" in score_help.stdout

@@ -26,8 +26,8 @@ def test_score_prints_names_and_teams_with_brackets_as_typed(tmp_path):
     result = runner.invoke(app, ["score", str(source), "--as-of", "2024-10-08"])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 0, result.output
-    assert "张[/]三" in result.stderr
-    assert "[bold]一组" in result.stderr
+    assert "张[/]三" in result.stdout  # the ranking table is the result: stdout (SPEC §2)
+    assert "[bold]一组" in result.stdout
 
 
 def test_sla_report_prints_a_client_with_brackets_as_typed(tmp_path):
@@ -42,5 +42,5 @@ def test_sla_report_prints_a_client_with_brackets_as_typed(tmp_path):
     result = runner.invoke(app, ["sla-report", str(source)])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 0, result.output
-    assert "[/]华东[red]电商" in result.stderr
-    assert "92.00" in result.stderr
+    assert "[/]华东[red]电商" in result.stdout
+    assert "92.00" in result.stdout

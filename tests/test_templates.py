@@ -742,12 +742,13 @@ def test_period_fills_the_scheme_and_the_sla_service_period(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     "bad", ["2024-Q5", "2024-Q0", "2024-13", "2024-H3", "Q3", "三季度", "24-Q3"]
 )
-def test_bad_period_is_exit_1_and_writes_nothing(tmp_path: Path, bad: str) -> None:
+def test_bad_period_is_a_usage_error_and_writes_nothing(tmp_path: Path, bad: str) -> None:
+    """SPEC §2: a bad option value is a usage error (exit 2), said on stderr."""
     folder = tmp_path / "out"
     result = runner.invoke(app, ["init-templates", str(folder), "--period", bad, "--json"])
-    assert result.exit_code == 1
-    message = json.loads(result.stdout)["problems"][0]["message"]
-    assert bad in message and "2024-Q3" in message
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--period" in result.stderr and bad in result.stderr and "2024-Q3" in result.stderr
     assert not folder.exists()
 
 

@@ -57,7 +57,7 @@ def run(
 
     path = Path(path)
     target = _target(path, output, lang)
-    wanted = _month_option(month, lang)
+    wanted = month_option(month)
     with Run(lang, WRITING) as steps:
         data = steps.read(lambda: load_sla(path))
         result = steps.rules(lambda: (evaluate(data, lang), []))
@@ -81,7 +81,8 @@ def _target(path: Path, output: Path | None, lang: str) -> Path:
     return target
 
 
-def _month_option(month: str | None, lang: str) -> str | None:
+def month_option(month: str | None) -> str | None:
+    """`--month` as YYYY-MM; a month that is not one is refused."""
     if month is None:
         return None
     try:

@@ -3,10 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.outcome import Outcome
 from cs_kpi.problems import Problems
+
+
+def _check(path: Path) -> tuple[Any, Problems]:
+    from cs_kpi.reader import WorkbookFile, report_origin_message
+
+    book = WorkbookFile(path)
+    kind = book.detect_kind()
+    problems = Problems()
+    report_message = report_origin_message(book)
+    if report_message:
+        problems.error(report_message)
+    elif kind is not None and kind.key == "performance-review":
+        from cs_kpi.review.read import load_review
+
+        _, problems = load_review(book)
+    elif kind is not None and kind.key == "sla":
+        from cs_kpi.sla.read import load_sla
+
+        _, problems = load_sla(book)
+    elif kind is not None:
+        problems = _validate_generic(book, kind)
+    else:
+        problems.error(NOT_RECOGNISED.msg(name=Path(path).name))
+    return kind, problems
 
 
 def _validate_generic(book, kind) -> Problems:
@@ -28,26 +53,15 @@ def _validate_generic(book, kind) -> Problems:
 
 
 def run(path: Path, lang: str) -> Outcome:
-    from cs_kpi.reader import WorkbookFile, report_origin_message
+    """Detect the kind, read the workbook once, and return every problem as the result
+    (`validate`'s result is its problem list: it goes to stdout, SPEC §2)."""
+    from cs_kpi.problems import InputError
 
-    book = WorkbookFile(path)
-    kind = book.detect_kind()
-    problems = Problems()
-    report_message = report_origin_message(book)
-    if report_message:
-        problems.error(report_message)
-    elif kind is not None and kind.key == "performance-review":
-        from cs_kpi.review.read import load_review
-
-        _, problems = load_review(book)
-    elif kind is not None and kind.key == "sla":
-        from cs_kpi.sla.read import load_sla
-
-        _, problems = load_sla(book)
-    elif kind is not None:
-        problems = _validate_generic(book, kind)
-    else:
-        problems.error(NOT_RECOGNISED.msg(name=Path(path).name))
+    kind = None
+    try:
+        kind, problems = _check(path)
+    except InputError as error:  # not a readable workbook, or another kind: the list says so
+        problems = error.problems
     key = kind.key if kind else None
     data = {
         "ok": not problems.errors,
