@@ -104,3 +104,38 @@ def test_schedule_outside_calendar_years_warns_once():
     shown = warning.render("en")
     assert "2027-03-01" in shown and "2027-03-11" in shown
     assert schedule.calendar_note == warning
+
+
+# ---------------------------------------------------------------- the supervisor's corrections
+def test_an_entered_day_off_moves_the_interview_date():
+    """Issue 10, point 5: 2027-01-01 (Fri) typed as 休息日 moves the interview.
+    Report 2026-12-30 (Wed): without the entry Thu 31 (1), Fri 1 (2, guessed), Mon 4 (3);
+    with it Thu 31 (1), Mon 4 (2), Tue 5 (3)."""
+    from cs_kpi.workdays import Calendar
+
+    plain, warning = build_schedule(D(2026, 12, 30))
+    assert plain.interview_by == D(2027, 1, 4) and warning is not None
+    assert "2027" in warning.render("zh") and "节假日" in warning.render("zh")
+    corrected, warning = Calendar({D(2027, 1, 1): False}).schedule(D(2026, 12, 30))
+    assert corrected.interview_by == D(2027, 1, 5)
+    assert warning is None  # 2027 has an entry: the supervisor covered the year
+
+
+def test_an_entered_working_saturday_counts():
+    """A 调休上班 Saturday entered for an unknown year is a working day."""
+    from cs_kpi.workdays import Calendar
+
+    calendar = Calendar({D(2027, 2, 20): True})  # a Saturday
+    # Fri 2027-02-19 + 1: Sat 20 (worked) → Feb 20
+    assert calendar.add_working_days(D(2027, 2, 19), 1) == (D(2027, 2, 20), None)
+
+
+def test_an_entry_overrides_the_package():
+    """2024-10-08 (Tue) is a working day in the package; an entry can say otherwise."""
+    from cs_kpi.workdays import Calendar
+
+    assert is_working_day(D(2024, 10, 8)) == (True, True)
+    calendar = Calendar({D(2024, 10, 8): False})
+    assert calendar.is_working_day(D(2024, 10, 8)) == (False, True)
+    # Mon 2024-10-07 is a holiday: + 1 → Tue 8 off by the entry → Wed 9
+    assert calendar.add_working_days(D(2024, 10, 7), 1) == (D(2024, 10, 9), None)
