@@ -48,6 +48,15 @@ LangOption = Annotated[
         "--lang", help="工作簿与提示的语言 · language of workbooks and messages: zh | en."
     ),
 ]
+InputLangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="提示语言，默认为工作簿的语言 · language of messages and outputs: zh | en "
+        "(default: the workbook's own language).",
+        show_default=False,
+    ),
+]
 JsonOption = Annotated[
     bool,
     typer.Option("--json", help="在标准输出打印机器可读结果 · print the JSON result on stdout."),
@@ -146,6 +155,15 @@ def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None
     raise typer.Exit(exit_code)
 
 
+def _language(chosen: Lang | None, workbook: Path) -> str:
+    """--lang when given, else the language the workbook records or is written in (SPEC §2)."""
+    if chosen is not None:
+        return chosen.value
+    from cs_kpi.language import workbook_language
+
+    return workbook_language(workbook) or "zh"
+
+
 def _usage_error(message: Any, lang: str, option: str) -> typer.BadParameter:
     """A bad option value is a usage error (exit 2), said in the user's language."""
     return typer.BadParameter(message.render(lang), param_hint=option)
@@ -236,7 +254,7 @@ def score(
             "dates, e.g. --as-of 2024-10-08 (default today).",
         ),
     ] = None,
-    lang: LangOption = Lang.zh,
+    lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -245,15 +263,16 @@ def score(
 
     示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx
     """
+    language = _language(lang, workbook)
 
-    report_date = _parse_date_option(as_of, "--as-of", lang.value)
+    report_date = _parse_date_option(as_of, "--as-of", language)
 
     def work() -> Any:
         from cs_kpi.commands.score import run
 
-        return run(workbook, output=output, plan=plan, lang=lang.value, as_of=report_date)
+        return run(workbook, output=output, plan=plan, lang=language, as_of=report_date)
 
-    _run(work, lang.value, as_json, debug)
+    _run(work, language, as_json, debug)
 
 
 @app.command(
@@ -270,7 +289,7 @@ def sla_report(
             help="突出显示的月份 · month to highlight, e.g. --month 2024-07 (default: the latest).",
         ),
     ] = None,
-    lang: LangOption = Lang.zh,
+    lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -279,6 +298,7 @@ def sla_report(
 
     示例 Example: cs-kpi sla-report sla_agreement.xlsx --month 2024-09
     """
+    language = _language(lang, workbook)
     if month is not None:
         from cs_kpi.commands.sla_report import month_option
         from cs_kpi.problems import InputError
@@ -286,14 +306,14 @@ def sla_report(
         try:
             month_option(month)
         except InputError as error:
-            raise _usage_error(error.problems.errors[0].msg, lang.value, "--month") from None
+            raise _usage_error(error.problems.errors[0].msg, language, "--month") from None
 
     def work() -> Any:
         from cs_kpi.commands.sla_report import run
 
-        return run(workbook, output=output, month=month, lang=lang.value)
+        return run(workbook, output=output, month=month, lang=language)
 
-    _run(work, lang.value, as_json, debug)
+    _run(work, language, as_json, debug)
 
 
 @app.command(
@@ -301,7 +321,7 @@ def sla_report(
 )
 def validate(
     workbook: ExistingFile,
-    lang: LangOption = Lang.zh,
+    lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -310,13 +330,14 @@ def validate(
 
     示例 Example: cs-kpi validate q3/04_performance_review.xlsx > problems.txt
     """
+    language = _language(lang, workbook)
 
     def work() -> Any:
         from cs_kpi.commands.validate import run
 
-        return run(workbook, lang=lang.value)
+        return run(workbook, lang=language)
 
-    _run(work, lang.value, as_json, debug)
+    _run(work, language, as_json, debug)
 
 
 def main() -> None:

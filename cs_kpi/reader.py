@@ -422,20 +422,13 @@ class WorkbookFile:
 
     @property
     def lang(self) -> str:
-        """The language the workbook itself is written in, for naming sheets it lacks:
-        `en` when its sheet names are cs-kpi's English ones more often than the Chinese."""
-        cached = self.__dict__.get("_lang")
-        if cached is None:
-            english = chinese = 0
-            for kind in KINDS:
-                for sheet in kind.sheets:
-                    for name in self.sheet_names:
-                        shown = normalize_label(name)
-                        english += shown == normalize_label(sheet.en)
-                        chinese += shown == normalize_label(sheet.zh)
-            cached = "en" if english > chinese else "zh"
-            self.__dict__["_lang"] = cached
-        return cached
+        """The language the workbook itself is written in, for naming sheets it lacks."""
+        from cs_kpi.language import LANG_PROPERTY, language_of_sheet_names
+
+        recorded = self.properties.get(LANG_PROPERTY, "").strip().lower()
+        if recorded in ("zh", "en"):
+            return recorded
+        return language_of_sheet_names(self.sheet_names)
 
     @property
     def marked_kind(self) -> WorkbookKind | None:

@@ -128,3 +128,22 @@ def test_dash_h_is_help_and_summaries_are_whole():
     score_help = CliRunner().invoke(app, ["score", "-h"])
     assert score_help.exit_code == 0 and "--as-of 2024-10-08" in score_help.stdout
     assert "报告日期" in score_help.stdout
+
+
+def test_a_command_answers_in_the_workbooks_language_unless_told(tmp_path):
+    """SPEC §2 / issue 10.3: an English workbook gets English messages without --lang."""
+    import json
+    from pathlib import Path
+
+    from cs_kpi.language import workbook_language
+
+    english = Path(__file__).resolve().parents[1] / "templates/en/04_performance_review.xlsx"
+    assert workbook_language(english) == "en"
+    result = CliRunner().invoke(app, ["validate", str(english), "--json"])
+    [problem] = json.loads(result.stdout)["problems"]
+    assert problem["code"] == "no_people" and problem["message"] == (
+        "the “Roster” sheet lists nobody"
+    )
+    told = CliRunner().invoke(app, ["validate", str(english), "--json", "--lang", "zh"])
+    assert json.loads(told.stdout)["problems"][0]["message"] == "“Roster”表没有人员"
+    assert workbook_language(tmp_path / "missing.xlsx") is None
