@@ -589,7 +589,7 @@ def test_settings_sheet_holds_what_a_recount_needs(reports):
     assert _value_beside(ws, "改进计划阈值").value == 70
     assert _value_beside(ws, "等级方案").value == "四级"
     assert _value_beside(ws, "优秀").value == "≥ 90"
-    assert _value_beside(ws, "良好").value == "80 – 89.99"
+    assert _value_beside(ws, "良好").value == "80–89.99"
     assert _value_beside(ws, "待改进").value == "< 60"
     assert _value_beside(ws, "输入文件").value == "q3.xlsx"
     assert _value_beside(ws, "SHA-256").value == "ab" * 32
@@ -643,9 +643,9 @@ def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
 
 def test_rows_beyond_excels_last_row_are_dropped_and_said_so(tmp_path, monkeypatch):
     """Excel holds 1,048,576 rows; here the limit is 5 so 360明细 (6 item rows) overflows."""
-    import cs_kpi.review.report as report
+    from cs_kpi.writer.table import Table
 
-    monkeypatch.setattr(report, "EXCEL_ROWS", 5)
+    monkeypatch.setattr(Table, "max_rows", 5)
     result, data = build()
     target = tmp_path / "limit.xlsx"
     write_report(result, data, target, "zh", [])

@@ -35,33 +35,12 @@ from cs_kpi.review.model import (
     ScoreResult,
     grade_scale,
 )
+from cs_kpi.vocab import FLAG_ORDER, GRADE_FLOORS, QUOTAS, grade_label  # noqa: F401
 
 TEN = Decimal(10)
 # SPEC §4.5: 2% of bonus for every whole percentage point beyond target.
 BONUS_PER_POINT = Decimal("0.02")
 SHARE_PLACES = Decimal("0.0001")  # grade shares as fractions: 33.33% → 0.3333
-
-# SPEC §4.3: the lowest shown total of each band, best first; the last grade takes the rest.
-GRADE_FLOORS: dict[str, tuple[tuple[str, Decimal], ...]] = {
-    "four_band": (("excellent", Decimal(90)), ("good", Decimal(80)), ("pass", Decimal(60))),
-    "sabc": (("S", Decimal(90)), ("A", Decimal(80)), ("B", Decimal(70))),
-}
-# SPEC §4.3 SABC forced distribution: (bound, share) — S and A at most, C at least.
-QUOTAS: dict[str, tuple[str, Decimal]] = {
-    "S": ("max", Decimal("0.10")),
-    "A": ("max", Decimal("0.20")),
-    "C": ("min", Decimal("0.05")),
-}
-
-# Flag codes (SPEC §9), in the order they are listed on a person.
-FLAG_ORDER = (
-    "missing_review",
-    "incomplete_metrics",
-    "no_metrics",
-    "no_reviews",
-    "not_assessed",
-    "mandatory_plan",
-)
 
 BLANK_INDICATOR = Text(
     "{id} {name}：「{indicator}」未填写，该指标不计入指标得分",
@@ -241,15 +220,6 @@ def grade_for(total: Decimal, grade_scheme: str) -> Grade:
         if total >= floor:
             return scale[code]
     return grade_scale(grade_scheme)[-1]
-
-
-def grade_label(code: str, lang: str) -> str:
-    """The shown label of a grade code of either scheme."""
-    for scheme in ("four_band", "sabc"):
-        for grade in grade_scale(scheme):
-            if grade.code == code:
-                return grade.label(lang)
-    raise KeyError(code)
 
 
 def _quota_text(code: str) -> str:
