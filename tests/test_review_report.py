@@ -735,3 +735,19 @@ def test_libreoffice_opens_and_prints_the_report(reports, tmp_path):
     pdf = convert(reports["zh"], "pdf", tmp_path)
     assert pdf.stat().st_size > 10_000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_clashing_dimension_is_keyed_alike_and_labelled_in_english(tmp_path):
+    """SPEC §9: the key stays "服务质量（指标）" in every language; the en column reads
+    "服务质量 (indicators)" and still shows the score (100)."""
+    result, data = build()
+    result.review_dimension_names = ["沟通协作", "服务质量"]
+    result.metric_dimension_names = ["服务过程", "服务质量"]
+    for agent in result.agents[:3]:
+        agent.dimensions.pop("服务结果", None)
+    result.agents[0].dimensions["服务质量（指标）"] = D("100.00")
+    target = tmp_path / "clash_en.xlsx"
+    write_report(result, data, target, "en", [])
+    ws = _load(target)["Scores"]
+    assert _header(ws)[8] == "服务质量 (indicators)"
+    assert ws.cell(_row_of(ws, 1, "A001"), 9).value == 100

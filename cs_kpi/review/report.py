@@ -39,7 +39,7 @@ from cs_kpi.review.model import (
     ScoreResult,
     grade_scale,
 )
-from cs_kpi.review.rules import DIMENSION_CLASH
+from cs_kpi.review.rules import DIMENSION_CLASH, clash_key
 from cs_kpi.schema import (
     DIRECTION,
     GRADE_SCHEME,
@@ -179,12 +179,10 @@ class _Context:
         return ""
 
     # -- dimensions: review dimensions, then indicator dimensions, as in the workbook
-    def _dimensions(self) -> list[tuple[str, bool]]:
-        """(column name, is a review dimension), review dimensions first.
-
-        The name is the key of AgentResult.dimensions: an indicator dimension
-        named like a review dimension carries the rules' suffix ("服务质量（指标）").
-        """
+    def _dimensions(self) -> list[tuple[str, str, bool]]:
+        """(key in AgentResult.dimensions, column label, is a review dimension), review
+        dimensions first. An indicator dimension named like a review dimension has the
+        rules' key ("服务质量（指标）") and a label in the report's language."""
         result, data = self.result, self.data
         review = result.review_dimension_names or (
             [item.dimension for item in data.items] if data else []
@@ -193,18 +191,18 @@ class _Context:
             [indicator.dimension for indicator in data.indicators] if data else []
         )
         review = [name for name in _unique(review) if name]
-        names = [(name, True) for name in review]
+        names = [(name, name, True) for name in review]
         for name in _unique(metric):
-            if name:
-                names.append(
-                    (DIMENSION_CLASH(self.lang, name=name) if name in review else name, False)
-                )
-        known = {name for name, _ in names}
+            if name in review:
+                names.append((clash_key(name), DIMENSION_CLASH(self.lang, name=name), False))
+            elif name:
+                names.append((name, name, False))
+        known = {key for key, _, _ in names}
         for agent in result.agents:  # anything else the rules scored, in order of appearance
-            for name in agent.dimensions:
-                if name not in known:
-                    known.add(name)
-                    names.append((name, name in agent.review_dimensions))
+            for key in agent.dimensions:
+                if key not in known:
+                    known.add(key)
+                    names.append((key, key, key in agent.review_dimensions))
         return names
 
     def flag_text(self, flags: list[str]) -> str:
@@ -268,7 +266,10 @@ def _scores_sheet(ctx: _Context) -> None:
         Column(ROSTER.column("team").label(lang), value=attrgetter("person.team"), minimum=8),
         Column(ctx.tr("指标得分", "Metric score"), "score", attrgetter("metric_score")),
         Column(ctx.tr("360评价得分", "Review score"), "score", attrgetter("review_score")),
-        *(Column(name, "score", _dimension_getter(name), maximum=16) for name, _ in ctx.dimensions),
+        *(
+            Column(label, "score", _dimension_getter(key), maximum=16)
+            for key, label, _ in ctx.dimensions
+        ),
         Column(ctx.tr("总分", "Total"), "score", attrgetter("total")),
         Column(ctx.tr("等级", "Grade"), value=_grade_getter(lang), minimum=8, center=True),
         Column(ctx.tr("团队排名", "Team rank"), "int", attrgetter("team_rank")),
@@ -630,14 +631,12 @@ def _dimension_table(ctx: _Context, table: Table) -> tuple[int, int] | None:
         ],
     )
     kinds: list[str | None] = ["text", "text", "score", "score", "score"]
-    for name, is_review in ctx.dimensions:
-        values = [
-            a.dimensions[name] for a in ctx.result.agents if a.dimensions.get(name) is not None
-        ]
+    for key, label, is_review in ctx.dimensions:
+        values = [a.dimensions[key] for a in ctx.result.agents if a.dimensions.get(key) is not None]
         kind = ctx.tr("360评价", "360 review") if is_review else ctx.tr("指标", "Indicator")
         table.add_values(
             [
-                name,
+                label,
                 kind,
                 _mean(values),
                 min(values) if values else None,

@@ -51,7 +51,14 @@ NOT_ASSESSED = Text(
     "{id} {name} has neither indicator values nor review scores; listed as not assessed "
     "(no total, grade or rank)",
 )
+# An indicator dimension named like a review dimension: its key in AgentResult.dimensions
+# and the JSON is the zh form whatever --lang is (SPEC §9); reports label it in their language.
 DIMENSION_CLASH = Text("{name}（指标）", "{name} (indicators)")
+
+
+def clash_key(name: str) -> str:
+    """The dimensions key of an indicator dimension named like a review dimension."""
+    return DIMENSION_CLASH("zh", name=name)
 
 
 # ---------------------------------------------------------------- helpers
@@ -363,14 +370,12 @@ def metric_dimension_scores(results: Sequence[IndicatorResult]) -> dict[str, Dec
     return {name: score for name, score in scores.items() if score is not None}
 
 
-def merge_dimensions(
-    review: dict[str, Decimal], metric: dict[str, Decimal], lang: str
-) -> dict[str, Decimal]:
+def merge_dimensions(review: dict[str, Decimal], metric: dict[str, Decimal]) -> dict[str, Decimal]:
     """Review dimensions first, then indicator dimensions; an indicator dimension named
-    like a review dimension is suffixed "（指标）" / " (indicators)"."""
+    like a review dimension is keyed "服务质量（指标）" (`clash_key`, in every language)."""
     merged = dict(review)
     for name, score in metric.items():
-        merged[DIMENSION_CLASH(lang, name=name) if name in review else name] = score
+        merged[clash_key(name) if name in review else name] = score
     return merged
 
 
@@ -435,7 +440,7 @@ def score_person(
         person=person,
         metric_score=metric,
         review_score=review,
-        dimensions=merge_dimensions(review_dims, metric_dims, lang),
+        dimensions=merge_dimensions(review_dims, metric_dims),
         total=total,
         grade=grade_for(total, scheme.grade_scheme) if total is not None else None,
         team_rank=None,
