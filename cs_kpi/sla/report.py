@@ -20,7 +20,7 @@ from cs_kpi import __version__, vocab
 from cs_kpi.i18n import Text
 from cs_kpi.numbers import HUNDRED, fmt_num, pct_shown, plain_number
 from cs_kpi.reader import column_letter
-from cs_kpi.schema import DIRECTION
+from cs_kpi.schema import AGREEMENT, DIRECTION, MONTHLY, SERVICE_STANDARDS, SLA_METRICS, YES_NO
 from cs_kpi.sla.model import MonthResult, SlaInput, SlaResult
 from cs_kpi.sla.rules import (
     grade_label,
@@ -34,24 +34,30 @@ from cs_kpi.writer.table import Column, Table
 
 SHEETS = vocab.SLA_SHEETS
 
-L = {
+
+def _schema_texts(sheet: Any, keys: dict[str, str]) -> dict[str, Text]:
+    """Report label key → the Text of a schema column (key → column key)."""
+    return {key: Text(sheet.column(col).zh, sheet.column(col).en) for key, col in keys.items()}
+
+
+# Labels the schema already gives (agreement settings, column headers) come from it.
+L: dict[str, Text] = {
+    **{setting.key: Text(setting.zh, setting.en) for setting in AGREEMENT.settings},
+    **_schema_texts(
+        SLA_METRICS, {k: k for k in ("metric", "weight", "direction", "points_per_pp", "note")}
+    ),
+    **_schema_texts(
+        SERVICE_STANDARDS,
+        {k: k for k in ("module", "content", "channel", "hours", "source")}
+        | {"standard_text": "standard"},
+    ),
+    **_schema_texts(MONTHLY, {"col_month": "month", "month_fee": "fee", "notes": "notes"}),
+    "yes": Text(YES_NO.options[0].zh, YES_NO.options[0].en),
+    "no": Text(YES_NO.options[1].zh, YES_NO.options[1].en),
     # summary
     "report_title": Text("客户服务水平协议考核报告", "Service Level Agreement Report"),
     "agreement": Text("协议信息", "Agreement"),
-    "number": Text("协议编号", "Agreement No."),
-    "client": Text("甲方（客户方）", "Client"),
-    "provider": Text("乙方（服务提供方）", "Provider"),
     "service_period": Text("服务周期", "Service period"),
-    "effective": Text("生效日期", "Effective date"),
-    "expiry": Text("到期日期", "Expiry date"),
-    "client_contact": Text("甲方联系人", "Client contact"),
-    "provider_contact": Text("乙方联系人", "Provider contact"),
-    "goal": Text("服务目标", "Service goal"),
-    "fee": Text("月度服务费", "Monthly fee"),
-    "excellent_line": Text("优秀线", "Excellent line"),
-    "pass_line": Text("合格线", "Pass line"),
-    "breach_months": Text("违约连续月数", "Breach months"),
-    "breach_deduction": Text("违约扣减比例", "Breach deduction"),
     "overview": Text("考核概况", "Overview"),
     "months_reported": Text("考核月份数", "Months scored"),
     "period_covered": Text("考核期间", "Months covered"),
@@ -69,7 +75,6 @@ L = {
     ),
     # month table
     "months_title": Text("月度考核结果", "Monthly results"),
-    "col_month": Text("月份", "Month"),
     "actual": Text("实际值", "actual"),
     "standard": Text("标准值", "standard"),
     "score": Text("得分", "score"),
@@ -77,13 +82,9 @@ L = {
     "grade": Text("等级", "Grade"),
     "run": Text("连续未达标月数", "Months below pass in a row"),
     "breach": Text("是否违约", "Breach"),
-    "month_fee": Text("月度服务费", "Fee"),
     "deduction": Text("扣减金额", "Deduction"),
     "report_due": Text("月报提交截止", "Provider report due"),
     "scoring_due": Text("甲方评分截止", "Client scoring due"),
-    "notes": Text("备注", "Notes"),
-    "yes": Text("是", "Yes"),
-    "no": Text("否", "No"),
     "gap_note": Text("此前缺月，连续计数重新开始", "month missing before: run restarted"),
     # improvement plan
     "plan_title": Text("考核结果与改进计划", "Results and improvement plan"),
@@ -97,21 +98,10 @@ L = {
     ),
     # standards
     "standards_title": Text("服务标准", "Service standards"),
-    "module": Text("服务模块", "Module"),
-    "content": Text("服务内容", "Content"),
-    "channel": Text("服务渠道", "Channel"),
-    "hours": Text("服务时间", "Hours"),
-    "standard_text": Text("标准要求", "Standard"),
-    "source": Text("数据来源", "Data source"),
     "no_standards": Text("（输入文件中没有服务标准）", "(the input lists no service standards)"),
     # method
     "method_title": Text("计算说明", "How the results were calculated"),
     "metrics": Text("考核指标", "Metrics"),
-    "metric": Text("考核指标", "Metric"),
-    "weight": Text("权重", "Weight"),
-    "direction": Text("方向", "Direction"),
-    "points_per_pp": Text("每差1个百分点扣分", "Points per percentage point"),
-    "note": Text("说明", "Note"),
     "rules": Text("计算规则", "Rules"),
     "worked": Text("{month} 计算过程", "Worked example: {month}"),
     "warnings": Text("提示", "Warnings"),
