@@ -57,7 +57,7 @@ from cs_kpi.schema import (
 from cs_kpi.writer.cells import fit_width, merge_text, text_width, write_value
 from cs_kpi.writer.sheet import SheetWriter, new_workbook, row_height
 from cs_kpi.writer.stream import RowStream, splice
-from cs_kpi.writer.style import PALETTE, Styles
+from cs_kpi.writer.style import FONT, PALETTE, Styles
 from cs_kpi.writer.table import Column, Table
 
 PLAN_VALIDATION_SPARE_ROWS = 200  # drop-downs also cover rows typed in later
@@ -670,7 +670,7 @@ def _team_charts(
             "min": 0,
             "major_unit": max(1, math.ceil(most / 5)),
             "num_format": "0",
-            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+            "major_gridlines": {"visible": True, "line": {"color": PALETTE.gridline}},
         }
     )
     grades.add_series(
@@ -680,8 +680,8 @@ def _team_charts(
             "values": [name, first, 1, last, 1],
             "points": [
                 {
-                    "fill": {"color": vocab.GRADE_COLOURS.get(code, "#9DC3E6")},
-                    "border": {"color": "#7F7F7F"},
+                    "fill": {"color": vocab.GRADE_COLOURS.get(code, PALETTE.chart_neutral)},
+                    "border": {"color": PALETTE.chart_edge},
                 }
                 for code in ctx.grade_codes()
             ],
@@ -700,7 +700,7 @@ def _team_charts(
                 "name": ctx.tr("平均分", "Mean"),
                 "categories": [name, first, 0, last, 0],
                 "values": [name, first, 2, last, 2],
-                "fill": {"color": "#5B9BD5"},
+                "fill": {"color": PALETTE.chart_bar},
                 "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
                 "gap": 60,
             }
@@ -723,7 +723,7 @@ def _team_charts(
                 "name": ctx.tr("平均总分", "Mean total"),
                 "categories": [name, first, 0, last, 0],
                 "values": [name, first, 3, last, 3],
-                "fill": {"color": "#1F4E78"},
+                "fill": {"color": PALETTE.title},
                 "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
                 "gap": 60,
             }
@@ -738,7 +738,7 @@ def _team_charts(
         )
 
 
-CHART_FONT = {"name": "Microsoft YaHei", "size": 9}
+CHART_FONT = {"name": FONT, "size": 9}
 
 
 def _chart(ctx: _Context, kind: str, title: str, value_title: str) -> Any:
@@ -754,7 +754,7 @@ def _chart(ctx: _Context, kind: str, title: str, value_title: str) -> Any:
         "num_font": CHART_FONT,
         "min": 0,
         "max": 100,
-        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        "major_gridlines": {"visible": True, "line": {"color": PALETTE.gridline}},
     }
     if kind == "bar":
         chart.set_x_axis(value_axis)

@@ -417,34 +417,25 @@ class _Writer:
         if last < 2:
             return
         cols = self.month_cols
+
+        def when(keys: tuple[str, ...], criteria: str, fmt: Any) -> None:
+            """Format the month rows of these columns where `criteria` (row 3's) holds."""
+            for key in keys:
+                rule = {"type": "formula", "criteria": criteria, "format": fmt}
+                sheet.conditional_format(2, cols[key], last, cols[key], rule)
+
         grade_col = column_letter(cols["grade"])
         for code in ("excellent", "pass", "fail"):
-            fill = self.s.fill(vocab.GRADE_COLOURS[code])
             label = grade_label(code, self.lang)
-            for key in ("grade", "total"):
-                col = cols[key]
-                sheet.conditional_format(
-                    2,
-                    col,
-                    last,
-                    col,
-                    {"type": "formula", "criteria": f'=${grade_col}3="{label}"', "format": fill},
-                )
-        breach_fmt = self.s.fill(PALETTE.bad, font_color=PALETTE.bad_font, bold=True)
-        breach_col = column_letter(cols["breach"])
-        for key in ("breach", "deduction"):
-            col = cols[key]
-            sheet.conditional_format(
-                2,
-                col,
-                last,
-                col,
-                {
-                    "type": "formula",
-                    "criteria": f'=${breach_col}3="{self.t("yes")}"',
-                    "format": breach_fmt,
-                },
+            when(
+                ("grade", "total"),
+                f'=${grade_col}3="{label}"',
+                self.s.fill(vocab.GRADE_COLOURS[code]),
             )
+        breach = self.s.fill(PALETTE.bad, font_color=PALETTE.bad_font, bold=True)
+        when(
+            ("breach", "deduction"), f'=${column_letter(cols["breach"])}3="{self.t("yes")}"', breach
+        )
         below = self.s.fill("", font_color=PALETTE.bad_font)
         for index in range(metric_count):
             col = 3 + 3 * index

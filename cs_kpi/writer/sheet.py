@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cs_kpi.writer.cells import merge_text, text_width, write_value
+from cs_kpi.writer.cells import merge_text, text_width
 from cs_kpi.writer.style import Styles
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2  # 0-based
@@ -129,12 +129,6 @@ class SheetWriter:
             sheet.print_area(0, 0, max(area[0], FIRST_ROW), area[1])
 
     # ------------------------------------------------------------ cells
-    def value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
-        write_value(self.sheet, row, col, value, fmt)
-
-    def merged(self, row: int, first: int, last: int, text: str, fmt: Any) -> None:
-        merge_text(self.sheet, row, first, last, text, fmt)
-
     def section(self, row: int, text: str, width: int) -> None:
         """A section title row inside a sheet, spanning `width` columns."""
         self.sheet.set_row(row, 20)
@@ -142,8 +136,3 @@ class SheetWriter:
             merge_text(self.sheet, row, 0, width - 1, text, self.styles.section)
         else:
             self.sheet.write_string(row, 0, text, self.styles.section)
-
-    def label_value(self, row: int, label: str, value: Any, fmt: Any) -> None:
-        """A label · value row (label in A, value in B)."""
-        self.sheet.write_string(row, 0, label, self.styles.label)
-        write_value(self.sheet, row, 1, value, fmt)

@@ -105,7 +105,11 @@ class Table:
             if value.__class__ is str and value:
                 texts[c].add(value)
         if self.stream is not None:
-            key = (tuple(kinds) if kinds else None, *sorted(extra.items()))
+            key = (
+                (tuple(kinds) if kinds else None, *sorted(extra.items()))
+                if kinds or extra
+                else None
+            )
             layout = self._layouts.get(key)
             if layout is None:
                 formats = [
