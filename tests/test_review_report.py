@@ -621,14 +621,21 @@ def test_settings_sheet_sabc_bands_and_no_warnings(reports):
     assert "不超过 10%" in texts and "不少于 5%" in texts and "警告（0 条）" in texts
 
 
-def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
-    """The rules suffix such a dimension ("服务质量（指标）"); it gets its own column."""
+def _clash_build():
+    """An indicator dimension 服务质量 beside the review dimension 服务质量: the rules key
+    it "服务质量（指标）" (A001 scores 100 on it)."""
     result, data = build()
     result.review_dimension_names = ["沟通协作", "服务质量"]
     result.metric_dimension_names = ["服务过程", "服务质量"]
     for agent in result.agents[:3]:
         agent.dimensions.pop("服务结果", None)
     result.agents[0].dimensions["服务质量（指标）"] = D("100.00")
+    return result, data
+
+
+def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
+    """The rules suffix such a dimension ("服务质量（指标）"); it gets its own column."""
+    result, data = _clash_build()
     target = tmp_path / "clash.xlsx"
     write_report(result, data, target, "zh", [])
     book = _load(target)
@@ -740,12 +747,7 @@ def test_libreoffice_opens_and_prints_the_report(reports, tmp_path):
 def test_clashing_dimension_is_keyed_alike_and_labelled_in_english(tmp_path):
     """SPEC §9: the key stays "服务质量（指标）" in every language; the en column reads
     "服务质量 (indicators)" and still shows the score (100)."""
-    result, data = build()
-    result.review_dimension_names = ["沟通协作", "服务质量"]
-    result.metric_dimension_names = ["服务过程", "服务质量"]
-    for agent in result.agents[:3]:
-        agent.dimensions.pop("服务结果", None)
-    result.agents[0].dimensions["服务质量（指标）"] = D("100.00")
+    result, data = _clash_build()
     target = tmp_path / "clash_en.xlsx"
     write_report(result, data, target, "en", [])
     ws = _load(target)["Scores"]
