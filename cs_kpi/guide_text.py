@@ -9,6 +9,7 @@ tests/test_templates.py recomputes the key results).
 from __future__ import annotations
 
 from cs_kpi.i18n import Text
+from cs_kpi.vocab import bands_text
 
 Section = tuple[Text, tuple[Text, ...]]
 
@@ -66,9 +67,8 @@ SETTING_HINTS: dict[str, Text] = {
         "Total = share × metric score + (1 − share) × review score; default 60%",
     ),
     "grade_scheme": Text(
-        "四级：优秀 ≥90 · 良好 80–89.99 · 合格 60–79.99 · 待改进 <60；SABC：S ≥90 · A ≥80 · B ≥70 · C <70",
-        "Four-band: Excellent ≥90 · Good 80–89.99 · Pass 60–79.99 · Needs improvement <60; "
-        "SABC: S ≥90 · A ≥80 · B ≥70 · C <70",
+        f"四级：{bands_text('four_band', 'zh')}；SABC：{bands_text('sabc', 'zh')}",
+        f"Four-band: {bands_text('four_band', 'en')}; SABC: {bands_text('sabc', 'en')}",
     ),
     "improvement_threshold": Text(
         "总分低于此值：必须制定改进计划、一对一辅导、一个月内复评；默认 70",
@@ -464,15 +464,14 @@ REVIEW_GUIDE: tuple[Section, ...] = (
             "Total = quantitative share × metric score + (1 − share) × review score (default 60% / 40%).",
         ),
         (
-            "四级：优秀 ≥ 90 · 良好 80–89.99 · 合格 60–79.99 · 待改进 < 60。",
-            "Four-band: Excellent ≥ 90 · Good 80–89.99 · Pass 60–79.99 · Needs improvement < 60.",
+            f"四级：{bands_text('four_band', 'zh')}。",
+            f"Four-band: {bands_text('four_band', 'en')}.",
         ),
         (
-            "SABC：S ≥ 90（不超过 10% 的人）· A 80–89.99（不超过 20%）· B 70–79.99 · C < 70（至少 5%）；"
+            f"SABC：{bands_text('sabc', 'zh', quotas=True)}；"
             "报告显示各等级实际占比与配额，只提示、不改等级。",
-            "SABC: S ≥ 90 (at most 10% of people) · A 80–89.99 (at most 20%) · B 70–79.99 · C < 70 "
-            "(at least 5%); the report shows each grade's share against its quota and flags it, "
-            "never changing a grade.",
+            f"SABC: {bands_text('sabc', 'en', quotas=True)}; the report shows each grade's share "
+            "against its quota and flags it, never changing a grade.",
         ),
         (
             "排名按总分从高到低，分团队和全体两种；同分同名次（1, 2, 2, 4）。",

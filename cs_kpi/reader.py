@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cs_kpi import values as v
+from cs_kpi import vocab
 from cs_kpi.i18n import Joined, Msg, Text, register_codes
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text
@@ -912,10 +913,7 @@ def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError |
 
 
 # Reports carry a marker so they are never mistaken for an input (their sheets differ anyway).
-_REPORT_MARKERS = {
-    ("cs_kpi_kind", "performance-review-report"): "score",
-    ("cs_kpi_report", "sla"): "sla-report",
-}
+_REPORT_MARKERS = vocab.REPORT_MARKERS
 
 
 def report_origin_message(book: WorkbookFile) -> Msg | None:

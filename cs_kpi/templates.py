@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import math
 import re
 import sys
 from collections.abc import Callable
@@ -24,21 +23,15 @@ from typing import Any
 
 from cs_kpi import guide_text as g
 from cs_kpi import schema as s
+from cs_kpi import vocab
 from cs_kpi.i18n import Text, register_codes
 from cs_kpi.problems import InputError
-from cs_kpi.reader import KIND_PROPERTY, VERSION_PROPERTY, column_letter
+from cs_kpi.reader import column_letter
 from cs_kpi.review.model import Person
-from cs_kpi.xlsxout import (
-    COMPUTED_FILL,
-    INPUT_FILL,
-    NUMBER_FORMATS,
-    Styles,
-    new_workbook,
-    text_width,
-    write_value,
-)
+from cs_kpi.writer.cells import text_width, wrapped_lines, write_value
+from cs_kpi.writer.sheet import FIRST_ROW, TITLE_ROW, SheetWriter, new_workbook, row_height
+from cs_kpi.writer.style import NUMBER_FORMATS, PALETTE, Styles, seconds_format
 
-TITLE_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2  # 0-based: title row 1, header row 2, data row 3
 VALIDATION_LAST_ROW = 999  # drop-downs and column formats reach down to Excel row 1000
 
 # Pre-formatted input rows per sheet (defaults included). A roster adds rows:
@@ -62,22 +55,6 @@ EXTRA_ROWS = 50  # blank rows kept below the rows a long roster fills
 ROSTER_FILLED = {"roster", "metrics", "reviews"}
 PRINT_BLANK_ROWS = 20  # blank rows included in the print area after the filled ones
 
-# Number formats of template cells by schema kind. Free text stays General:
-# Excel shows #### for a Text-formatted cell holding more than 255 characters.
-KIND_FORMATS: dict[str, str | None] = {
-    "text": None,
-    "id": "@",
-    "choice": "@",
-    "month": "@",
-    "number": None,
-    "score": NUMBER_FORMATS["score"],
-    "percent": NUMBER_FORMATS["percent"],
-    "weight": NUMBER_FORMATS["weight"],
-    "date": NUMBER_FORMATS["date"],
-    "datetime": NUMBER_FORMATS["datetime"],
-    "formula": NUMBER_FORMATS["points"],
-}
-PERCENT_TARGET_FORMAT = "0%"
 MONEY_FORMAT = NUMBER_FORMATS["money"]
 PERCENT_UNITS = {"%", "％"}
 SECOND_UNITS = {"秒", "s", "sec", "秒钟"}
@@ -109,9 +86,6 @@ PROTECT_OPTIONS = {
 }
 
 _WEIGHT_KEYS = ("self_weight", "peer_weight", "manager_weight")
-HEADING_FILL = "#F2F2F2"
-CHECK_BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}
-CHECK_WARN = {"bg_color": "#FFEB9C", "font_color": "#9C5700", "bold": True}
 
 
 # ---------------------------------------------------------------- periods
@@ -267,7 +241,7 @@ def _column_plan(column: s.Column, lang: str) -> _Col:
     return _Col(
         column.label(lang),
         column.width,
-        KIND_FORMATS.get(column.kind),
+        NUMBER_FORMATS.get(column.kind),
         validation=validation,
         wrap=long_text,
     )
@@ -300,19 +274,12 @@ class _Writer:
     def cell_format(
         self, *, computed: bool = False, num_format: str | None = None, wrap: bool = False
     ) -> Any:
-        props: dict[str, Any] = {
-            "bg_color": COMPUTED_FILL if computed else INPUT_FILL,
-            "border": 1,
-            "border_color": "#BFBFBF",
-            "locked": computed,
-        }
-        if num_format:
-            props["num_format"] = num_format
-        if wrap:
-            props["text_wrap"] = True
-        return self.styles.get(**props)
+        """An input (yellow, unlocked) or computed (blue, locked) cell."""
+        role = self.styles.computed if computed else self.styles.input
+        return role(num_format=num_format, **({"text_wrap": True} if wrap else {}))
 
     def column_format(self, *, computed: bool, num_format: str | None) -> Any:
+        """A column's default format: the rows below the prepared ones keep the lock."""
         props: dict[str, Any] = {"locked": computed}
         if num_format:
             props["num_format"] = num_format
@@ -321,14 +288,12 @@ class _Writer:
     # ------------------------------------------------------------ guide
     def guide(self) -> None:
         lang = self.lang
-        sheet = self.workbook.add_worksheet(s.GUIDE_SHEET[1 if lang == "en" else 0])
+        writer = SheetWriter(self.workbook, self.styles, s.GUIDE_SHEET[1 if lang == "en" else 0])
+        sheet = writer.sheet
         widths = (16, 86)
-        sheet.set_column(0, 0, widths[0])
-        sheet.set_column(1, 1, widths[1])
-        title = g.GUIDE_TITLE(lang, title=self.kind.title(lang))
-        sheet.write_string(TITLE_ROW, 0, title, self.styles.title)
-        sheet.set_row(TITLE_ROW, 26)
-        heading = self.styles.get(bold=True, bg_color=HEADING_FILL, valign="top", text_wrap=True)
+        writer.widths(widths)
+        writer.title(g.GUIDE_TITLE(lang, title=self.kind.title(lang)))
+        heading = self.styles.get(bold=True, bg_color=PALETTE.label, valign="top", text_wrap=True)
         body = self.styles.get(text_wrap=True, valign="top")
         sections = list(g.GUIDES[self.kind.key])
         colours = (
@@ -342,9 +307,9 @@ class _Writer:
                 text = line(lang)
                 fmt = body
                 if line is g.INPUT_LEGEND:
-                    fmt = self.styles.get(text_wrap=True, valign="top", bg_color=INPUT_FILL)
+                    fmt = self.styles.get(text_wrap=True, valign="top", bg_color=PALETTE.input)
                 elif line is g.COMPUTED_LEGEND:
-                    fmt = self.styles.get(text_wrap=True, valign="top", bg_color=COMPUTED_FILL)
+                    fmt = self.styles.get(text_wrap=True, valign="top", bg_color=PALETTE.computed)
                 if index == 0:
                     sheet.write_string(row, 0, section_heading(lang), heading)
                 else:
@@ -354,21 +319,20 @@ class _Writer:
                 row += 1
             row += 1  # a blank row between sections
         sheet.freeze_panes(FIRST_ROW, 0)
-        _page_setup(sheet, landscape=False, last_row=row, last_col=1, repeat=False)
+        writer.print_setup(landscape=False, repeat_header=False, area=(row, 1))
         sheet.activate()
 
     # ------------------------------------------------------------ label–value sheets
     def settings(self, spec: s.SettingsSheet, values: dict[str, Any]) -> None:
         lang = self.lang
-        sheet = self.workbook.add_worksheet(spec.name(lang))
-        sheet.write_string(TITLE_ROW, 0, spec.name(lang), self.styles.title)
-        sheet.set_row(TITLE_ROW, 26)
-        label_fmt = self.styles.get(bold=True, border=1, border_color="#BFBFBF")
-        hint_fmt = self.styles.get(font_color="#595959", text_wrap=True, valign="vcenter", indent=1)
+        writer = SheetWriter(self.workbook, self.styles, spec.name(lang))
+        sheet = writer.sheet
+        writer.title(spec.name(lang))
+        label_fmt = self.styles.label
+        hint_fmt = self.styles.get(font_color=PALETTE.note, text_wrap=True, indent=1)
         labels = [setting.label(lang) for setting in spec.settings]
         widths = (max(14.0, min(30.0, max(text_width(t) for t in labels) + 3)), 18.0, 70.0)
-        for col, width in enumerate(widths):
-            sheet.set_column(col, col, width)
+        writer.widths(widths)
         row = TITLE_ROW + 1
         computed_rows = False
         for setting in spec.settings:
@@ -391,7 +355,7 @@ class _Writer:
         sheet.freeze_panes(TITLE_ROW + 1, 0)
         if computed_rows:
             sheet.protect("", PROTECT_OPTIONS)
-        _page_setup(sheet, landscape=False, last_row=row - 1, last_col=2, repeat=False)
+        writer.print_setup(landscape=False, repeat_header=False, area=(row - 1, 2))
 
     def _setting_extras(self, key: str, sheet: Any, row: int, label_fmt: Any, hint_fmt: Any) -> int:
         """Computed rows of 考核方案: the weight total (red unless 100%) and the 360 share."""
@@ -411,7 +375,7 @@ class _Writer:
                 {
                     "type": "formula",
                     "criteria": f"=ROUND($B${row + 1},6)<>1",
-                    "format": self.workbook.add_format(CHECK_BAD),
+                    "format": self.styles.check_bad,
                 },
             )
             return 1
@@ -448,27 +412,19 @@ class _Writer:
 
     # ------------------------------------------------------------ data sheets
     def table(self, table: _Table, protect: bool = False) -> Any:
-        sheet = self.workbook.add_worksheet(table.sheet_name)
-        styles = self.styles
+        writer = SheetWriter(self.workbook, self.styles, table.sheet_name)
+        sheet = writer.sheet
         columns = table.columns
         widths = [
             _fit_width(col, [row[i] for row in table.rows if i < len(row)])
             for i, col in enumerate(columns)
         ]
-        for index, (col, width) in enumerate(zip(columns, widths, strict=True)):
-            sheet.set_column(
-                index,
-                index,
-                width,
-                self.column_format(computed=col.computed, num_format=col.num_format),
-            )
-        sheet.write_string(TITLE_ROW, 0, table.title, styles.title)
-        sheet.set_row(TITLE_ROW, 26)
-        header_lines = 1
-        for index, col in enumerate(columns):
-            sheet.write_string(HEADER_ROW, index, col.label, styles.header)
-            header_lines = max(header_lines, _lines(col.label, widths[index]))
-        sheet.set_row(HEADER_ROW, 16 * header_lines + 6)
+        writer.widths(
+            widths,
+            [self.column_format(computed=c.computed, num_format=c.num_format) for c in columns],
+        )
+        writer.title(table.title)
+        writer.header([col.label for col in columns], widths=widths)
         for r in range(table.prepared):
             row = FIRST_ROW + r
             values = table.rows[r] if r < len(table.rows) else []
@@ -483,26 +439,22 @@ class _Writer:
                 fmt = self.cell_format(num_format=num_format, wrap=col.wrap)
                 write_value(sheet, row, c, value, fmt)
                 if isinstance(value, str) and col.wrap:
-                    lines = max(lines, _lines(value, widths[c]))
+                    lines = max(lines, wrapped_lines(value, widths[c]))
             if lines > 1:
-                sheet.set_row(row, 15 * lines + 3)
+                sheet.set_row(row, row_height(lines))
         for c, col in enumerate(columns):
             if col.validation:
-                sheet.data_validation(FIRST_ROW, c, VALIDATION_LAST_ROW, c, col.validation)
+                writer.drop_down(c, FIRST_ROW, VALIDATION_LAST_ROW, col.validation)
         for check in table.checks:
             self._check(sheet, check)
         last_row = FIRST_ROW + table.prepared - 1
-        sheet.autofilter(HEADER_ROW, 0, last_row, len(columns) - 1)
-        sheet.freeze_panes(FIRST_ROW, table.freeze_cols)
+        writer.filter(last_row, len(columns) - 1)
+        writer.freeze(FIRST_ROW, table.freeze_cols)
         if protect:
             sheet.protect("", PROTECT_OPTIONS)
         print_last = FIRST_ROW + len(table.rows) + PRINT_BLANK_ROWS - 1
-        _page_setup(
-            sheet,
-            landscape=sum(widths) > 90,
-            last_row=min(print_last, last_row),
-            last_col=len(columns) - 1,
-            repeat=True,
+        writer.print_setup(
+            landscape=sum(widths) > 90, area=(min(print_last, last_row), len(columns) - 1)
         )
         return sheet
 
@@ -510,9 +462,9 @@ class _Writer:
         fmt = self.cell_format(computed=True, num_format=check.num_format)
         sheet.write_formula(TITLE_ROW, check.col, check.formula, fmt, check.value)
         if check.note:
-            note_fmt = self.styles.get(font_color="#595959", align=check.note_align)
+            note_fmt = self.styles.get(font_color=PALETTE.note, align=check.note_align)
             sheet.write_string(TITLE_ROW, check.note_col, check.note, note_fmt)
-        colours = CHECK_BAD if check.severity == "bad" else CHECK_WARN
+        colours = self.styles.check_bad if check.severity == "bad" else self.styles.check_warn
         sheet.conditional_format(
             TITLE_ROW,
             check.col,
@@ -521,7 +473,7 @@ class _Writer:
             {
                 "type": "formula",
                 "criteria": check.bad_when,
-                "format": self.workbook.add_format(colours),
+                "format": colours,
             },
         )
 
@@ -530,8 +482,8 @@ def _setting_format(setting: s.Setting) -> str | None:
     if setting.key == "fee":
         return MONEY_FORMAT
     if setting.kind == "text":
-        return "@"
-    return KIND_FORMATS.get(setting.kind)
+        return NUMBER_FORMATS["id"]  # typed text stays text
+    return NUMBER_FORMATS.get(setting.kind)
 
 
 def _setting_default(setting: s.Setting, lang: str) -> Any:
@@ -569,20 +521,8 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
-def _lines(text: str, width: float) -> int:
-    """How many lines `text` wraps to in a column `width` characters wide."""
-    usable = max(1.0, width - 1.5)
-    return sum(max(1, math.ceil(_rendered_width(part) / usable)) for part in str(text).split("\n"))
-
-
-def _rendered_width(text: str) -> float:
-    """Width in column units as LibreOffice/Excel render 10-pt text: CJK ≈ 1.75, Latin ≈ 0.95
-    (xlsxout.text_width errs wider on purpose, for column widths)."""
-    return sum(1.75 if ord(char) > 0x2E80 else 0.95 for char in text)
-
-
 def _height(text: str, width: float, minimum: float = 16) -> float:
-    return max(minimum, 15 * _lines(text, width) + 4) if text else minimum
+    return max(minimum, row_height(wrapped_lines(text, width))) if text else minimum
 
 
 def _fit_width(col: _Col, values: list[Any]) -> float:
@@ -592,19 +532,6 @@ def _fit_width(col: _Col, values: list[Any]) -> float:
     if texts:
         width = max(width, min(50.0, max(text_width(t) for t in texts) + 2))
     return round(width, 1)
-
-
-def _page_setup(sheet: Any, *, landscape: bool, last_row: int, last_col: int, repeat: bool) -> None:
-    sheet.set_paper(9)  # A4
-    if landscape:
-        sheet.set_landscape()
-    else:
-        sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    sheet.print_area(0, 0, max(last_row, FIRST_ROW), last_col)
-    if repeat:
-        sheet.repeat_rows(TITLE_ROW, HEADER_ROW)
 
 
 # ---------------------------------------------------------------- sheet contents
@@ -644,8 +571,8 @@ def _indicators_table(kind: s.WorkbookKind, lang: str) -> _Table:
             ]
         )
         if is_percent:
-            table.cell_formats[(r, target_col)] = PERCENT_TARGET_FORMAT
-            table.cell_formats[(r, step_col)] = PERCENT_TARGET_FORMAT
+            table.cell_formats[(r, target_col)] = NUMBER_FORMATS["percent"]
+            table.cell_formats[(r, step_col)] = NUMBER_FORMATS["percent"]
     weight_col = keys.index("weight")
     letter = column_letter(weight_col)
     first, last = FIRST_ROW + 1, FIRST_ROW + table.prepared
@@ -735,7 +662,7 @@ def _indicator_format(unit: str, lang: str) -> str | None:
     if unit in PERCENT_UNITS:
         return NUMBER_FORMATS["percent"]
     if unit in SECOND_UNITS:
-        return 'General" 秒"' if lang != "en" else 'General" s"'
+        return seconds_format(lang)
     return None
 
 
@@ -760,7 +687,7 @@ def _reviews_table(
     table.columns[keys.index("id")].validation = _id_validation(lang)
     table.columns[keys.index("item")].validation = _item_validation(lang)
     table.columns[keys.index("weighted")].formula = _weighted_formula(lang, refs)
-    table.columns[keys.index("weighted")].num_format = NUMBER_FORMATS["points"]
+    table.columns[keys.index("weighted")].num_format = NUMBER_FORMATS["formula"]
     for person in people:
         for item in s.DEFAULT_REVIEW_ITEMS:
             table.rows.append([person.id, person.name, _lang_pick(lang, item.item, item.item_en)])
@@ -862,13 +789,11 @@ def build_template(
     """Write the blank workbook of `kind` at `path` (SPEC §3)."""
     parsed = parse_period(period, lang) if period else None
     people = list(roster or [])
-    workbook = new_workbook(
-        Path(path),
-        {KIND_PROPERTY: kind.key, VERSION_PROPERTY: s.TEMPLATE_VERSION},
-    )
-    workbook.set_properties(
-        {"title": kind.title(lang), "subject": kind.file_name, "author": "cs-kpi"}
-    )
+    properties = {
+        vocab.KIND_PROPERTY: kind.key,
+        vocab.TEMPLATE_VERSION_PROPERTY: s.TEMPLATE_VERSION,
+    }
+    workbook = new_workbook(Path(path), properties, title=kind.title(lang), subject=kind.file_name)
     try:
         writer = _Writer(workbook, kind, lang)
         writer.guide()

@@ -36,7 +36,6 @@ KNOWN_CODES = (
     "damaged_zip",
     "dates_order",
     "defaulted",
-    "dimension_clash",
     "direction_conflict",
     "direction_from_standard",
     "directory",

@@ -592,7 +592,7 @@ def test_settings_sheet_holds_what_a_recount_needs(reports):
     assert _value_beside(ws, "改进计划阈值").value == 70
     assert _value_beside(ws, "等级方案").value == "四级"
     assert _value_beside(ws, "优秀").value == "≥ 90"
-    assert _value_beside(ws, "良好").value == "80 – 89.99"
+    assert _value_beside(ws, "良好").value == "80–89.99"
     assert _value_beside(ws, "待改进").value == "< 60"
     assert _value_beside(ws, "输入文件").value == "q3.xlsx"
     assert _value_beside(ws, "SHA-256").value == "ab" * 32
@@ -627,14 +627,21 @@ def test_settings_sheet_sabc_bands_and_no_warnings(reports):
     assert "不超过 10%" in texts and "不少于 5%" in texts and "警告（0 条）" in texts
 
 
-def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
-    """The rules suffix such a dimension ("服务质量（指标）"); it gets its own column."""
+def _clash_build():
+    """An indicator dimension 服务质量 beside the review dimension 服务质量: the rules key
+    it "服务质量（指标）" (A001 scores 100 on it)."""
     result, data = build()
     result.review_dimension_names = ["沟通协作", "服务质量"]
     result.metric_dimension_names = ["服务过程", "服务质量"]
     for agent in result.agents[:3]:
         agent.dimensions.pop("服务结果", None)
     result.agents[0].dimensions["服务质量（指标）"] = D("100.00")
+    return result, data
+
+
+def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
+    """The rules suffix such a dimension ("服务质量（指标）"); it gets its own column."""
+    result, data = _clash_build()
     target = tmp_path / "clash.xlsx"
     write_report(result, data, target, "zh", [])
     book = _load(target)
@@ -649,9 +656,9 @@ def test_indicator_dimension_named_like_a_review_dimension(tmp_path):
 
 def test_rows_beyond_excels_last_row_are_dropped_and_said_so(tmp_path, monkeypatch):
     """Excel holds 1,048,576 rows; here the limit is 5 so 360明细 (6 item rows) overflows."""
-    import cs_kpi.review.report as report
+    from cs_kpi.writer.table import Table
 
-    monkeypatch.setattr(report, "EXCEL_ROWS", 5)
+    monkeypatch.setattr(Table, "max_rows", 5)
     result, data = build()
     target = tmp_path / "limit.xlsx"
     write_report(result, data, target, "zh", [])
@@ -741,3 +748,14 @@ def test_libreoffice_opens_and_prints_the_report(reports, tmp_path):
     pdf = convert(reports["zh"], "pdf", tmp_path)
     assert pdf.stat().st_size > 10_000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_clashing_dimension_is_keyed_alike_and_labelled_in_english(tmp_path):
+    """SPEC §9: the key stays "服务质量（指标）" in every language; the en column reads
+    "服务质量 (indicators)" and still shows the score (100)."""
+    result, data = _clash_build()
+    target = tmp_path / "clash_en.xlsx"
+    write_report(result, data, target, "en", [])
+    ws = _load(target)["Scores"]
+    assert _header(ws)[8] == "服务质量 (indicators)"
+    assert ws.cell(_row_of(ws, 1, "A001"), 9).value == 100

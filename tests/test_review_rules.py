@@ -608,8 +608,14 @@ def test_dimension_named_like_a_review_dimension_is_told_apart():
         metrics={"C9": values({"知识库贡献度": "3"})},
         reviews=[review("C9", "专业知识", "8", "8", "8")],
     )
-    result, _ = score_review(data, "zh", REPORT_DATE)
-    assert result.agents[0].dimensions == {"服务质量": D("80.00"), "服务质量（指标）": D("100.00")}
+    expected = {"服务质量": D("80.00"), "服务质量（指标）": D("100.00")}
+    for lang in ("zh", "en"):  # SPEC §9: JSON dimension keys do not depend on --lang
+        result, _ = score_review(data, lang, REPORT_DATE)
+        assert result.agents[0].dimensions == expected
+        assert result_to_json(result, lang)["agents"][0]["dimensions"] == {
+            "服务质量": 80,
+            "服务质量（指标）": 100,
+        }
 
 
 # ---------------------------------------------------------------- §4.4 calibration

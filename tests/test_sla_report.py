@@ -169,7 +169,8 @@ def test_method_sheet_traces_the_input(report):
     assert right_of(sheet, "输入文件 SHA-256").value == digest
     assert right_of(sheet, "cs-kpi 版本").value == __version__
     weight = right_of(sheet, "客户满意度")
-    assert weight.value == 0.4 and weight.number_format == "0.##%"
+    # One percent format (writer.style): "0.##%" showed 40% as "40.%"
+    assert weight.value == 0.4 and weight.number_format == "0.0##%"
     # the worked example of the highlighted month: 0.4 × 50 + 0.3 × 85 + 0.3 × 90 = 72.5
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("40% × 50.00 + 30% × 85.00 + 30% × 90.00 = 72.50" in t for t in texts)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from cs_kpi.i18n import Msg
 from cs_kpi.problems import Source  # noqa: F401 (Source is part of this model)
+from cs_kpi.vocab import FOUR_BAND_GRADES, SABC_GRADES, Grade, grade_scale  # noqa: F401
 
 
 # ---------------------------------------------------------------- inputs
@@ -118,34 +119,8 @@ class ReviewInput:
 
 
 # ---------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Grade:
-    code: str  # excellent / good / pass / needs_improvement, or S / A / B / C
-    zh: str
-    en: str
-
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-
-# SPEC §4.3 grade scales, best first (the bands themselves live in review.rules).
-FOUR_BAND_GRADES: tuple[Grade, ...] = (
-    Grade("excellent", "优秀", "Excellent"),
-    Grade("good", "良好", "Good"),
-    Grade("pass", "合格", "Pass"),
-    Grade("needs_improvement", "待改进", "Needs improvement"),
-)
-SABC_GRADES: tuple[Grade, ...] = (
-    Grade("S", "S", "S"),
-    Grade("A", "A", "A"),
-    Grade("B", "B", "B"),
-    Grade("C", "C", "C"),
-)
-
-
-def grade_scale(grade_scheme: str) -> tuple[Grade, ...]:
-    """The grades of a scheme ("four_band" or "sabc"), best first."""
-    return SABC_GRADES if grade_scheme == "sabc" else FOUR_BAND_GRADES
+# SPEC §4.3 grade scales, best first; defined once in cs_kpi.vocab.
+__all__ = ["FOUR_BAND_GRADES", "SABC_GRADES", "Grade", "Source", "grade_scale"]
 
 
 @dataclass

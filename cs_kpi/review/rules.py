@@ -35,33 +35,12 @@ from cs_kpi.review.model import (
     ScoreResult,
     grade_scale,
 )
+from cs_kpi.vocab import FLAG_ORDER, GRADE_FLOORS, QUOTAS, grade_label  # noqa: F401
 
 TEN = Decimal(10)
 # SPEC §4.5: 2% of bonus for every whole percentage point beyond target.
 BONUS_PER_POINT = Decimal("0.02")
 SHARE_PLACES = Decimal("0.0001")  # grade shares as fractions: 33.33% → 0.3333
-
-# SPEC §4.3: the lowest shown total of each band, best first; the last grade takes the rest.
-GRADE_FLOORS: dict[str, tuple[tuple[str, Decimal], ...]] = {
-    "four_band": (("excellent", Decimal(90)), ("good", Decimal(80)), ("pass", Decimal(60))),
-    "sabc": (("S", Decimal(90)), ("A", Decimal(80)), ("B", Decimal(70))),
-}
-# SPEC §4.3 SABC forced distribution: (bound, share) — S and A at most, C at least.
-QUOTAS: dict[str, tuple[str, Decimal]] = {
-    "S": ("max", Decimal("0.10")),
-    "A": ("max", Decimal("0.20")),
-    "C": ("min", Decimal("0.05")),
-}
-
-# Flag codes (SPEC §9), in the order they are listed on a person.
-FLAG_ORDER = (
-    "missing_review",
-    "incomplete_metrics",
-    "no_metrics",
-    "no_reviews",
-    "not_assessed",
-    "mandatory_plan",
-)
 
 BLANK_INDICATOR = Text(
     "{id} {name}：「{indicator}」未填写，该指标不计入指标得分",
@@ -72,7 +51,14 @@ NOT_ASSESSED = Text(
     "{id} {name} has neither indicator values nor review scores; listed as not assessed "
     "(no total, grade or rank)",
 )
+# An indicator dimension named like a review dimension: its key in AgentResult.dimensions
+# and the JSON is the zh form whatever --lang is (SPEC §9); reports label it in their language.
 DIMENSION_CLASH = Text("{name}（指标）", "{name} (indicators)")
+
+
+def clash_key(name: str) -> str:
+    """The dimensions key of an indicator dimension named like a review dimension."""
+    return DIMENSION_CLASH("zh", name=name)
 
 
 # ---------------------------------------------------------------- helpers
@@ -243,15 +229,6 @@ def grade_for(total: Decimal, grade_scheme: str) -> Grade:
     return grade_scale(grade_scheme)[-1]
 
 
-def grade_label(code: str, lang: str) -> str:
-    """The shown label of a grade code of either scheme."""
-    for scheme in ("four_band", "sabc"):
-        for grade in grade_scale(scheme):
-            if grade.code == code:
-                return grade.label(lang)
-    raise KeyError(code)
-
-
 def _quota_text(code: str) -> str:
     if code not in QUOTAS:
         return ""
@@ -393,14 +370,12 @@ def metric_dimension_scores(results: Sequence[IndicatorResult]) -> dict[str, Dec
     return {name: score for name, score in scores.items() if score is not None}
 
 
-def merge_dimensions(
-    review: dict[str, Decimal], metric: dict[str, Decimal], lang: str
-) -> dict[str, Decimal]:
+def merge_dimensions(review: dict[str, Decimal], metric: dict[str, Decimal]) -> dict[str, Decimal]:
     """Review dimensions first, then indicator dimensions; an indicator dimension named
-    like a review dimension is suffixed "（指标）" / " (indicators)"."""
+    like a review dimension is keyed "服务质量（指标）" (`clash_key`, in every language)."""
     merged = dict(review)
     for name, score in metric.items():
-        merged[DIMENSION_CLASH(lang, name=name) if name in review else name] = score
+        merged[clash_key(name) if name in review else name] = score
     return merged
 
 
@@ -465,7 +440,7 @@ def score_person(
         person=person,
         metric_score=metric,
         review_score=review,
-        dimensions=merge_dimensions(review_dims, metric_dims, lang),
+        dimensions=merge_dimensions(review_dims, metric_dims),
         total=total,
         grade=grade_for(total, scheme.grade_scheme) if total is not None else None,
         team_rank=None,

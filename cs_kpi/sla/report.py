@@ -1,60 +1,63 @@
 """The SLA report workbook (SPEC §6): summary, service standards, month table,
 trend chart, 考核结果与改进计划 and 计算说明.
 
-Written with xlsxwriter through cs_kpi.xlsxout. Every text that came from the
-input (names, notes, metric names, standards) goes through `write_value`, so a
-note such as `=HYPERLINK(...)` or `+86 138…` stays text.
+Written through the writer layer (`cs_kpi.writer`): sheet frames by
+`SheetWriter`, the standards and month tables as declarative column lists
+(`Table`). Every text that came from the input (names, notes, metric names,
+standards) goes through the one value writer, so a note such as
+`=HYPERLINK(...)` or `+86 138…` stays text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from cs_kpi import __version__
+from cs_kpi import __version__, vocab
 from cs_kpi.i18n import Text
 from cs_kpi.numbers import HUNDRED, fmt_num, pct_shown, plain_number
 from cs_kpi.reader import column_letter
-from cs_kpi.schema import DIRECTION
+from cs_kpi.schema import AGREEMENT, DIRECTION, MONTHLY, SERVICE_STANDARDS, SLA_METRICS, YES_NO
 from cs_kpi.sla.model import MonthResult, SlaInput, SlaResult
 from cs_kpi.sla.rules import (
     grade_label,
     summary_counts,
     total_deduction,
 )
-from cs_kpi.xlsxout import GRADE_COLORS, Styles, fit_width, new_workbook, text_width, write_value
+from cs_kpi.writer.cells import fit_width, merge_text, wrapped_lines, write_value
+from cs_kpi.writer.sheet import SheetWriter, new_workbook, row_height
+from cs_kpi.writer.style import PALETTE, Styles
+from cs_kpi.writer.table import Column, Table
 
-REPORT_PROPERTY = "cs_kpi_report"
+SHEETS = vocab.SLA_SHEETS
 
-SHEETS = {
-    "summary": Text("汇总", "Summary"),
-    "standards": Text("服务标准", "Service Standards"),
-    "months": Text("月度考核", "Monthly Results"),
-    "plan": Text("考核结果与改进计划", "Results and Improvement"),
-    "method": Text("计算说明", "Method"),
-}
 
-L = {
+def _schema_texts(sheet: Any, keys: dict[str, str]) -> dict[str, Text]:
+    """Report label key → the Text of a schema column (key → column key)."""
+    return {key: Text(sheet.column(col).zh, sheet.column(col).en) for key, col in keys.items()}
+
+
+# Labels the schema already gives (agreement settings, column headers) come from it.
+L: dict[str, Text] = {
+    **{setting.key: Text(setting.zh, setting.en) for setting in AGREEMENT.settings},
+    **_schema_texts(
+        SLA_METRICS, {k: k for k in ("metric", "weight", "direction", "points_per_pp", "note")}
+    ),
+    **_schema_texts(
+        SERVICE_STANDARDS,
+        {k: k for k in ("module", "content", "channel", "hours", "source")}
+        | {"standard_text": "standard"},
+    ),
+    **_schema_texts(MONTHLY, {"col_month": "month", "month_fee": "fee", "notes": "notes"}),
+    "yes": Text(YES_NO.options[0].zh, YES_NO.options[0].en),
+    "no": Text(YES_NO.options[1].zh, YES_NO.options[1].en),
     # summary
     "report_title": Text("客户服务水平协议考核报告", "Service Level Agreement Report"),
     "agreement": Text("协议信息", "Agreement"),
-    "number": Text("协议编号", "Agreement No."),
-    "client": Text("甲方（客户方）", "Client"),
-    "provider": Text("乙方（服务提供方）", "Provider"),
     "service_period": Text("服务周期", "Service period"),
-    "effective": Text("生效日期", "Effective date"),
-    "expiry": Text("到期日期", "Expiry date"),
-    "client_contact": Text("甲方联系人", "Client contact"),
-    "provider_contact": Text("乙方联系人", "Provider contact"),
-    "goal": Text("服务目标", "Service goal"),
-    "fee": Text("月度服务费", "Monthly fee"),
-    "excellent_line": Text("优秀线", "Excellent line"),
-    "pass_line": Text("合格线", "Pass line"),
-    "breach_months": Text("违约连续月数", "Breach months"),
-    "breach_deduction": Text("违约扣减比例", "Breach deduction"),
     "overview": Text("考核概况", "Overview"),
     "months_reported": Text("考核月份数", "Months scored"),
     "period_covered": Text("考核期间", "Months covered"),
@@ -72,7 +75,6 @@ L = {
     ),
     # month table
     "months_title": Text("月度考核结果", "Monthly results"),
-    "col_month": Text("月份", "Month"),
     "actual": Text("实际值", "actual"),
     "standard": Text("标准值", "standard"),
     "score": Text("得分", "score"),
@@ -80,13 +82,9 @@ L = {
     "grade": Text("等级", "Grade"),
     "run": Text("连续未达标月数", "Months below pass in a row"),
     "breach": Text("是否违约", "Breach"),
-    "month_fee": Text("月度服务费", "Fee"),
     "deduction": Text("扣减金额", "Deduction"),
     "report_due": Text("月报提交截止", "Provider report due"),
     "scoring_due": Text("甲方评分截止", "Client scoring due"),
-    "notes": Text("备注", "Notes"),
-    "yes": Text("是", "Yes"),
-    "no": Text("否", "No"),
     "gap_note": Text("此前缺月，连续计数重新开始", "month missing before: run restarted"),
     # improvement plan
     "plan_title": Text("考核结果与改进计划", "Results and improvement plan"),
@@ -100,21 +98,10 @@ L = {
     ),
     # standards
     "standards_title": Text("服务标准", "Service standards"),
-    "module": Text("服务模块", "Module"),
-    "content": Text("服务内容", "Content"),
-    "channel": Text("服务渠道", "Channel"),
-    "hours": Text("服务时间", "Hours"),
-    "standard_text": Text("标准要求", "Standard"),
-    "source": Text("数据来源", "Data source"),
     "no_standards": Text("（输入文件中没有服务标准）", "(the input lists no service standards)"),
     # method
     "method_title": Text("计算说明", "How the results were calculated"),
     "metrics": Text("考核指标", "Metrics"),
-    "metric": Text("考核指标", "Metric"),
-    "weight": Text("权重", "Weight"),
-    "direction": Text("方向", "Direction"),
-    "points_per_pp": Text("每差1个百分点扣分", "Points per percentage point"),
-    "note": Text("说明", "Note"),
     "rules": Text("计算规则", "Rules"),
     "worked": Text("{month} 计算过程", "Worked example: {month}"),
     "warnings": Text("提示", "Warnings"),
@@ -170,22 +157,21 @@ RULES = (
     ),
 )
 
-PCT = "0.0##%"
-SCORE = "0.00"
-MONEY = "#,##0.00"
-DATE = "yyyy-mm-dd"
-HIGHLIGHT_FILL = "#E4DFEC"
 METRIC_WIDTH = 10.5
-BREACH_FILL = "#FF9999"
+BREACH = {"bg_color": PALETTE.bad, "font_color": PALETTE.bad_font, "bold": True}
+PLAN_WIDTHS = (10, 9, 8, 44, 80, 14, 12)
+METHOD_WIDTHS = (20, 10, 10, 14, 12, 40)
 
 
 def write_report(
     path: Path, result: SlaResult, data: SlaInput, highlight: str, lang: str, warnings: list
 ) -> None:
     """Build the whole report at `path` (a temp path; the caller renames it into place)."""
-    workbook = new_workbook(path, {REPORT_PROPERTY: "sla"})
-    workbook.set_properties(
-        {"title": L["report_title"](lang), "subject": data.agreement.number, "author": "cs-kpi"}
+    workbook = new_workbook(
+        path,
+        {vocab.SLA_REPORT_PROPERTY: vocab.SLA_REPORT_KIND},
+        title=L["report_title"](lang),
+        subject=data.agreement.number,
     )
     styles = Styles(workbook)
     writer = _Writer(workbook, styles, result, data, highlight, lang, warnings)
@@ -217,7 +203,10 @@ class _Writer:
         self.highlight = highlight
         self.lang = lang
         self.warnings = warnings
-        self.sheets = {key: workbook.add_worksheet(text(lang)) for key, text in SHEETS.items()}
+        self.writers = {
+            key: SheetWriter(workbook, styles, text(lang)) for key, text in SHEETS.items()
+        }
+        self.sheets = {key: writer.sheet for key, writer in self.writers.items()}
         self.month_rows: dict[str, int] = {}  # month → row index in the month table
         self.month_cols: dict[str, int] = {}  # column key → index in the month table
 
@@ -225,25 +214,18 @@ class _Writer:
         return L[key](self.lang, **values)
 
     # ------------------------------------------------------------ formats
-    def fmt(self, num: str | None = None, **extra: Any) -> Any:
-        props: dict[str, Any] = {"border": 1, "border_color": "#BFBFBF"}
-        if num:
-            props["num_format"] = num
-        props.update(extra)
-        return self.s.get(**props)
+    def fmt(self, kind: str = "text", **extra: Any) -> Any:
+        return self.s.cell(kind, **extra)
 
     def label_fmt(self) -> Any:
-        return self.fmt(bold=True, bg_color="#F2F2F2")
-
-    def section_fmt(self) -> Any:
-        return self.s.get(bold=True, font_size=11, font_color="#1F4E78", bottom=2)
+        return self.s.label
 
     # ------------------------------------------------------------ summary
     def summary(self) -> None:
         sheet = self.sheets["summary"]
         agreement = self.data.agreement
         sheet.hide_gridlines(2)
-        sheet.write_string(0, 0, self.t("report_title"), self.s.title)
+        self.writers["summary"].title(self.t("report_title"))
         subtitle = " · ".join(
             x for x in (agreement.number, agreement.client, agreement.provider) if x
         )
@@ -251,47 +233,47 @@ class _Writer:
         period = ""
         if agreement.service_start or agreement.service_end:
             period = f"{_iso(agreement.service_start)} – {_iso(agreement.service_end)}"
-        rows: list[tuple[str, Any, Any]] = [
-            ("number", agreement.number, None),
-            ("client", agreement.client, None),
-            ("provider", agreement.provider, None),
-            ("service_period", period, None),
-            ("effective", agreement.effective, DATE),
-            ("expiry", agreement.expiry, DATE),
-            ("client_contact", agreement.client_contact, None),
-            ("provider_contact", agreement.provider_contact, None),
-            ("goal", agreement.goal, None),
-            ("fee", agreement.fee, MONEY),
-            ("excellent_line", agreement.excellent_line, "0.##"),
-            ("pass_line", agreement.pass_line, "0.##"),
-            ("breach_months", agreement.breach_months, "0"),
-            ("breach_deduction", agreement.breach_deduction, "0.##%"),
+        rows: list[tuple[str, Any, str]] = [
+            ("number", agreement.number, "text"),
+            ("client", agreement.client, "text"),
+            ("provider", agreement.provider, "text"),
+            ("service_period", period, "text"),
+            ("effective", agreement.effective, "date"),
+            ("expiry", agreement.expiry, "date"),
+            ("client_contact", agreement.client_contact, "text"),
+            ("provider_contact", agreement.provider_contact, "text"),
+            ("goal", agreement.goal, "text"),
+            ("fee", agreement.fee, "money"),
+            ("excellent_line", agreement.excellent_line, "number"),
+            ("pass_line", agreement.pass_line, "number"),
+            ("breach_months", agreement.breach_months, "int"),
+            ("breach_deduction", agreement.breach_deduction, "percent"),
         ]
         r = 3
-        sheet.merge_range(r, 0, r, 1, self.t("agreement"), self.section_fmt())
+        self.writers["summary"].section(r, self.t("agreement"), 2)
         for key, value, num in rows:
             r += 1
             sheet.write_string(r, 0, self.t(key), self.label_fmt())
             write_value(sheet, r, 1, value, self.fmt(num, align="left", text_wrap=True))
-            if isinstance(value, str) and _line_count(value, 30) > 1:
-                sheet.set_row(r, _height(_line_count(value, 30)))
+            if isinstance(value, str) and wrapped_lines(value, 30) > 1:
+                sheet.set_row(r, row_height(wrapped_lines(value, 30)))
         months = self.result.months
         counts = summary_counts(self.result)
         breaches = sum(1 for m in months if m.breach)
         r += 2
-        sheet.merge_range(r, 0, r, 1, self.t("overview"), self.section_fmt())
-        overview: list[tuple[str, Any, Any]] = [
-            ("months_reported", len(months), "0"),
-            ("period_covered", f"{months[0].month} – {months[-1].month}", None),
-            ("count_excellent", counts["excellent"], "0"),
-            ("count_pass", counts["pass"], "0"),
-            ("count_fail", counts["fail"], "0"),
-            ("breach_count", breaches, "0"),
-            ("deduction_total", total_deduction(self.result), MONEY),
+        self.writers["summary"].section(r, self.t("overview"), 2)
+        overview: list[tuple[str, Any, str]] = [
+            ("months_reported", len(months), "int"),
+            ("period_covered", f"{months[0].month} – {months[-1].month}", "text"),
+            ("count_excellent", counts["excellent"], "int"),
+            ("count_pass", counts["pass"], "int"),
+            ("count_fail", counts["fail"], "int"),
+            ("breach_count", breaches, "int"),
+            ("deduction_total", total_deduction(self.result), "money"),
         ]
         if self.warnings:
             shown = self.t("warning_text", n=len(self.warnings), sheet=SHEETS["method"](self.lang))
-            overview.append(("warning_count", shown, None))
+            overview.append(("warning_count", shown, "text"))
         for key, value, num in overview:
             r += 1
             sheet.write_string(r, 0, self.t(key), self.label_fmt())
@@ -308,27 +290,27 @@ class _Writer:
     def _highlight_block(self, sheet: Any, r: int) -> int:
         month = self.result.month(self.highlight)
         assert month is not None
-        sheet.merge_range(r, 0, r, 1, self.t("highlight", month=month.month), self.section_fmt())
+        self.writers["summary"].section(r, self.t("highlight", month=month.month), 2)
         yes, no = self.t("yes"), self.t("no")
-        grade_fill = GRADE_COLORS.get(month.grade, "#FFFFFF")
+        grade_fill = vocab.GRADE_COLOURS[month.grade]
         rows: list[tuple[str, Any, Any]] = [
             ("month", month.month, self.fmt(align="left", bold=True)),
-            ("total", month.total, self.fmt(SCORE, align="left", bold=True, bg_color=grade_fill)),
+            ("total", month.total, self.fmt("score", align="left", bold=True, bg_color=grade_fill)),
             (
                 "grade",
                 grade_label(month.grade, self.lang),
                 self.fmt(bold=True, bg_color=grade_fill),
             ),
-            ("run", month.run_below_pass, self.fmt("0", align="left")),
+            ("run", month.run_below_pass, self.fmt("int", align="left")),
             (
                 "breach",
                 yes if month.breach else no,
-                self.fmt(bg_color=BREACH_FILL, bold=True) if month.breach else self.fmt(),
+                self.fmt(**BREACH) if month.breach else self.fmt(),
             ),
-            ("month_fee", month.fee, self.fmt(MONEY, align="left")),
-            ("deduction", month.fee_deduction, self.fmt(MONEY, align="left")),
-            ("report_due", month.report_due, self.fmt(DATE, align="left")),
-            ("scoring_due", month.scoring_due, self.fmt(DATE, align="left")),
+            ("month_fee", month.fee, self.fmt("money", align="left")),
+            ("deduction", month.fee_deduction, self.fmt("money", align="left")),
+            ("report_due", month.report_due, self.fmt("date", align="left")),
+            ("scoring_due", month.scoring_due, self.fmt("date", align="left")),
         ]
         for key, value, fmt in rows:
             r += 1
@@ -337,118 +319,91 @@ class _Writer:
         # Per metric of the highlighted month: actual / standard / score.
         r += 2
         header = [self.t("metric"), self.t("actual"), self.t("standard"), self.t("score")]
-        for c, label in enumerate(header):
-            sheet.write_string(r, c, label, self.s.header)
+        self.writers["summary"].header(header, r)
         for metric in month.metrics:
             r += 1
-            color = "#9C0006" if metric.below_standard else "#000000"
+            red = {"font_color": PALETTE.bad_font} if metric.below_standard else {}
             write_value(sheet, r, 0, metric.metric, self.fmt())
-            write_value(sheet, r, 1, metric.actual, self.fmt(PCT, align="left", font_color=color))
-            write_value(sheet, r, 2, metric.standard, self.fmt(PCT))
-            write_value(sheet, r, 3, metric.score, self.fmt(SCORE, font_color=color))
+            write_value(sheet, r, 1, metric.actual, self.fmt("percent", align="left", **red))
+            write_value(sheet, r, 2, metric.standard, self.fmt("percent"))
+            write_value(sheet, r, 3, metric.score, self.fmt("score", **red))
         return r
 
     # ------------------------------------------------------------ 服务标准
     def standards(self) -> None:
-        sheet = self.sheets["standards"]
         keys = ("module", "content", "channel", "hours", "standard_text", "source")
-        sheet.write_string(0, 0, self.t("standards_title"), self.s.title)
-        header = [self.t(k) for k in keys]
-        for c, label in enumerate(header):
-            sheet.write_string(1, c, label, self.s.header)
-        rows = [
-            [s.module, s.content, s.channel, s.hours, s.standard, s.source]
-            for s in self.data.standards
+        fields = ("module", "content", "channel", "hours", "standard", "source")
+        cols = [
+            Column(self.t(key), value=attrgetter(name), minimum=10, wrap=False)
+            for key, name in zip(keys, fields, strict=True)
         ]
-        wrap = self.fmt(text_wrap=True, valign="top")
-        for r, values in enumerate(rows, start=2):
-            for c, value in enumerate(values):
-                write_value(sheet, r, c, value, wrap)
-        if not rows:
-            sheet.write_string(2, 0, self.t("no_standards"), self.s.note)
-        for c in range(len(keys)):
-            widest = fit_width([header[c], *(row[c] for row in rows)], minimum=10, maximum=40)
-            sheet.set_column(c, c, widest)
-        sheet.freeze_panes(2, 0)
-        if rows:
-            sheet.autofilter(1, 0, 1 + len(rows), len(keys) - 1)
+        table = Table(self.writers["standards"], cols, self.t("standards_title"))
+        for standard in self.data.standards:
+            table.add(standard, None, text_wrap=True, valign="top")
+        if not self.data.standards:
+            self.sheets["standards"].write_string(2, 0, self.t("no_standards"), self.s.note)
+        writer = self.writers["standards"]
+        writer.widths(
+            [fit_width([col.label, *table.texts[c]], 10, 40) for c, col in enumerate(cols)]
+        )
+        writer.freeze(2, 0)
+        if self.data.standards:
+            writer.filter(table.row - 1, len(cols) - 1)
 
     # ------------------------------------------------------------ 月度考核
-    def months(self) -> None:
-        sheet = self.sheets["months"]
-        metrics = self.result.metrics
-        sheet.write_string(0, 0, self.t("months_title"), self.s.title)
-        header: list[str] = [self.t("col_month")]
-        for metric in metrics:
-            header += [
-                f"{metric.name}\n{self.t('actual')}",
-                f"{metric.name}\n{self.t('standard')}",
-                f"{metric.name}\n{self.t('score')}",
+    def month_columns(self) -> list[Column]:
+        """The month table: per metric actual · standard · score, then the month's results."""
+        agreement = self.result.agreement
+        yes, no = self.t("yes"), self.t("no")
+        cols = [Column(self.t("col_month"), value=attrgetter("month"), center=True)]
+        for index, metric in enumerate(self.result.metrics):
+            cols += [
+                Column(f"{metric.name}\n{self.t(part)}", kind, _metric_getter(index, field))
+                for part, kind, field in (
+                    ("actual", "percent", "actual"),
+                    ("standard", "percent", "standard"),
+                    ("score", "score", "score"),
+                )
             ]
-        tail = (
-            "total",
-            "grade",
-            "run",
-            "breach",
-            "month_fee",
-            "deduction",
-            "report_due",
-            "scoring_due",
-            "pass_line",
-            "excellent_line",
-            "notes",
-        )
-        first_tail = len(header)
-        for offset, key in enumerate(tail):
-            self.month_cols[key] = first_tail + offset
-            header.append(self.t(key))
-        for c, label in enumerate(header):
-            write_value(sheet, 1, c, label, self.s.header)
-        header_lines = max(_line_count(label, METRIC_WIDTH) for label in header)
-        sheet.set_row(1, _height(header_lines))
-        for index, month in enumerate(self.result.months):
-            r = 2 + index
-            self.month_rows[month.month] = r
-            self._month_row(sheet, r, month)
-        last = 1 + len(self.result.months)
-        self._month_formats(sheet, last, len(metrics))
-        widths = [10.0] + [METRIC_WIDTH] * (3 * len(metrics))
+        tail: list[tuple[str, str, Any, bool]] = [
+            ("total", "score", attrgetter("total"), False),
+            ("grade", "text", lambda m: grade_label(m.grade, self.lang), True),
+            ("run", "int", attrgetter("run_below_pass"), True),
+            ("breach", "text", lambda m: yes if m.breach else no, True),
+            ("month_fee", "money", attrgetter("fee"), False),
+            ("deduction", "money", attrgetter("fee_deduction"), False),
+            ("report_due", "date", attrgetter("report_due"), False),
+            ("scoring_due", "date", attrgetter("scoring_due"), False),
+            ("pass_line", "number", lambda m: agreement.pass_line, False),
+            ("excellent_line", "number", lambda m: agreement.excellent_line, False),
+        ]
+        for key, kind, getter, centre in tail:
+            self.month_cols[key] = len(cols)
+            cols.append(Column(self.t(key), kind, getter, center=centre))
+        self.month_cols["notes"] = len(cols)
+        cols.append(Column(self.t("notes"), value=self._notes, wrap=True))
+        widths = [10.0] + [METRIC_WIDTH] * (3 * len(self.result.metrics))
         widths += [9, 9, 10, 8, 13, 12, 12, 12, 8, 8]
         notes = [self._notes(m) for m in self.result.months]
         widths.append(fit_width([self.t("notes"), *notes], minimum=12, maximum=50) + 4)
-        for c, width in enumerate(widths):
-            sheet.set_column(c, c, width)
-        sheet.freeze_panes(2, 1)
-        sheet.autofilter(1, 0, last, len(header) - 1)
+        for col, width in zip(cols, widths, strict=True):
+            col.minimum = col.maximum = width  # fixed widths: the chart sits beside them
+        return cols
 
-    def _month_row(self, sheet: Any, r: int, month: MonthResult) -> None:
-        marked = month.month == self.highlight
-        extra: dict[str, Any] = {"bold": True, "bg_color": HIGHLIGHT_FILL} if marked else {}
-
-        def f(num: str | None = None, **more: Any) -> Any:
-            return self.fmt(num, **extra, **more)
-
-        write_value(sheet, r, 0, month.month, f(align="center"))
-        c = 1
-        for metric in month.metrics:
-            write_value(sheet, r, c, metric.actual, f(PCT))
-            write_value(sheet, r, c + 1, metric.standard, f(PCT))
-            write_value(sheet, r, c + 2, metric.score, f(SCORE))
-            c += 3
-        cols = self.month_cols
-        agreement = self.result.agreement
-        write_value(sheet, r, cols["total"], month.total, f(SCORE))
-        write_value(sheet, r, cols["grade"], grade_label(month.grade, self.lang), f(align="center"))
-        write_value(sheet, r, cols["run"], month.run_below_pass, f("0", align="center"))
-        breach = self.t("yes") if month.breach else self.t("no")
-        write_value(sheet, r, cols["breach"], breach, f(align="center"))
-        write_value(sheet, r, cols["month_fee"], month.fee, f(MONEY))
-        write_value(sheet, r, cols["deduction"], month.fee_deduction, f(MONEY))
-        write_value(sheet, r, cols["report_due"], month.report_due, f(DATE))
-        write_value(sheet, r, cols["scoring_due"], month.scoring_due, f(DATE))
-        write_value(sheet, r, cols["pass_line"], agreement.pass_line, f("0.##"))
-        write_value(sheet, r, cols["excellent_line"], agreement.excellent_line, f("0.##"))
-        write_value(sheet, r, cols["notes"], self._notes(month), f(text_wrap=True))
+    def months(self) -> None:
+        table = Table(self.writers["months"], self.month_columns(), self.t("months_title"))
+        for month in self.result.months:
+            self.month_rows[month.month] = table.row
+            if month.month == self.highlight:
+                table.add(month, None, bold=True, bg_color=PALETTE.highlight)
+            else:
+                table.add(month)
+        last = table.row - 1
+        self._month_formats(self.sheets["months"], last, len(self.result.metrics))
+        writer = self.writers["months"]
+        writer.widths(table.fitted_widths())
+        writer.freeze(2, 1)
+        writer.filter(last, len(table.columns) - 1)
 
     def _notes(self, month: MonthResult) -> str:
         """The month's notes as typed, after a remark when a month is missing before it."""
@@ -462,37 +417,26 @@ class _Writer:
         if last < 2:
             return
         cols = self.month_cols
+
+        def when(keys: tuple[str, ...], criteria: str, fmt: Any) -> None:
+            """Format the month rows of these columns where `criteria` (row 3's) holds."""
+            for key in keys:
+                rule = {"type": "formula", "criteria": criteria, "format": fmt}
+                sheet.conditional_format(2, cols[key], last, cols[key], rule)
+
+        grade_col = column_letter(cols["grade"])
         for code in ("excellent", "pass", "fail"):
-            fill = self.workbook.add_format({"bg_color": GRADE_COLORS[code]})
             label = grade_label(code, self.lang)
-            for key in ("grade", "total"):
-                col = cols[key]
-                grade_col = column_letter(cols["grade"])
-                sheet.conditional_format(
-                    2,
-                    col,
-                    last,
-                    col,
-                    {"type": "formula", "criteria": f'=${grade_col}3="{label}"', "format": fill},
-                )
-        breach_fmt = self.workbook.add_format(
-            {"bg_color": BREACH_FILL, "font_color": "#9C0006", "bold": True}
-        )
-        breach_col = cols["breach"]
-        for key in ("breach", "deduction"):
-            col = cols[key]
-            sheet.conditional_format(
-                2,
-                col,
-                last,
-                col,
-                {
-                    "type": "formula",
-                    "criteria": f'=${column_letter(breach_col)}3="{self.t("yes")}"',
-                    "format": breach_fmt,
-                },
+            when(
+                ("grade", "total"),
+                f'=${grade_col}3="{label}"',
+                self.s.fill(vocab.GRADE_COLOURS[code]),
             )
-        below = self.workbook.add_format({"font_color": "#9C0006"})
+        breach = self.s.fill(PALETTE.bad, font_color=PALETTE.bad_font, bold=True)
+        when(
+            ("breach", "deduction"), f'=${column_letter(cols["breach"])}3="{self.t("yes")}"', breach
+        )
+        below = self.s.fill("", font_color=PALETTE.bad_font)
         for index in range(metric_count):
             col = 3 + 3 * index
             sheet.conditional_format(
@@ -501,15 +445,13 @@ class _Writer:
 
     # ------------------------------------------------------------ 考核结果与改进计划
     def plan(self) -> None:
-        sheet = self.sheets["plan"]
+        writer = self.writers["plan"]
+        sheet = writer.sheet
         keys = ("period", "total", "grade", "issues", "actions", "owner", "due")
-        sheet.write_string(0, 0, self.t("plan_title"), self.s.title)
-        for c, key in enumerate(keys):
-            sheet.write_string(1, c, self.t(key), self.s.header)
-        widths = [10, 9, 8, 44, 80, 14, 12]
-        for c, width in enumerate(widths):
-            sheet.set_column(c, c, width)
-        sheet.freeze_panes(2, 1)
+        writer.title(self.t("plan_title"))
+        writer.header([self.t(key) for key in keys], widths=PLAN_WIDTHS)
+        writer.widths(PLAN_WIDTHS)
+        writer.freeze(2, 1)
         rows = self.result.improvement_plan
         if not rows:
             sheet.write_string(2, 0, self.t("all_excellent"), self.s.note)
@@ -517,67 +459,64 @@ class _Writer:
         for index, row in enumerate(rows):
             r = 2 + index
             marked = row.month == self.highlight
-            extra: dict[str, Any] = {"bold": True, "bg_color": HIGHLIGHT_FILL} if marked else {}
+            extra: dict[str, Any] = {"bold": True, "bg_color": PALETTE.highlight} if marked else {}
             top = {"valign": "top", **extra}
             issues = "\n".join(row.issues)
             actions = "\n".join(f"{n}. {a}" for n, a in enumerate(row.actions, start=1))
+            grade_fill = {**top, "bg_color": vocab.GRADE_COLOURS[row.grade]}
+            red = {"font_color": PALETTE.bad_font} if row.breach else {}
             write_value(sheet, r, 0, row.month, self.fmt(align="center", **top))
-            write_value(sheet, r, 1, row.total, self.fmt(SCORE, **top))
-            grade_fill = GRADE_COLORS.get(row.grade, "#FFFFFF")
+            write_value(sheet, r, 1, row.total, self.fmt("score", **top))
             write_value(
                 sheet,
                 r,
                 2,
                 grade_label(row.grade, self.lang),
-                self.fmt(align="center", **{**top, "bg_color": grade_fill}),
+                self.fmt(align="center", **grade_fill),
             )
             write_value(sheet, r, 3, issues, self.fmt(text_wrap=True, **top))
-            actions_fmt = self.fmt(text_wrap=True, **top)
-            if row.breach:
-                actions_fmt = self.fmt(text_wrap=True, **{**top, "font_color": "#9C0006"})
-            write_value(sheet, r, 4, actions, actions_fmt)
+            write_value(sheet, r, 4, actions, self.fmt(text_wrap=True, **top, **red))
             write_value(sheet, r, 5, row.owner, self.fmt(text_wrap=True, **top))
-            write_value(sheet, r, 6, row.due, self.fmt(DATE, **top))
+            write_value(sheet, r, 6, row.due, self.fmt("date", **top))
             # A fixed height: LibreOffice does not fit a written row to its wrapped text.
-            lines = max(_line_count(issues, widths[3]), _line_count(actions, widths[4]))
-            sheet.set_row(r, _height(lines))
-        sheet.autofilter(1, 0, 1 + len(rows), len(keys) - 1)
+            lines = max(
+                wrapped_lines(issues, PLAN_WIDTHS[3]), wrapped_lines(actions, PLAN_WIDTHS[4])
+            )
+            sheet.set_row(r, row_height(lines))
+        writer.filter(1 + len(rows), len(keys) - 1)
 
     # ------------------------------------------------------------ 计算说明
     def method(self) -> None:
         sheet = self.sheets["method"]
         agreement = self.result.agreement
-        sheet.write_string(0, 0, self.t("method_title"), self.s.title)
+        self.writers["method"].title(self.t("method_title"))
         r = 2
-        sheet.write_string(r, 0, self.t("metrics"), self.section_fmt())
+        self.writers["method"].section(r, self.t("metrics"), 6)
         r += 1
         header = ["metric", "weight", "standard", "direction", "points_per_pp", "note"]
-        for c, key in enumerate(header):
-            sheet.write_string(r, c, self.t(key), self.s.header)
-        sheet.set_row(r, _height(2))
+        self.writers["method"].header([self.t(key) for key in header], r, METHOD_WIDTHS)
         for metric in self.result.metrics:
             r += 1
             write_value(sheet, r, 0, metric.name, self.fmt())
-            write_value(sheet, r, 1, metric.weight, self.fmt("0.##%"))
-            write_value(sheet, r, 2, metric.standard, self.fmt(PCT))
+            write_value(sheet, r, 1, metric.weight, self.fmt("percent"))
+            write_value(sheet, r, 2, metric.standard, self.fmt("percent"))
             write_value(sheet, r, 3, DIRECTION.label(metric.direction, self.lang), self.fmt())
-            write_value(sheet, r, 4, metric.points_per_pp, self.fmt("0.##"))
+            write_value(sheet, r, 4, metric.points_per_pp, self.fmt("number"))
             write_value(sheet, r, 5, metric.note, self.fmt(text_wrap=True))
         r += 2
-        sheet.write_string(r, 0, self.t("rules"), self.section_fmt())
+        self.writers["method"].section(r, self.t("rules"), 6)
         values = {
             "excellent": _plain(agreement.excellent_line),
             "passing": _plain(agreement.pass_line),
             "months": agreement.breach_months,
             "share": pct_shown(agreement.breach_deduction).replace(".0%", "%"),
         }
-        wrap = self.s.get(text_wrap=True, valign="top")
+        wrap = self.s.wrap
         for number, rule in enumerate(RULES, start=1):
             r += 1
             text = f"{number}. {rule(self.lang, **values)}"
-            sheet.merge_range(r, 0, r, 5, "", wrap)
-            sheet.write_string(r, 0, text, wrap)
-            sheet.set_row(r, _height(_line_count(text, 104)))
+            merge_text(sheet, r, 0, 5, text, wrap)
+            sheet.set_row(r, row_height(wrapped_lines(text, sum(METHOD_WIDTHS))))
         r = self._worked_example(sheet, r + 2)
         r += 2
         rows = [
@@ -588,30 +527,28 @@ class _Writer:
         ]
         for key, value in rows:
             sheet.write_string(r, 0, self.t(key), self.label_fmt())
-            sheet.merge_range(r, 1, r, 5, "", self.fmt())
-            write_value(sheet, r, 1, value, self.fmt())
+            merge_text(sheet, r, 1, 5, value, self.fmt())
             r += 1
         if self.warnings:
             r += 1
-            sheet.write_string(r, 0, self.t("warnings"), self.section_fmt())
+            self.writers["method"].section(r, self.t("warnings"), 6)
             r += 1
-            sheet.write_string(r, 0, self.t("where"), self.s.header)
-            sheet.merge_range(r, 1, r, 5, self.t("message"), self.s.header)
+            self.writers["method"].header([self.t("where")], r, METHOD_WIDTHS)
+            self.writers["method"].header_span(r, 1, 5, self.t("message"))
             for problem in self.warnings:
                 r += 1
                 write_value(sheet, r, 0, problem.where, self.fmt())
-                sheet.merge_range(r, 1, r, 5, "", self.fmt(text_wrap=True))
                 message = problem.message(self.lang)
-                write_value(sheet, r, 1, message, self.fmt(text_wrap=True))
-                sheet.set_row(r, _height(_line_count(message, 84)))
-        for c, width in enumerate((20, 10, 10, 14, 12, 40)):
-            sheet.set_column(c, c, width)
+                merge_text(sheet, r, 1, 5, message, self.fmt(text_wrap=True))
+                lines = wrapped_lines(message, sum(METHOD_WIDTHS[1:]))
+                sheet.set_row(r, row_height(lines))
+        self.writers["method"].widths(METHOD_WIDTHS)
 
     def _worked_example(self, sheet: Any, r: int) -> int:
         """The highlighted month's arithmetic, step by step, so every number is traceable."""
         month = self.result.month(self.highlight)
         assert month is not None
-        sheet.write_string(r, 0, self.t("worked", month=month.month), self.section_fmt())
+        self.writers["method"].section(r, self.t("worked", month=month.month), 6)
         parts = []
         for metric in month.metrics:
             r += 1
@@ -639,8 +576,7 @@ class _Writer:
                         f"{pct_shown(metric.standard)}"
                     )
                 line += f" → {fmt_num(metric.score)}"
-            sheet.merge_range(r, 0, r, 5, "", self.s.get())
-            write_value(sheet, r, 0, line, self.s.get())
+            merge_text(sheet, r, 0, 5, line, self.s.get())
             parts.append(
                 f"{pct_shown(metric.weight).replace('.0%', '%')} × {fmt_num(metric.score)}"
             )
@@ -650,21 +586,14 @@ class _Writer:
         if unrounded != month.total:
             total_line += f" → {fmt_num(month.total)}"
         total_line += f" ({grade_label(month.grade, self.lang)})"
-        sheet.merge_range(r, 0, r, 5, "", self.s.get(bold=True))
-        write_value(sheet, r, 0, total_line, self.s.get(bold=True))
+        merge_text(sheet, r, 0, 5, total_line, self.s.get(bold=True))
         return r
 
     # ------------------------------------------------------------ printing
     def page_setup(self) -> None:
-        """A4 landscape, one page wide, header rows repeated, page numbers in the footer."""
-        for key, sheet in self.sheets.items():
-            sheet.set_paper(9)
-            sheet.set_landscape()
-            sheet.fit_to_pages(1, 0)
-            sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-            sheet.set_footer(f"&L{SHEETS[key](self.lang)}&R&P / &N")
-            if key in ("standards", "months", "plan"):
-                sheet.repeat_rows(1)
+        """A4 landscape, one page wide; the tables repeat their title and header rows."""
+        for key, writer in self.writers.items():
+            writer.print_setup(landscape=True, repeat_header=key in ("standards", "months", "plan"))
 
     # ------------------------------------------------------------ chart
     def chart(self) -> None:
@@ -680,16 +609,16 @@ class _Writer:
         columns = self.workbook.add_chart({"type": "column"})
         points = []
         for m in months:
-            point: dict[str, Any] = {"fill": {"color": _chart_color(m.grade)}}
+            point: dict[str, Any] = {"fill": {"color": vocab.GRADE_CHART_COLOURS[m.grade]}}
             if m.month == self.highlight:
-                point["border"] = {"color": "#1F1F1F", "width": 2.25}
+                point["border"] = {"color": PALETTE.chart_marked, "width": 2.25}
             points.append(point)
         columns.add_series(
             {
                 "name": self.t("series_total"),
                 "categories": ref(0),
                 "values": ref(cols["total"]),
-                "fill": {"color": "#A6A6A6"},
+                "fill": {"color": PALETTE.chart_grey},
                 "points": points,
                 # Labels on every column stay readable up to a year of months.
                 "data_labels": {"value": len(months) <= 12, "num_format": "0.00"},
@@ -697,7 +626,10 @@ class _Writer:
             }
         )
         lines = self.workbook.add_chart({"type": "line"})
-        for key, color in (("pass_line", "#C00000"), ("excellent_line", "#00B050")):
+        for key, color in (
+            ("pass_line", PALETTE.line_pass),
+            ("excellent_line", PALETTE.line_excellent),
+        ):
             lines.add_series(
                 {
                     "name": f"{self.t(key)} {_plain(getattr(self.result.agreement, key))}",
@@ -719,8 +651,9 @@ class _Writer:
         self.sheets["summary"].insert_chart(self.summary_chart_row, 5, columns)
 
 
-def _chart_color(grade: str) -> str:
-    return {"excellent": "#70AD47", "pass": "#FFC000", "fail": "#E06666"}[grade]
+def _metric_getter(index: int, field: str) -> Any:
+    """A month's `field` (actual / standard / score) of its `index`-th metric."""
+    return lambda month: getattr(month.metrics[index], field)
 
 
 def _shown_number(value: Decimal) -> str:
@@ -730,11 +663,6 @@ def _shown_number(value: Decimal) -> str:
     return text if decimals > 2 else fmt_num(value)
 
 
-def _height(lines: int) -> float:
-    """Row height in points for wrapped text of `lines` lines at the 10-point font."""
-    return 13.5 * max(lines, 1) + 4
-
-
 def _plain(value: Decimal | int) -> str:
     """A Decimal without trailing zeros: 80 → '80', 4.00 → '4', 16.675 → '16.675'."""
     return str(value) if isinstance(value, int) else plain_number(value)
@@ -742,15 +670,3 @@ def _plain(value: Decimal | int) -> str:
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _line_count(text: str, width: float) -> int:
-    """Lines a wrapped cell needs at a column width (for a fixed row height).
-
-    text_width counts a CJK character as 2 units; rendered at 10 points it takes
-    about 1.7–1.9, hence the 1.1 allowance.
-    """
-    total = 0
-    for line in str(text).split("\n"):
-        total += max(1, math.ceil(text_width(line) / (max(width, 2) * 1.1)))
-    return total

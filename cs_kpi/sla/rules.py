@@ -23,12 +23,7 @@ from cs_kpi.sla.model import (
     SlaMetric,
     SlaResult,
 )
-
-GRADES = {
-    "excellent": Text("优秀", "Excellent"),
-    "pass": Text("合格", "Pass"),
-    "fail": Text("不合格", "Fail"),
-}
+from cs_kpi.vocab import SLA_GRADES, grade_label  # noqa: F401 (grade_label: SLA codes too)
 
 GAP = Text(
     "缺少 {missing} 的数据（{before} 与 {after} 之间）：连续未达标月数从 {after} 重新计算",
@@ -97,10 +92,6 @@ _GENERIC_ACTION = Text(
     "{metric}：分析未达标原因，制定专项提升措施并每周跟踪进度",
     "{metric}: analyse why the standard was missed, agree targeted actions and track them weekly",
 )
-
-
-def grade_label(code: str, lang: str) -> str:
-    return GRADES[code](lang)
 
 
 # ---------------------------------------------------------------- per metric, per month
@@ -288,7 +279,7 @@ def improvement_row(result: MonthResult, agreement: Agreement, lang: str) -> Imp
 
 
 def summary_counts(result: SlaResult) -> dict[str, int]:
-    counts = {code: 0 for code in GRADES}
+    counts = {grade.code: 0 for grade in SLA_GRADES}
     for month in result.months:
         counts[month.grade] += 1
     return counts

@@ -1,0 +1,174 @@
+"""Report tables as declarative column lists: each column a label, a kind and a value getter.
+
+`Table` writes one data sheet top to bottom through `SheetWriter`: title row 1,
+header row 2, data from row 3, then widths fitted from the distinct texts of
+each column, frozen panes, the filter and print settings. A streamed table
+(the big row-per-person sheets) renders its rows with `stream.RowStream`;
+the others write through xlsxwriter and may add blocks (sections, sub-tables)
+below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cs_kpi.writer.cells import fit_width, text_width, wrapped_lines, write_value
+from cs_kpi.writer.sheet import FIRST_ROW, HEADER_ROW, SheetWriter, row_height
+from cs_kpi.writer.stream import RowStream
+
+EXCEL_ROWS = 1_048_576
+HEADER_WIDTH = 16  # a longer header label wraps onto a second line
+_LINE_CACHE = 100_000
+
+
+@dataclass
+class Column:
+    """One column of a report table."""
+
+    label: str
+    kind: str = "text"  # a key of style.NUMBER_FORMATS
+    value: Callable[[Any], Any] | None = None  # row item → cell value
+    minimum: float = 6
+    maximum: float = 40
+    wrap: bool = False  # a wrapped column has the fixed width `maximum`
+    center: bool = False  # short codes: grade, 是/否, unit, status
+
+
+class Table:
+    """One data sheet of a report: `add(item)` per row, then `finish()`."""
+
+    max_rows = EXCEL_ROWS  # rows past Excel's last are counted in `dropped`, not written
+
+    def __init__(
+        self,
+        writer: SheetWriter,
+        columns: Sequence[Column],
+        title: str,
+        streamed: bool = False,
+        header: Sequence[str] | None = None,
+    ):
+        self.writer = writer
+        self.sheet = writer.sheet
+        self.styles = writer.styles
+        self.columns = list(columns)
+        self.row = FIRST_ROW
+        self.texts: list[set[str]] = [set() for _ in self.columns]
+        self.widths: list[float] = []
+        self.dropped = 0  # rows beyond Excel's last row
+        self.stream = RowStream(self.sheet, len(self.columns)) if streamed else None
+        self._getters = [col.value for col in self.columns]
+        self._wraps = any(col.wrap for col in self.columns)
+        self._formats: dict[tuple, Any] = {}
+        self._layouts: dict[Any, int] = {}
+        self._lines: dict[tuple[str, float], int] = {}
+        writer.title(title)
+        fixed = [col.maximum for col in self.columns if col.minimum == col.maximum]
+        widths = fixed if len(fixed) == len(self.columns) and not header else None
+        writer.header(header or [col.label for col in self.columns], widths=widths)
+
+    def fmt(self, c: int, kind: str | None = None, **extra: Any) -> Any:
+        """The format of column `c` for a value of `kind` (the column's own by default)."""
+        col = self.columns[c]
+        key = (c, kind, tuple(sorted(extra.items())))
+        found = self._formats.get(key)
+        if found is None:
+            props = dict(extra)
+            if col.wrap:
+                props.setdefault("text_wrap", True)
+            if col.center:
+                props.setdefault("align", "center")
+            found = self.styles.cell(kind or col.kind, **props)
+            self._formats[key] = found
+        return found
+
+    def add(self, item: Any, kinds: Sequence[str | None] | None = None, **extra: Any) -> None:
+        """One row from the columns' value getters."""
+        self.add_values([get(item) for get in self._getters], kinds, **extra)  # type: ignore[misc]
+
+    def add_all(self, items: Iterable[Any]) -> None:
+        getters = self._getters
+        add = self.add_values
+        for item in items:
+            add([get(item) for get in getters])  # type: ignore[misc]
+
+    def add_values(
+        self, values: Sequence[Any], kinds: Sequence[str | None] | None = None, **extra: Any
+    ) -> None:
+        """Write one row of values; `kinds` overrides a column's kind for this row (e.g. %)."""
+        if self.row >= self.max_rows:
+            self.dropped += 1
+            return
+        texts = self.texts
+        for c, value in enumerate(values):
+            if value.__class__ is str and value:
+                texts[c].add(value)
+        if self.stream is not None:
+            key = (
+                (tuple(kinds) if kinds else None, *sorted(extra.items()))
+                if kinds or extra
+                else None
+            )
+            layout = self._layouts.get(key)
+            if layout is None:
+                formats = [
+                    self.fmt(c, kinds[c] if kinds else None, **extra)
+                    for c in range(len(self.columns))
+                ]
+                layout = self._layouts[key] = self.stream.layout(formats)
+            height = self._height(values) if self._wraps else None
+            self.stream.add(self.row, values, layout, height)
+        else:
+            for c, value in enumerate(values):
+                fmt = self.fmt(c, kinds[c] if kinds else None, **extra)
+                write_value(self.sheet, self.row, c, value, fmt)
+        self.row += 1
+
+    def _height(self, values: Sequence[Any]) -> float | None:
+        """Room for wrapped text: a wrapped column has the fixed width `maximum`, so the
+        lines are known here."""
+        lines = 1
+        known = self._lines  # plan texts repeat from person to person
+        for c, col in enumerate(self.columns):
+            value = values[c]
+            if col.wrap and value.__class__ is str and value:
+                found = known.get((value, col.maximum))
+                if found is None:
+                    found = wrapped_lines(value, col.maximum)
+                    if len(known) < _LINE_CACHE:
+                        known[(value, col.maximum)] = found
+                lines = max(lines, found)
+        return row_height(lines) if lines > 1 else None
+
+    def fitted_widths(self) -> list[float]:
+        """Each column's width: fixed for a wrapped column or one whose minimum is its
+        maximum, else fitted to its distinct texts and (so far) to its header."""
+        widths = []
+        for c, col in enumerate(self.columns):
+            if col.wrap or col.minimum == col.maximum:
+                widths.append(col.maximum)  # a wrapped one: so that _height() knows the lines
+                continue
+            width = fit_width(self.texts[c], col.minimum, col.maximum)
+            # Headers wrap (two lines at most): they widen a column only so far.
+            width = max(width, min(text_width(col.label) + 2, HEADER_WIDTH))
+            if col.kind != "text":
+                width = max(width, 9)
+            widths.append(width)
+        return widths
+
+    def finish(
+        self,
+        freeze_cols: int = 0,
+        autofilter: bool = True,
+        landscape: bool = True,
+    ) -> None:
+        """Widths, panes, filter and print settings (rows beyond Excel's are in `dropped`)."""
+        if self.stream is not None:
+            self.stream.write_probes()
+        self.widths = self.fitted_widths()
+        self.writer.widths(self.widths)
+        self.writer.freeze(FIRST_ROW, freeze_cols)
+        if autofilter:
+            self.writer.filter(self.row - 1, len(self.columns) - 1, HEADER_ROW)
+        self.writer.print_setup(landscape)

@@ -1,0 +1,200 @@
+"""The writer layer (cs_kpi.writer): the fast streamed rows against xlsxwriter's own path.
+
+The streamed path learns each format's style index from the probe cells
+xlsxwriter writes (public file format, no private API). If a new xlsxwriter
+changes what that relies on, these tests fail: the same rows written both
+ways must read back (openpyxl) with the same values, number formats, fills,
+fonts and alignment, cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cs_kpi.writer.cells import NOT_XML, clean_text, write_value
+from cs_kpi.writer.sheet import SheetWriter, new_workbook
+from cs_kpi.writer.stream import RowStream, probe_styles, splice
+from cs_kpi.writer.style import NUMBER_FORMATS, PALETTE, Styles
+from cs_kpi.writer.table import Column, Table
+
+COLUMNS = [
+    Column("工号", value=lambda row: row[0]),
+    Column("得分", "score", lambda row: row[1]),
+    Column("占比", "percent", lambda row: row[2]),
+    Column("日期", "date", lambda row: row[3]),
+    Column("等级", value=lambda row: row[4], center=True),
+    Column("奖金", "bonus", lambda row: row[5]),
+    Column("备注", value=lambda row: row[6], wrap=True, maximum=20),
+]
+ROWS = [
+    ("1001", D("97.8"), D("0.9875"), dt.date(2024, 10, 30), "优秀", D("1.06"), "=1+1"),
+    ("1002", D("59.99"), D("0.5"), None, "待改进", None, "x" * 60),
+    ("+86 138", 0, D("0.12345"), dt.date(2024, 1, 1), "", D(1), " lead space"),
+]
+
+
+def _write(path: Path, streamed: bool) -> None:
+    workbook = new_workbook(path, constant_memory=streamed)
+    styles = Styles(workbook)
+    table = Table(SheetWriter(workbook, styles, "明细"), COLUMNS, "标题", streamed)
+    for index, row in enumerate(ROWS):
+        if index == 1:  # a row with extra formatting, as mandatory plan rows have
+            table.add(
+                row,
+                ["text", "text", "score", None, None, None, None],
+                bold=True,
+                bg_color=PALETTE.mandatory,
+            )
+        else:
+            table.add(row)
+    table.finish()
+    workbook.close()
+    splice(path, [table.stream] if table.stream else [])
+
+
+def _cells(path: Path) -> list[tuple]:
+    sheet = openpyxl.load_workbook(path)["明细"]
+    out = []
+    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
+        for cell in row:
+            out.append(
+                (
+                    cell.coordinate,
+                    cell.value,
+                    cell.number_format,
+                    cell.fill.fgColor.rgb if cell.fill.fill_type else None,
+                    cell.font.b,
+                    cell.font.name,
+                    cell.alignment.horizontal,
+                    cell.alignment.wrap_text,
+                    cell.border.left.style,
+                )
+            )
+    return out
+
+
+def test_streamed_rows_read_back_like_xlsxwriters_own(tmp_path):
+    direct, streamed = tmp_path / "direct.xlsx", tmp_path / "streamed.xlsx"
+    _write(direct, streamed=False)
+    _write(streamed, streamed=True)
+    assert _cells(streamed) == _cells(direct)
+    sheet = openpyxl.load_workbook(streamed)["明细"]
+    assert sheet.max_row == 5  # title, header, 3 rows: the probe row is gone
+    # Spot checks against the number-format table, worked by hand:
+    assert sheet["B3"].value == 97.8 and sheet["B3"].number_format == "0.00"
+    assert sheet["C3"].value == 0.9875 and sheet["C3"].number_format == "0.0##%"
+    assert sheet["C4"].number_format == "0.00"  # the row's own kinds: 占比 shown as a score
+    assert sheet["D3"].value == dt.datetime(2024, 10, 30)
+    assert sheet["D3"].number_format == "yyyy-mm-dd"
+    assert sheet["A4"].fill.fgColor.rgb == "FF" + PALETTE.mandatory[1:]
+    assert sheet["A4"].font.b is True and sheet["A3"].font.b is False
+    assert sheet["G3"].value == "=1+1" and sheet["G3"].data_type == "s"  # text, not a formula
+    assert sheet["A5"].value == "+86 138"
+    assert sheet["G5"].value == " lead space"
+
+
+def test_streamed_sheet_has_no_leftover_probe_and_a_right_dimension(tmp_path):
+    path = tmp_path / "streamed.xlsx"
+    _write(path, streamed=True)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<dimension ref="A1:G5"/>' in xml
+    assert xml.count('<row r="3"') == 1  # the data row, not the probe row as well
+
+
+def test_a_missing_probe_stops_the_write(tmp_path):
+    """If xlsxwriter stopped writing styled blank cells, nothing wrong would be written."""
+    workbook = new_workbook(tmp_path / "x.xlsx", constant_memory=True)
+    sheet = workbook.add_worksheet("S")
+    stream = RowStream(sheet, 2)
+    stream.add(2, ["a", 1], stream.layout([workbook.add_format({"bold": True})] * 2), None)
+    workbook.close()  # no write_probes(): the probe row is missing
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    with pytest.raises(RuntimeError, match="probe row 3 not found"):
+        probe_styles(xml, stream)
+
+
+def test_probe_styles_reads_each_format_index():
+    """Two formats probed in A3 and B3 (s="4", s="7"); the probe row is cut out."""
+    stream = RowStream(sheet=type("S", (), {"name": "S"})(), ncols=2)
+    stream.layout(["fmt-a", "fmt-b"])
+    xml = '<sheetData><row r="1"/><row r="3"><c r="A3" s="4"/><c r="B3" s="7"/></row></sheetData>'
+    indices, rest = probe_styles(xml, stream)
+    assert indices == [4, 7]
+    assert rest == '<sheetData><row r="1"/></sheetData>'
+
+
+def test_one_table_of_illegal_xml_characters():
+    assert clean_text("a\x00b\x0bc\tline\nend\r\ufffe\uffff") == "abc\tline\nend\r"
+    assert len(clean_text("x" * 40000)) == 32767
+    assert 0x09 not in NOT_XML and 0x0A not in NOT_XML and 0x0D not in NOT_XML
+
+
+def test_value_writer_keeps_text_as_text(tmp_path):
+    path = tmp_path / "v.xlsx"
+    workbook = new_workbook(path)
+    sheet = workbook.add_worksheet("S")
+    for col, value in enumerate(["=SUM(1,2)", "@x", D("2.50"), True, dt.date(2024, 9, 30), None]):
+        write_value(sheet, 0, col, value)
+    workbook.close()
+    row = [cell.value for cell in openpyxl.load_workbook(path)["S"][1]]
+    # Without a date format a date is its serial: 2024-01-01 is 45292, + 273 days to 30 Sep.
+    assert row[:5] == ["=SUM(1,2)", "@x", 2.5, True, 45292 + 273]
+
+
+def test_one_score_format():
+    """SPEC §4.3: every shown score has 2 decimals, typed or computed."""
+    assert NUMBER_FORMATS["score"] == NUMBER_FORMATS["formula"] == "0.00"
+
+
+def test_score_report_streamed_equals_unstreamed(tmp_path, monkeypatch):
+    """The whole sample report, every sheet, cell by cell: streamed rows against write_value."""
+    from cs_kpi.review import report
+    from cs_kpi.review.read import load_review
+    from cs_kpi.review.rules import score_review
+
+    sample = Path(__file__).parent.parent / "sample_data" / "04_performance_review_2024Q3.xlsx"
+    data, problems = load_review(sample)
+    result, warnings = score_review(data, "zh", dt.date(2024, 10, 8))
+    fast = tmp_path / "fast.xlsx"
+    report.write_report(result, data, fast, "zh", [])
+    table = report._Context.table
+    monkeypatch.setattr(
+        report._Context,
+        "table",
+        lambda self, key, cols, streamed=True, name=None: table(self, key, cols, False, name),
+    )
+    slow = tmp_path / "slow.xlsx"
+    report.write_report(result, data, slow, "zh", [])
+    fast_book, slow_book = openpyxl.load_workbook(fast), openpyxl.load_workbook(slow)
+    assert fast_book.sheetnames == slow_book.sheetnames
+    for name in fast_book.sheetnames:
+        if name == "计算说明":
+            continue  # holds the time of writing
+        fast_cells = _sheet_cells(fast_book[name])
+        assert fast_cells == _sheet_cells(slow_book[name]), name
+    assert len(_sheet_cells(fast_book["360明细"])) > 100
+
+
+def _sheet_cells(sheet) -> list[tuple]:
+    return [
+        (
+            cell.coordinate,
+            cell.value,
+            cell.number_format,
+            cell.fill.fgColor.rgb if cell.fill.fill_type else None,
+            cell.font.b,
+            cell.alignment.horizontal,
+            cell.alignment.wrap_text,
+        )
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None or cell.has_style
+    ]
