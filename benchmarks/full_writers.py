@@ -59,7 +59,10 @@ def _xlsxwriter_format(fmt: CellFormat) -> dict[str, Any]:
 def write_xlsxwriter(layout: WorkbookLayout, target: str, constant_memory: bool = False) -> None:
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": constant_memory})
+    # strings_to_formulas off: merge_range() writes its value through write(), which would
+    # otherwise turn a text starting with "=" into a formula.
+    options = {"constant_memory": constant_memory, "strings_to_formulas": False}
+    workbook = xlsxwriter.Workbook(target, options)
     formats = [workbook.add_format(_xlsxwriter_format(fmt)) for fmt in layout.formats]
     dxfs = [workbook.add_format(_xlsxwriter_format(fmt)) for fmt in layout.dxf_formats]
     for sheet in layout.sheets:

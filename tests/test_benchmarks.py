@@ -166,14 +166,14 @@ def test_cell_references_become_zero_based_indexes():
 
 def _small_report(path: Path) -> None:
     """A workbook with one of each feature the score report has, values chosen by hand."""
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
     title = workbook.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E78"})
     header = workbook.add_format({"bold": True, "bg_color": "#1F4E78", "border": 1})
     score = workbook.add_format({"num_format": "0.00", "border": 1, "valign": "vcenter"})
     wrap = workbook.add_format({"text_wrap": True, "align": "center"})
     green = workbook.add_format({"bg_color": "#C6EFCE"})
     sheet = workbook.add_worksheet("成绩汇总")
-    sheet.merge_range(0, 0, 0, 2, "成绩汇总", title)
+    sheet.merge_range(0, 0, 0, 2, "=成绩汇总", title)  # merged text that looks like a formula
     sheet.write_row(1, 0, ["工号", "总分", "等级"], header)
     sheet.write_string(2, 0, "=1001", wrap)  # text that looks like a formula stays text
     sheet.write_number(2, 1, 91.5, score)
@@ -225,7 +225,7 @@ def test_layout_reads_back_every_feature_of_a_small_report(tmp_path):
     (sheet,) = book.sheets
     assert sheet.name == "成绩汇总"
     assert sheet.values == [
-        ["成绩汇总", "", ""],
+        ["=成绩汇总", "", ""],
         ["工号", "总分", "等级"],
         ["=1001", 91.5, "优秀"],
         ["1002", 78.25, "合格"],
