@@ -50,7 +50,10 @@ def new_workbook(
 def row_height(lines: int) -> float:
     """Points for `lines` lines of wrapped 10-point text (neither Excel nor LibreOffice
     grows a row to its wrapped text when opening a file)."""
-    return LINE_HEIGHT * max(lines, 1) + 4
+    points = LINE_HEIGHT * max(lines, 1) + 4
+    # Whole pixels (0.75 pt at 96 dpi), as Excel and xlsxwriter store a row height:
+    # the streamed rows and xlsxwriter's own rows then agree exactly.
+    return round(points / 0.75) * 0.75
 
 
 class SheetWriter:
