@@ -323,8 +323,6 @@ def _error_at(
 
 
 # ---------------------------------------------------------------- workbook parts
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def _workbook_info(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
@@ -337,12 +335,16 @@ def _workbook_info(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     except (KeyError, ElementTree.ParseError):
         return {}, False
     date1904 = False
-    for props in workbook.iter(f"{_NS_MAIN}workbookPr"):
+    # By local name: Strict OOXML files use other namespaces, and every sheet's part must be
+    # known to bound its reading (cs_kpi.sparse).
+    elements = [(element.tag.rpartition("}")[2], element) for element in workbook.iter()]
+    for props in (element for name, element in elements if name == "workbookPr"):
         date1904 = props.get("date1904", "").strip().lower() in ("1", "true")
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     paths: dict[str, str] = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+    for sheet in (element for name, element in elements if name == "sheet"):
+        rel_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), "")
+        target = targets.get(rel_id, "")
         if not target:
             continue
         joined = target.lstrip("/") if target.startswith("/") else "xl/" + target
@@ -499,8 +501,10 @@ class WorkbookFile:
         data = self._sheet_xml(part) if part else None
         width = None  # a sparse sheet's width: its merged ranges are filled within it
         if part and data is not None and not sparse.dense_fits(data):
-            grid, width = self._load_sparse(name, part)
+            grid, width = self._load_sparse(name, part, data)
         else:
+            if part is None or data is None:
+                self._check_unlocated(name)
             grid = self._load_dense(name)
         if data is not None:
             grid.errors, grid.uncalculated = _scan_sheet_xml(data)
@@ -514,6 +518,17 @@ class WorkbookFile:
             except sparse.SparseSheetError as error:
                 raise self._sparse_problem(name, error) from error
         return grid
+
+    def _check_unlocated(self, name: str) -> None:
+        """A sheet whose XML part is not named in workbook.xml can be read densely only when
+        no sheet part of the file would make calamine's box too large."""
+        with zipfile.ZipFile(self.path) as archive:
+            for info in archive.infolist():
+                if not sparse.is_sheet_part(info.filename):
+                    continue
+                if not sparse.dense_fits(archive.read(info)):
+                    problem = f"{info.filename}: sheet part not named in xl/workbook.xml"
+                    raise self._damaged(name, ValueError(problem))
 
     def _sheet_xml(self, part: str) -> bytes | None:
         with zipfile.ZipFile(self.path) as archive:
@@ -532,12 +547,12 @@ class WorkbookFile:
             raise self._damaged(name, exc) from exc
         return SheetGrid(name, rows, merged=merged, date1904=self.date1904)
 
-    def _load_sparse(self, name: str, part: str) -> tuple[SheetGrid, int]:
+    def _load_sparse(self, name: str, part: str, data: bytes) -> tuple[SheetGrid, int]:
         """The cells present in a sheet whose dense box would be far larger (cs_kpi.sparse)."""
         if isinstance(self._source, io.BytesIO):
             self._source.seek(0)
         try:
-            found = sparse.read_sparse(self._source, part, name)
+            found = sparse.read_sparse(self._source, part, name, data)
         except sparse.SparseSheetError as error:
             raise self._sparse_problem(name, error) from error
         except Exception as exc:  # a damaged part: XML, zip or calamine errors

@@ -54,12 +54,16 @@ MERGE_FILL_LIMIT = 1 << 20
 UNBOUNDED = 1 << 62
 
 
-def dense_allowance(xml_size: int) -> int:
-    """The most cells a sheet of `xml_size` bytes may make calamine allocate."""
-    return DENSE_FLOOR + xml_size // CELL_BYTES
+def dense_allowance(xml_size: int, memory: int | None = None) -> int:
+    """The most cells a sheet of `xml_size` bytes may make calamine allocate: one per
+    CELL_BYTES of XML above the floor, but never more than 40 bytes a cell in 1/32 of the
+    machine's memory (20 million cells, 768 MiB, on 24 GiB), whatever padding a part holds."""
+    from cs_kpi.sniff import memory_size
+
+    memory = memory_size() if memory is None else memory
+    return min(DENSE_FLOOR + xml_size // CELL_BYTES, max(DENSE_FLOOR, memory // 32 // 40))
 
 
-# ---------------------------------------------------------------- is the dense box bounded?
 @lru_cache(maxsize=8)
 def _unusual_element(digits: int) -> re.Pattern[bytes]:
     """A `<c` or `<row` element whose first attribute is not `r="A12345"` with at most
@@ -90,26 +94,28 @@ def dense_fits(data: bytes) -> bool:
         digits += 1
     if not _PREFIXED_ELEMENT.search(data) and not _unusual_element(digits).search(data):
         return True
-    return bounded_box(data) <= allowance
+    return bounded_box(data, allowance) <= allowance
 
 
-def bounded_box(data: bytes) -> int:
+def bounded_box(data: bytes, enough: int = UNBOUNDED) -> int:
     """An upper bound of the cells in calamine's dense box for this sheet XML.
 
     calamine places a cell by its `r` attribute; a cell without one goes
     right of the previous cell, a row without one below the previous row.
     So the box is within (largest row named + rows without `r`) × (largest
     column named + cells without `r`), counting every `r` attribute
-    anywhere (an over-count only makes the bound safer).
+    anywhere (an over-count only makes the bound safer). Counting stops once
+    the bound exceeds `enough`.
     """
-    max_row = max_col = 0
-    for letters, digits in _ANY_REF.findall(data):
-        if len(letters) > 3 or len(digits) > 7:
-            return UNBOUNDED  # past XFD1048576: never dense (read_sparse refuses it)
-        if digits:
-            max_row = max(max_row, int(digits))
-        if letters:
-            max_col = max(max_col, column_number(letters.upper()))
+    refs = _ANY_REF.findall(data)
+    letters = {found[0] for found in refs}
+    digits = {found[1] for found in refs}
+    if any(len(text) > 3 for text in letters) or any(len(text) > 7 for text in digits):
+        return UNBOUNDED  # past XFD1048576: never dense (read_sparse refuses it)
+    max_row = max((int(text) for text in digits if text), default=0)
+    max_col = max((column_number(text.upper()) for text in letters if text), default=0)
+    if max_row * max_col > enough:
+        return max_row * max_col  # already over `enough`: elements without `r` only add
     rows_without_ref = len(_ROW.findall(data)) - len(_ROW_WITH_REF.findall(data))
     cells_without_ref = len(_CELL.findall(data)) - len(_CELL_WITH_REF.findall(data))
     height = max_row + max(rows_without_ref, 0)
@@ -215,20 +221,16 @@ class SparseSheet:
     width: int  # one more than the last column holding a value
 
 
-@dataclass
-class _Found:
-    row: int
-    col: int
-    attrs: dict[str, str]
-    value: str | None  # the text of <v>
-    inline: str | None  # the text of <is>
-
+# A cell found: (row, col, its attributes other than r, its content), both as XML bytes.
+Found = tuple[int, int, bytes, bytes]
 
 _REF = re.compile(r"\s*([A-Za-z]{1,3})(\d{1,7})\s*\Z")
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+_ATTRS = rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
+_TAG = re.compile(rb"<([\w.-]+:)?(?:(row)|c)" + _ATTRS + rb"(/?)>")
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell" + _ATTRS + rb"/?>")
+_ROOT = re.compile(rb"<([\w.-]+:)?worksheet" + _ATTRS + rb">")
+_SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData\b")
 
 
 def _place(ref: str) -> tuple[int, int]:
@@ -240,6 +242,130 @@ def _place(ref: str) -> tuple[int, int]:
     if row < 0 or row >= MAX_ROWS or col >= MAX_COLS:
         raise SparseSheetError("beyond", ref.strip().upper())
     return row, col
+
+
+def _row_index(ref: str) -> int:
+    """A row's index from its `r` (a row without one goes below the previous row)."""
+    if not ref.strip().isdigit():
+        raise SparseSheetError("damaged", ref, "row number")
+    index = int(ref) - 1
+    if not 0 <= index < MAX_ROWS:
+        raise SparseSheetError("beyond", f"A{ref.strip()}")
+    return index
+
+
+def _attributes(raw: bytes) -> dict[bytes, bytes]:
+    return {
+        m.group(1): m.group(2) if m.group(3) is None else m.group(3) for m in _ATTR.finditer(raw)
+    }
+
+
+# A cell as every spreadsheet program writes it: `r` first, double quotes, no prefix.
+_USUAL_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d{1,7})"((?:\s+[\w:.-]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S
+)
+
+
+@lru_cache(maxsize=4096)
+def _column_index(letters: bytes) -> int:
+    return column_number(letters) - 1
+
+
+def _usual_cells(data: bytes) -> list[Found] | None:
+    """The cells holding a value when every cell has the usual shape (one C-speed pass
+    and a few operations a cell), else None. Rows do not matter: every cell names its place."""
+    matches = _USUAL_CELL.findall(data)
+    if len(matches) != len(_CELL.findall(data)):
+        return None
+    found: list[Found] = []
+    for letters, digits, rest, content in matches:
+        if b"<v" in content or b"<is" in content:
+            row, col = int(digits) - 1, _column_index(letters)
+            if not 0 <= row < MAX_ROWS or col >= MAX_COLS:
+                raise SparseSheetError("beyond", (letters + digits).decode())
+            found.append((row, col, rest, content))
+    return found
+
+
+def _scan_cells(data: bytes) -> Iterator[Found]:
+    """The cells holding a value, by regular expressions over the XML: exact for XML
+    without comments, CDATA sections or processing instructions (the caller checks)."""
+    row_index, col_index = -1, -1
+    for tag in _TAG.finditer(data):
+        attrs = _attributes(tag.group(3))
+        if tag.group(2):  # <row>
+            ref = attrs.get(b"r")
+            row_index = row_index + 1 if ref is None else _row_index(ref.decode())
+            col_index = -1
+            continue
+        if tag.group(4):  # <c/>: no value
+            continue
+        end = data.find(b"</" + (tag.group(1) or b"") + b"c>", tag.end())
+        content = data[tag.end() : end if end >= 0 else len(data)]
+        ref = attrs.pop(b"r", None)
+        if ref is not None:
+            row, col = _place(ref.decode("utf-8", "replace"))
+        else:
+            row, col = max(row_index, 0), col_index + 1
+            if col >= MAX_COLS:
+                raise SparseSheetError("beyond", f"{_letters(MAX_COLS - 1)}{row + 1}")
+        col_index = col
+        prefix = tag.group(1) or b""
+        if b"<" + prefix + b"v" in content or b"<" + prefix + b"is" in content:
+            rest = b"".join(b' %s="%s"' % (k, v) for k, v in attrs.items() if k in (b"s", b"t"))
+            yield row, col, rest, content
+
+
+def _parse_cells(handle: Any) -> Iterator[Found]:
+    """The cells holding a value, by a streaming XML parse (comments, CDATA and all).
+
+    Each row is dropped once read, so memory stays with the cells present.
+    The content is written back as plain <v>/<is> for calamine to convert.
+    """
+    from xml.etree.ElementTree import iterparse  # DTDs were refused by sniff: no entities
+
+    row_index, col_index = -1, -1
+    parent = None
+    for event, element in iterparse(handle, events=("start", "end")):
+        name = _local(element.tag)
+        if event == "start":
+            if name == "sheetData":
+                parent = element
+            elif name == "row":
+                ref = element.get("r")
+                row_index = row_index + 1 if ref is None else _row_index(ref)
+                col_index = -1
+            continue
+        if name == "c":
+            ref = element.get("r")
+            if ref is not None:
+                row, col = _place(ref)
+            else:
+                row, col = max(row_index, 0), col_index + 1
+                if col >= MAX_COLS:
+                    raise SparseSheetError("beyond", f"{_letters(MAX_COLS - 1)}{row + 1}")
+            col_index = col
+            content = b""
+            for child in element:
+                child_name = _local(child.tag)
+                if child_name == "v":
+                    content += f"<v>{escape(child.text or '')}</v>".encode()
+                elif child_name == "is":
+                    text = escape(_inline_text(child))
+                    content += f'<is><t xml:space="preserve">{text}</t></is>'.encode()
+            if content:
+                rest = "".join(
+                    f' {key}="{escape(value, {chr(34): "&quot;"})}"'
+                    for key, value in element.attrib.items()
+                    if key in ("s", "t")
+                )
+                yield row, col, rest.encode(), content
+        elif name == "row" and parent is not None:
+            parent.clear()  # the row is read: keep nothing of it
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def _inline_text(element: Any) -> str:
@@ -260,82 +386,33 @@ def _inline_text(element: Any) -> str:
     return "".join(parts)
 
 
-def _cells(handle: Any) -> Iterator[_Found | tuple[str, str]]:
-    """The cells holding a value, in file order, and ("merge", ref) for each merged range.
-
-    A streaming parse: each row is dropped once read, so memory stays with
-    the cells present. Positions follow calamine's rules for a missing `r`.
-    """
-    from defusedxml.ElementTree import iterparse
-
-    row_index, col_index = -1, -1
-    parent = None
-    for event, element in iterparse(handle, events=("start", "end")):
-        name = _local(element.tag)
-        if event == "start":
-            if name == "sheetData":
-                parent = element
-            elif name == "row":
-                ref = element.get("r")
-                if ref is not None and ref.strip().isdigit():
-                    row_index = int(ref) - 1
-                    if not 0 <= row_index < MAX_ROWS:
-                        raise SparseSheetError("beyond", f"A{ref.strip()}")
-                elif ref is not None:
-                    raise SparseSheetError("damaged", ref, "row number")
-                else:
-                    row_index += 1
-                col_index = -1
-            continue
-        if name == "c":
-            ref = element.get("r")
-            if ref is not None:
-                row, col = _place(ref)
-            else:
-                row, col = max(row_index, 0), col_index + 1
-                if col >= MAX_COLS:
-                    raise SparseSheetError("beyond", f"row {row + 1}")
-            col_index = col
-            value = inline = None
-            for child in element:
-                child_name = _local(child.tag)
-                if child_name == "v":
-                    value = child.text or ""
-                elif child_name == "is":
-                    inline = _inline_text(child)
-            if value is not None or inline is not None:
-                yield _Found(row, col, dict(element.attrib), value, inline)
-        elif name == "row" and parent is not None:
-            parent.clear()  # the row is read: keep nothing of it
-        elif name == "mergeCell":
-            yield ("merge", element.get("ref", ""))
+def _plain_markup(data: bytes) -> bool:
+    """No comment, CDATA section or processing instruction after the XML declaration:
+    `<` then always starts a tag, and the regular expressions read exactly."""
+    return b"<!--" not in data and b"<![CDATA[" not in data and data.find(b"<?", 2) < 0
 
 
-def _packed_sheet(found: list[_Found]) -> bytes:
-    """The present cells as a small block of sheet XML, cell k at row k // PACK_WIDTH."""
-    out = [
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b"<sheetData>"
-    ]
+def _packed_sheet(data: bytes, found: list[Found]) -> bytes:
+    """The present cells as a small block of sheet XML, cell k at row k // PACK_WIDTH,
+    under the original root element (its namespace declarations)."""
+    root = _ROOT.search(data)
+    sheet_data = _SHEET_DATA.search(data)
+    p = (sheet_data.group(1) or b"") if sheet_data else b""
+    if root:
+        head, close = root.group(0), b"</" + (root.group(1) or b"") + b"worksheet>"
+    else:
+        head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        close = b"</worksheet>"
+    out = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', head]
+    out.append(b"<%ssheetData>" % p)
     for start in range(0, len(found), PACK_WIDTH):
-        r = start // PACK_WIDTH + 1
-        out.append(b'<row r="%d">' % r)
-        for k, cell in enumerate(found[start : start + PACK_WIDTH]):
-            ref = _letters(k) + str(r)
-            attrs = "".join(
-                f' {key}="{escape(val, {chr(34): "&quot;"})}"'
-                for key, val in cell.attrs.items()
-                if key in ("s", "t")
-            )
-            body = ""
-            if cell.inline is not None:
-                body += f'<is><t xml:space="preserve">{escape(cell.inline)}</t></is>'
-            if cell.value is not None:
-                body += f"<v>{escape(cell.value)}</v>"
-            out.append(f'<c r="{ref}"{attrs}>{body}</c>'.encode())
-        out.append(b"</row>")
-    out.append(b"</sheetData></worksheet>")
+        r = b"%d" % (start // PACK_WIDTH + 1)
+        out.append(b'<%srow r="%s">' % (p, r))
+        for k, (_, _, rest, content) in enumerate(found[start : start + PACK_WIDTH]):
+            out.append(b'<%sc r="%s%s"%s>%s</%sc>' % (p, _letter_bytes(k), r, rest, content, p))
+        out.append(b"</%srow>" % p)
+    out.append(b"</%ssheetData>" % p)
+    out.append(close)
     return b"".join(out)
 
 
@@ -349,33 +426,37 @@ def _letters(index: int) -> str:
     return letters
 
 
-def _merge_range(ref: str) -> tuple[int, int, int, int] | None:
-    first, _, last = ref.partition(":")
-    try:
-        r0, c0 = _place(first)
-        r1, c1 = _place(last or first)
-    except SparseSheetError:
-        return None  # calamine ignores what it cannot parse here too
-    return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
+@lru_cache(maxsize=PACK_WIDTH)
+def _letter_bytes(index: int) -> bytes:
+    return _letters(index).encode()
 
 
-def read_sparse(source: Any, part: str, sheet_name: str) -> SparseSheet:
-    """The cells present in sheet `sheet_name` (XML part `part`) of the zip `source`
-    (a path or a file object), with the values calamine gives them."""
+def _merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
+    merged = []
+    for tag in _MERGE.finditer(data):
+        ref = _attributes(tag.group(1)).get(b"ref", b"").decode("utf-8", "replace")
+        first, _, last = ref.partition(":")
+        try:
+            r0, c0 = _place(first)
+            r1, c1 = _place(last or first)
+        except SparseSheetError:
+            continue  # calamine ignores what it cannot parse here too
+        merged.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
+    return merged
+
+
+def read_sparse(source: Any, part: str, sheet_name: str, data: bytes) -> SparseSheet:
+    """The cells present in sheet `sheet_name` (XML part `part`, whose bytes are `data`) of
+    the zip `source` (a path or a file object), with the values calamine gives them."""
     import python_calamine
 
-    found: list[_Found] = []
-    merged: list[tuple[int, int, int, int]] = []
+    if _plain_markup(data):
+        usual = _usual_cells(data)
+        found = usual if usual is not None else list(_scan_cells(data))
+    else:
+        found = list(_parse_cells(io.BytesIO(data)))
     with zipfile.ZipFile(source) as archive:
-        with archive.open(part) as handle:
-            for item in _cells(handle):
-                if isinstance(item, _Found):
-                    found.append(item)
-                else:
-                    span = _merge_range(item[1])
-                    if span is not None:
-                        merged.append(span)
-        packed = _packed_copy(archive, part, _packed_sheet(found))
+        packed = _packed_copy(archive, part, _packed_sheet(data, found))
     values: list[list[Any]] = []
     if found:
         book = python_calamine.CalamineWorkbook.from_filelike(packed)
@@ -384,13 +465,16 @@ def read_sparse(source: Any, part: str, sheet_name: str) -> SparseSheet:
         finally:
             book.close()
     cells: dict[int, dict[int, Any]] = {}
-    for k, cell in enumerate(found):
+    width = 0
+    for k, (row_index, col, _, _) in enumerate(found):
         r, c = divmod(k, PACK_WIDTH)
         row = values[r] if r < len(values) else ()
-        value = row[c] if c < len(row) else EMPTY
-        cells.setdefault(cell.row, {})[cell.col] = value
-    width = 1 + max((cell.col for cell in found), default=-1)
-    return SparseSheet(build_rows(cells), merged, width)
+        row_cells = cells.get(row_index)
+        if row_cells is None:
+            row_cells = cells[row_index] = {}
+        row_cells[col] = row[c] if c < len(row) else EMPTY
+        width = max(width, col + 1)
+    return SparseSheet(build_rows(cells), _merged_ranges(data), width)
 
 
 def _packed_copy(archive: zipfile.ZipFile, part: str, sheet_xml: bytes) -> io.BytesIO:
@@ -402,7 +486,7 @@ def _packed_copy(archive: zipfile.ZipFile, part: str, sheet_xml: bytes) -> io.By
             name = info.filename
             if name == part:
                 target.writestr(name, sheet_xml)
-            elif _is_sheet_part(name) or info.is_dir() or not _calamine_needs(name):
+            elif is_sheet_part(name) or info.is_dir() or not _calamine_needs(name):
                 continue
             elif _is_shared_strings(name):
                 target.writestr(name, sanitised_shared_strings(archive.read(name)))
@@ -412,7 +496,7 @@ def _packed_copy(archive: zipfile.ZipFile, part: str, sheet_xml: bytes) -> io.By
     return buffer
 
 
-def _is_sheet_part(name: str) -> bool:
+def is_sheet_part(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 

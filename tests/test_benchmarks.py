@@ -91,3 +91,15 @@ def test_phases_splits_a_score_run(tmp_path):
     assert all(float(row[1]) >= 0 for row in rows)
     assert (tmp_path / "report.xlsx").stat().st_size > 0
     assert (tmp_path / "plan.xlsx").stat().st_size > 0
+
+
+def test_sparse_read_prints_its_table_for_a_tiny_size(tmp_path):
+    result = _python(str(BENCH / "sparse_read.py"), "20", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = _table_rows(result.stdout)
+    assert [row[0] for row in rows] == [
+        "as written",
+        "+ one value at ZZ100000",
+        "+ one value at XFD1048576",
+    ]
+    assert all(float(row[1]) > 0 and int(row[2]) > 0 for row in rows)

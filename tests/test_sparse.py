@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -77,9 +78,13 @@ def test_a_prefixed_or_late_reference_is_not_missed():
     assert sparse.bounded_box(beyond) == sparse.UNBOUNDED
 
 
-def test_the_allowance_grows_with_the_xml():
-    assert sparse.dense_allowance(0) == 1 << 21
-    assert sparse.dense_allowance(26_000_000) == (1 << 21) + 6_500_000
+def test_the_allowance_grows_with_the_xml_up_to_what_memory_holds():
+    gib = 1 << 30
+    assert sparse.dense_allowance(0, 24 * gib) == 1 << 21
+    assert sparse.dense_allowance(26_000_000, 24 * gib) == (1 << 21) + 6_500_000
+    # a 2 GiB part (padding compresses well): 24 GiB / 32 / 40 bytes = 20,132,659 cells
+    assert sparse.dense_allowance(2 * gib, 24 * gib) == 24 * gib // 32 // 40 == 20_132_659
+    assert sparse.dense_allowance(2 * gib, 1 * gib) == 1 << 21  # never under the floor
 
 
 def test_shared_strings_claims_are_checked_against_the_part_size():
@@ -130,9 +135,32 @@ def varied_workbook(path: Path, date1904: bool = False) -> Path:
     return add_cell_xml(path, "S", "D10", "inline")
 
 
-@pytest.mark.parametrize("date1904", [False, True])
-def test_sparse_reading_gives_calamines_values(tmp_path, monkeypatch, date1904):
+def without_cell_refs(name: str, data: bytes) -> bytes:
+    """Cells without `r` in rows 5–10 (calamine places them one right of the previous)."""
+    if not name.startswith("xl/worksheets/"):
+        return data
+    return re.sub(rb'<c r="[A-Z]+([5-9]|10)"', b"<c", data)
+
+
+@pytest.mark.parametrize(
+    "date1904, variant",
+    [(False, ""), (True, ""), (False, "comment"), (False, "no-r")],
+    ids=["1900", "1904", "xml-parser", "cells-without-r"],
+)
+def test_sparse_reading_gives_calamines_values(tmp_path, monkeypatch, date1904, variant):
+    """Every kind of value, read densely by calamine and sparsely. An XML comment sends the
+    sparse read through the XML parser; cells without `r` through the general tokenizer
+    (the usual one needs `r` on every cell)."""
     path = varied_workbook(tmp_path / "v.xlsx", date1904)
+    if variant == "comment":
+        rewrite_zip(
+            path,
+            lambda name, data: data.replace(b"<sheetData>", b"<sheetData><!-- <c r='A1'> -->"),
+        )
+        assert b"<!--" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    if variant == "no-r":
+        rewrite_zip(path, without_cell_refs)
+        assert b'<c r="A5"' not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     dense = WorkbookFile(path).grid("S")
     monkeypatch.setattr(sparse, "dense_fits", lambda data: False)
     sparse_grid = WorkbookFile(path).grid("S")
@@ -145,7 +173,11 @@ def test_sparse_reading_gives_calamines_values(tmp_path, monkeypatch, date1904):
                 c,
             )
     assert dense.value(2, 0) == dt.date(2024, 2, 29)  # calamine's date, both ways
-    assert sparse_grid.value(6, 1) == "合并" and sparse_grid.value(9, 3) == "inline"
+    if variant == "no-r":  # F9 and D10, the only cells of their rows, move to column A
+        assert sparse_grid.value(8, 0) == "far right" and sparse_grid.value(9, 0) == "inline"
+    else:
+        assert sparse_grid.value(8, 5) == "far right" and sparse_grid.value(9, 3) == "inline"
+    assert sparse_grid.value(6, 1) == "合并"
     assert sparse_grid.errors == dense.errors == {(3, 2): "#N/A"}
     assert sparse_grid.uncalculated == dense.uncalculated == {(3, 3)}
     assert sparse_grid.merged == dense.merged == [(5, 0, 6, 1)]
@@ -188,6 +220,20 @@ def test_a_merged_range_filling_a_sparse_sheet_is_refused(tmp_path):
         WorkbookFile(path, "en").grid("指标数据")
     problem = error.value.problems.errors[0]
     assert problem.cell == "A1:XFD1048576" and "more than 1,048,576 cells" in problem.message
+
+
+def test_a_sheet_whose_part_is_unknown_is_read_densely_only_when_every_part_fits(tmp_path):
+    """Without workbook.xml naming the sheet's part, a dense read is safe only if no sheet
+    part of the file could make calamine's box too large."""
+    honest = WorkbookFile(far_cell(tmp_path, "员工", 0, 8, "x"))
+    honest._xml_paths = {}
+    assert honest.grid("员工").value(0, 8) == "x"
+    (tmp_path / "far").mkdir()
+    far = WorkbookFile(far_cell(tmp_path / "far", "说明", 1048575, 16383), "en")
+    far._xml_paths = {}
+    with pytest.raises(InputError) as error:
+        far.grid("员工")
+    assert "sheet part not named in xl/workbook.xml" in error.value.problems.errors[0].message
 
 
 def test_a_lying_shared_strings_count_is_ignored_and_the_input_kept(tmp_path):

@@ -520,7 +520,22 @@ def far_cell(folder: Path, sheet: str, row: int, col: int, value: Any = "备注"
         rb.write_cell(sheets[sheet], row, col, value)
 
     extra = (sheet,) if sheet not in REVIEW_HEADERS and sheet != "考核方案" else ()
-    return review_book(folder / "far.xlsx", customize=customize, extra_sheets=extra)
+    path = review_book(folder / "far.xlsx", customize=customize, extra_sheets=extra)
+    return first_sheet_last_added(path) if extra else path
+
+
+def first_sheet_last_added(path: Path) -> Path:
+    """Move the last sheet to the front of workbook.xml, where templates keep 说明
+    (the first sheet is the first one `is_empty` loads)."""
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/workbook.xml":
+            return data
+        sheets = re.findall(rb"<sheet [^>]*/>", data)
+        reordered = b"".join([sheets[-1], *sheets[:-1]])
+        return data.replace(b"".join(sheets), reordered)
+
+    return rewrite_zip(path, edit)
 
 
 def add_cell_xml(path: Path, sheet: str, ref: str, text: str) -> Path:
