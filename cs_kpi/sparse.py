@@ -271,20 +271,37 @@ def _column_index(letters: bytes) -> int:
     return column_number(letters) - 1
 
 
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}")[\s>/]')
+
+
 def _usual_cells(data: bytes) -> list[Found] | None:
-    """The cells holding a value when every cell has the usual shape (one C-speed pass
-    and a few operations a cell), else None. Rows do not matter: every cell names its place."""
+    """The cells holding a value when every cell has the usual shape, else None: C-speed
+    passes and a few operations a cell. Rows do not matter: every cell names its place."""
+    if _PREFIXED_ELEMENT.search(data) or _ODD_CELL.search(data):
+        return None  # a cell with a prefix, without `r` first, or with a malformed one
     matches = _USUAL_CELL.findall(data)
-    if len(matches) != len(_CELL.findall(data)):
-        return None
+    if len(matches) != data.count(b'<c r="'):
+        return None  # an attribute in single quotes, or a cell not closed
     found: list[Found] = []
+    append, column = found.append, _column_index
     for letters, digits, rest, content in matches:
         if b"<v" in content or b"<is" in content:
-            row, col = int(digits) - 1, _column_index(letters)
-            if not 0 <= row < MAX_ROWS or col >= MAX_COLS:
-                raise SparseSheetError("beyond", (letters + digits).decode())
-            found.append((row, col, rest, content))
+            append((int(digits) - 1, column(letters), rest, content))
     return found
+
+
+def _check_places(found: list[Found]) -> None:
+    """Refuse a cell past XFD1048576 or in row 0 (the usual-shape pass leaves this here)."""
+    if not found:
+        return
+    first = min(found, key=lambda cell: cell[0])
+    if first[0] < 0:
+        raise SparseSheetError("damaged", f"{_letters(first[1])}0", "cell reference")
+    row = max(found, key=lambda cell: cell[0])
+    col = max(found, key=lambda cell: cell[1])
+    for r, c, _, _ in (row, col):
+        if r >= MAX_ROWS or c >= MAX_COLS:
+            raise SparseSheetError("beyond", f"{_letters(c)}{r + 1}")
 
 
 def _scan_cells(data: bytes) -> Iterator[Found]:
@@ -455,6 +472,7 @@ def read_sparse(source: Any, part: str, sheet_name: str, data: bytes) -> SparseS
         found = usual if usual is not None else list(_scan_cells(data))
     else:
         found = list(_parse_cells(io.BytesIO(data)))
+    _check_places(found)
     with zipfile.ZipFile(source) as archive:
         packed = _packed_copy(archive, part, _packed_sheet(data, found))
     values: list[list[Any]] = []
@@ -465,15 +483,17 @@ def read_sparse(source: Any, part: str, sheet_name: str, data: bytes) -> SparseS
         finally:
             book.close()
     cells: dict[int, dict[int, Any]] = {}
-    width = 0
-    for k, (row_index, col, _, _) in enumerate(found):
-        r, c = divmod(k, PACK_WIDTH)
-        row = values[r] if r < len(values) else ()
-        row_cells = cells.get(row_index)
-        if row_cells is None:
-            row_cells = cells[row_index] = {}
-        row_cells[col] = row[c] if c < len(row) else EMPTY
-        width = max(width, col + 1)
+    for start in range(0, len(found), PACK_WIDTH):
+        block = found[start : start + PACK_WIDTH]
+        r = start // PACK_WIDTH
+        packed_row = values[r] if r < len(values) else []
+        packed_row = [*packed_row, *[EMPTY] * (len(block) - len(packed_row))]
+        for (row_index, col, _, _), value in zip(block, packed_row, strict=False):
+            row_cells = cells.get(row_index)
+            if row_cells is None:
+                row_cells = cells[row_index] = {}
+            row_cells[col] = value
+    width = 1 + max((cell[1] for cell in found), default=-1)
     return SparseSheet(build_rows(cells), _merged_ranges(data), width)
 
 

@@ -203,6 +203,14 @@ def test_a_cell_past_excels_last_row_is_a_clear_problem(tmp_path):
     assert "A1048577 beyond Excel's last cell XFD1048576" in message
 
 
+def test_a_cell_in_row_0_is_damage_not_a_crash(tmp_path):
+    path = add_cell_xml(far_cell(tmp_path, "员工", 0, 8), "指标数据", "XFD1048576", "x")
+    rewrite_zip(path, lambda name, data: data.replace(b'<c r="A3"', b'<c r="A0"'))
+    with pytest.raises(InputError) as error:
+        WorkbookFile(path, "en").grid("指标数据")
+    assert "A0" in error.value.problems.errors[0].message
+
+
 def test_a_merged_range_filling_a_sparse_sheet_is_refused(tmp_path):
     """A1:XFD1048576 merged, with a value at XFD1048576 making the sheet sparse: filling the
     merged value into every cell of the grid would be 17 billion cells."""
