@@ -88,6 +88,8 @@ def register_codes(namespace: Mapping[str, Any], *, skip: tuple[str, ...] = ()) 
     """Give every module-level `Text` constant of `namespace` its code (the constant's name,
     lower-cased) and list it in CATALOGUE; `skip` names texts that are labels, not problems.
     Two different messages under one code are a programming error, found at import."""
+    if isinstance(skip, str):
+        raise TypeError("skip takes a tuple of names")
     for name, value in list(namespace.items()):
         if not isinstance(value, Text) or not name.isupper() or name in skip:
             continue

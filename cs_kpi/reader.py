@@ -22,21 +22,28 @@ Checked behaviour of python-calamine 0.9 (tests/test_reader.py):
 - in a 1904-date workbook, date-formatted cells come back as the right
   dates; a plain serial number typed in a date column is converted with the
   workbook's date system (`Cell.date1904`).
+
+calamine's dense grid spans a sheet's box: one value at XFD1048576 would be
+17 billion cells and abort the process. A sheet whose box is far larger
+than its XML can hold is therefore read sparsely (cs_kpi.sparse), with the
+same values; `SheetGrid` then holds only the rows and cells present.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from cs_kpi import sparse, vocab
 from cs_kpi import values as v
-from cs_kpi import vocab
 from cs_kpi.i18n import Joined, Msg, Text, register_codes
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text
@@ -114,10 +121,17 @@ class Cell(NamedTuple):
 
 @dataclass
 class SheetGrid:
-    """A sheet's values as rows of cells (row 0 is Excel row 1, column 0 is A)."""
+    """A sheet's values as rows of cells (row 0 is Excel row 1, column 0 is A).
+
+    Rows as calamine gives them (a list per row, `""` for an empty cell) for
+    a sheet read densely. A sheet read sparsely (cs_kpi.sparse) holds `()`
+    for a row without values and a `SparseRow` for a row whose last value
+    lies far right of the values in it, so its memory follows the cells
+    present; rows then differ in length, which every method here allows.
+    """
 
     name: str
-    rows: list[list[Any]]
+    rows: list[Sequence[Any]]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
@@ -309,8 +323,6 @@ def _error_at(
 
 
 # ---------------------------------------------------------------- workbook parts
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def _workbook_info(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
@@ -323,12 +335,16 @@ def _workbook_info(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     except (KeyError, ElementTree.ParseError):
         return {}, False
     date1904 = False
-    for props in workbook.iter(f"{_NS_MAIN}workbookPr"):
+    # By local name: Strict OOXML files use other namespaces, and every sheet's part must be
+    # known to bound its reading (cs_kpi.sparse).
+    elements = [(element.tag.rpartition("}")[2], element) for element in workbook.iter()]
+    for props in (element for name, element in elements if name == "workbookPr"):
         date1904 = props.get("date1904", "").strip().lower() in ("1", "true")
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     paths: dict[str, str] = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+    for sheet in (element for name, element in elements if name == "sheet"):
+        rel_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), "")
+        target = targets.get(rel_id, "")
         if not target:
             continue
         joined = target.lstrip("/") if target.startswith("/") else "xl/" + target
@@ -366,6 +382,16 @@ HOSTILE_XML = Text(
     "{name} declares XML entities, which Excel never writes; the file may be crafted to attack "
     "readers and is refused.",
 )
+CELL_BEYOND_EXCEL = Text(
+    "{name} 中有单元格 {ref} 超出 Excel 的最后一个单元格 XFD1048576，文件不是 Excel 写出的，无法读取；请在 Excel 中打开并另存为 .xlsx。",
+    "{name} holds a cell {ref} beyond Excel's last cell XFD1048576: Excel did not write this "
+    "file and it cannot be read. Open it in Excel and save it as .xlsx.",
+)
+MERGE_TOO_LARGE = Text(
+    "合并区域 {ref} 会把一个值复制到超过 {limit} 个单元格，无法读取；请取消该合并（“开始 › 合并后居中 › 取消单元格合并”）后重新保存。",
+    "the merged range {ref} would copy one value into more than {limit} cells and cannot be "
+    "read; unmerge it (Home › Merge & Center › Unmerge Cells) and save again.",
+)
 EMPTY_WORKBOOK = Text(
     "{name} 是空工作簿（所有工作表都没有内容）",
     "{name} is an empty workbook (no sheet holds anything)",
@@ -389,7 +415,12 @@ class WorkbookFile:
         import python_calamine
 
         try:
-            self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            # A copy without a lying shared-strings count when there is one (cs_kpi.sparse).
+            self._source = sparse.calamine_source(str(self.path))
+            if isinstance(self._source, str):
+                self._book = python_calamine.CalamineWorkbook.from_path(self._source)
+            else:
+                self._book = python_calamine.CalamineWorkbook.from_filelike(self._source)
             metadata = self._book.sheets_metadata
             self.sheet_names: list[str] = [
                 meta.name for meta in metadata if str(meta.typ).endswith("WorkSheet")
@@ -475,27 +506,83 @@ class WorkbookFile:
         return self._grids[name]
 
     def _load_grid(self, name: str) -> SheetGrid:
+        part = self._xml_paths.get(name)
+        data = self._sheet_xml(part) if part else None
+        width = None  # a sparse sheet's width: its merged ranges are filled within it
+        if part and data is not None and not sparse.dense_fits(data):
+            grid, width = self._load_sparse(name, part, data)
+        else:
+            if part is None or data is None:
+                self._check_unlocated(name)
+            grid = self._load_dense(name)
+        if data is not None:
+            grid.errors, grid.uncalculated = _scan_sheet_xml(data)
+        _trim(grid)
+        if width is None:
+            for r0, c0, r1, c1 in grid.merged:
+                _fill_merged(grid.rows, r0, c0, r1, c1)
+        else:
+            try:
+                sparse.fill_merged_sparse(sparse.SparseSheet(grid.rows, grid.merged, width))
+            except sparse.SparseSheetError as error:
+                raise self._sparse_problem(name, error) from error
+        return grid
+
+    def _check_unlocated(self, name: str) -> None:
+        """A sheet whose XML part is not named in workbook.xml can be read densely only when
+        no sheet part of the file would make calamine's box too large."""
+        with zipfile.ZipFile(self.path) as archive:
+            for info in archive.infolist():
+                if not sparse.is_sheet_part(info.filename):
+                    continue
+                if not sparse.dense_fits(archive.read(info)):
+                    problem = f"{info.filename}: sheet part not named in xl/workbook.xml"
+                    raise self._damaged(name, ValueError(problem))
+
+    def _sheet_xml(self, part: str) -> bytes | None:
+        with zipfile.ZipFile(self.path) as archive:
+            try:
+                return archive.read(part)
+            except KeyError:
+                return None
+
+    def _load_dense(self, name: str) -> SheetGrid:
+        """The sheet as calamine's dense grid (its box is known to be small enough)."""
         try:
             sheet = self._book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
         except Exception as exc:  # e.g. calamine's XmlError on a damaged sheet
-            raise InputError.single(
-                SHEET_DAMAGED.msg(name=self.path.name, sheet=name, error=_short_error(exc)),
-                name,
-            ) from exc
-        grid = SheetGrid(name, rows, merged=merged, date1904=self.date1904)
-        part = self._xml_paths.get(name)
-        if part:
-            with zipfile.ZipFile(self.path) as archive:
-                try:
-                    grid.errors, grid.uncalculated = _scan_sheet_xml(archive.read(part))
-                except KeyError:
-                    pass
-        _trim(grid)
-        for r0, c0, r1, c1 in merged:
-            _fill_merged(grid.rows, r0, c0, r1, c1)
-        return grid
+            raise self._damaged(name, exc) from exc
+        return SheetGrid(name, rows, merged=merged, date1904=self.date1904)
+
+    def _load_sparse(self, name: str, part: str, data: bytes) -> tuple[SheetGrid, int]:
+        """The cells present in a sheet whose dense box would be far larger (cs_kpi.sparse)."""
+        if isinstance(self._source, io.BytesIO):
+            self._source.seek(0)
+        try:
+            found = sparse.read_sparse(self._source, part, name, data)
+        except sparse.SparseSheetError as error:
+            raise self._sparse_problem(name, error) from error
+        except Exception as exc:  # a damaged part: XML, zip or calamine errors
+            raise self._damaged(name, exc) from exc
+        grid = SheetGrid(name, found.rows, merged=found.merged, date1904=self.date1904)
+        return grid, found.width
+
+    def _damaged(self, name: str, exc: BaseException) -> InputError:
+        return InputError.single(
+            SHEET_DAMAGED.msg(name=self.path.name, sheet=name, error=_short_error(exc)),
+            name,
+        )
+
+    def _sparse_problem(self, name: str, error: sparse.SparseSheetError) -> InputError:
+        if error.kind == "beyond":
+            message = CELL_BEYOND_EXCEL.msg(name=self.path.name, ref=error.ref)
+        elif error.kind == "merge":
+            message = MERGE_TOO_LARGE.msg(ref=error.ref, limit=f"{sparse.MERGE_FILL_LIMIT:,}")
+        else:
+            return self._damaged(name, error)
+        return InputError.single(message, name, error.ref)
 
 
 def _trim(grid: SheetGrid) -> None:

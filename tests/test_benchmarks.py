@@ -392,3 +392,15 @@ def test_survey_measures_the_readers_and_writers_on_a_tiny_size(tmp_path):
         assert float(rust) > 0
     else:
         assert rust.startswith("not installed")
+
+
+def test_sparse_read_prints_its_table_for_a_tiny_size(tmp_path):
+    result = _python(str(BENCH / "sparse_read.py"), "20", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = _table_rows(result.stdout.splitlines())
+    assert [row[0] for row in rows] == [
+        "as written",
+        "+ one value at ZZ100000",
+        "+ one value at XFD1048576",
+    ]
+    assert all(float(row[1]) > 0 and int(row[2]) > 0 for row in rows)

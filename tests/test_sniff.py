@@ -259,7 +259,7 @@ def test_member_lying_about_its_size_is_refused(tmp_path):
 
 
 # ---------------------------------------------------------------- zip bombs
-def _bomb(tmp_path: Path, member_size: int) -> Path:
+def _bomb(tmp_path: Path, member_size: int, member: str = "xl/media/padding.bin") -> Path:
     """A real workbook plus one member of zeros (deflate packs zeros ~1000:1)."""
     good = small_xlsx(tmp_path / "good.xlsx")
     path = tmp_path / "bomb.xlsx"
@@ -269,7 +269,7 @@ def _bomb(tmp_path: Path, member_size: int) -> Path:
     ):
         for info in source.infolist():
             target.writestr(info.filename, source.read(info.filename))
-        with target.open("xl/media/padding.bin", "w") as handle:
+        with target.open(member, "w") as handle:
             chunk = b"\x00" * (1 << 20)
             for _ in range(member_size >> 20):
                 handle.write(chunk)
@@ -286,12 +286,91 @@ def test_bomb_refused_by_compression_ratio(tmp_path):
     assert "压缩炸弹" in refusal(path, "zh")
 
 
-def test_bomb_refused_by_total_size(tmp_path, monkeypatch):
-    """The 1 GiB rule, shown with the limit lowered to 4 MiB (same code path)."""
-    monkeypatch.setattr(sniff, "MAX_TOTAL_UNCOMPRESSED", 4 << 20)
-    path = _bomb(tmp_path, 8 << 20)  # 8 MiB: under the 16 MiB ratio threshold
+def test_xml_beyond_what_reading_can_hold_is_refused(tmp_path, monkeypatch):
+    """The memory rule on a real file, with the machine's memory lowered to 16 MiB (same code
+    path): an 8 MiB XML part is over a quarter of it (4 MiB)."""
+    monkeypatch.setattr(sniff, "memory_size", lambda: 16 << 20)
+    path = _bomb(tmp_path, 8 << 20, "xl/worksheets/padding.xml")  # under the ratio threshold
     message = refusal(path, "en")
-    assert "would unpack to 8 MiB, more than the safety limit of 4 MiB" in message
+    assert "XML parts of bomb.xlsx would unpack to 8 MiB, more than the 4 MiB" in message
+    assert "本机能读取的上限 4 MiB" in refusal(path, "zh")
+
+
+def test_media_do_not_count_against_memory(tmp_path, monkeypatch):
+    """Images are never decompressed: the same 8 MiB as a media member is accepted."""
+    monkeypatch.setattr(sniff, "memory_size", lambda: 16 << 20)
+    assert sniff.describe(_bomb(tmp_path, 8 << 20), "en") is None
+
+
+def test_many_small_members_compressed_as_a_bomb_are_refused(tmp_path):
+    """18 members of 15 MiB of zeros: each under the 16 MiB per-member rule, but 270 MiB in
+    about 0.3 MiB as a whole (about 1000:1, over 100:1)."""
+    good = small_xlsx(tmp_path / "good.xlsx")
+    path = tmp_path / "many.xlsx"
+    chunk = b"\x00" * (15 << 20)
+    with (
+        zipfile.ZipFile(good) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        for i in range(18):
+            target.writestr(f"xl/media/image{i}.png", chunk)
+    message = refusal(path, "en")
+    assert "compressed 1" in message and "as a whole (unpacking to 270 MiB)" in message
+
+
+MiB, GiB = 1 << 20, 1 << 30
+# The largest parts of the 10,000-person report `cs-kpi score` writes (benchmarks/generate.py
+# review 10000, measured): declared and compressed sizes. 131.5 MB in 11.7 MB overall.
+REPORT_10K = [
+    ("xl/worksheets/sheet3.xml", 48_893_074, 4_774_878),
+    ("xl/worksheets/sheet2.xml", 38_137_531, 3_371_005),
+    ("xl/worksheets/sheet7.xml", 35_791_008, 2_446_632),
+    ("xl/worksheets/sheet1.xml", 7_486_152, 923_704),
+    ("xl/worksheets/sheet5.xml", 790_427, 84_717),
+]
+
+
+def members(rows) -> list:
+    return [sniff._Member(name, size, compressed) for name, size, compressed in rows]
+
+
+def test_a_100000_person_report_passes_the_limits():
+    """Ten times the 10,000-person report: 1.31 GB at 11.3:1, its largest part 489 MB —
+    over the old fixed 1 GiB total; within a quarter / an eighth of 24 GiB and of the
+    8 GiB assumed where memory is unknown (2 GiB / 1 GiB)."""
+    report = members((n, s * 10, c * 10) for n, s, c in REPORT_10K)
+    assert sum(m.size for m in report) == 1_310_981_920 > GiB
+    for memory in (24 * GiB, sniff.UNKNOWN_MEMORY):
+        sniff._check_limits(report, memory)
+
+
+def test_limit_rules_on_synthetic_member_lists():
+    memory = 16 * GiB  # reading may hold 4 GiB of XML, 2 GiB in one part
+    sniff._check_limits(members([("xl/worksheets/sheet1.xml", 2 * GiB, 200 * MiB)]), memory)
+    cases = [
+        # one part of 2 GiB + 1 byte: over an eighth of 16 GiB
+        ([("xl/worksheets/sheet1.xml", 2 * GiB + 1, 200 * MiB)], "PART_TOO_LARGE"),
+        # three 1.5 GiB parts at 10:1: each fits, 4.5 GiB in all is over a quarter
+        ([(f"xl/worksheets/sheet{i}.xml", 3 * GiB // 2, 150 * MiB) for i in range(3)], "TOO_LARGE"),
+        # 17 MiB in 80 KiB: 217:1, over 200:1 on a member over 16 MiB
+        ([("xl/sharedStrings.xml", 17 * MiB, 80 << 10)], "TOO_COMPRESSED"),
+        # 300 parts of 1 MiB at 101:1 — 300 MiB in all, over 100:1 as a whole
+        (
+            [(f"xl/worksheets/sheet{i}.xml", MiB, MiB // 101) for i in range(300)],
+            "TOTAL_TOO_COMPRESSED",
+        ),
+    ]
+    for rows, rule in cases:
+        with pytest.raises(sniff._Refuse) as refused:
+            sniff._check_limits(members(rows), memory)
+        assert refused.value.text is getattr(sniff, rule), rule
+    # 255 MiB at 1000:1 as a whole stays under the size where the whole-zip rule starts
+    small = [(f"xl/worksheets/sheet{i}.xml", MiB, MiB // 1000) for i in range(255)]
+    sniff._check_limits(members(small), memory)
+    # media count for the ratio rules only: 6 GiB of images at 10:1 pass with 16 GiB
+    sniff._check_limits(members([("xl/media/image1.png", 6 * GiB, 600 * MiB)]), memory)
 
 
 def test_too_many_members(tmp_path, monkeypatch):

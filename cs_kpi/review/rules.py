@@ -598,4 +598,4 @@ def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
     }
 
 
-register_codes(globals(), skip=("DIMENSION_CLASH"))
+register_codes(globals(), skip=("DIMENSION_CLASH",))

@@ -132,7 +132,7 @@ def zip_bomb(folder: Path) -> Path:
         for name, data in members:
             target.writestr(name, data)
         # 128 MiB of zeros compressing about a thousandfold: over the 200:1 ratio limit.
-        # (The 1 GiB total limit is tested in tests/test_sniff.py without writing 1 GiB.)
+        # (The whole-zip and memory limits are tested in tests/test_sniff.py.)
         chunk = b"\x00" * (64 * 1024 * 1024)
         with target.open("xl/media/padding.bin", "w", force_zip64=True) as handle:
             for _ in range(2):
@@ -511,6 +511,60 @@ def billion_laughs(folder: Path) -> Path:
     return rewrite_zip(path, edit)
 
 
+# ---------------------------------------------------------------- far cells (issue 9, point 7)
+def far_cell(folder: Path, sheet: str, row: int, col: int, value: Any = "备注") -> Path:
+    """One value typed far from every table (xlsxwriter writes the cell where it is told):
+    calamine alone would build a dense grid up to it (XFD1048576: 17 billion cells)."""
+
+    def customize(workbook: Any, sheets: dict[str, Any]) -> None:
+        rb.write_cell(sheets[sheet], row, col, value)
+
+    extra = (sheet,) if sheet not in REVIEW_HEADERS and sheet != "考核方案" else ()
+    path = review_book(folder / "far.xlsx", customize=customize, extra_sheets=extra)
+    return first_sheet_last_added(path) if extra else path
+
+
+def first_sheet_last_added(path: Path) -> Path:
+    """Move the last sheet to the front of workbook.xml, where templates keep 说明
+    (the first sheet is the first one `is_empty` loads)."""
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/workbook.xml":
+            return data
+        sheets = re.findall(rb"<sheet [^>]*/>", data)
+        reordered = b"".join([sheets[-1], *sheets[:-1]])
+        return data.replace(b"".join(sheets), reordered)
+
+    return rewrite_zip(path, edit)
+
+
+def add_cell_xml(path: Path, sheet: str, ref: str, text: str) -> Path:
+    """Append a row holding one inline-string cell to a sheet's XML (for places
+    xlsxwriter refuses to write, such as past Excel's last row)."""
+    part = sheet_parts(path)[sheet]
+    row = re.sub(r"[A-Z]", "", ref)
+    cell = f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+
+    def edit(name: str, data: bytes) -> bytes:
+        return (
+            data.replace(b"</sheetData>", cell.encode() + b"</sheetData>") if name == part else data
+        )
+
+    return rewrite_zip(path, edit)
+
+
+def shared_strings_claim(folder: Path) -> Path:
+    """`count`/`uniqueCount` of 2147483647 on <sst>: calamine preallocates from them (51 GB)."""
+    path = review(folder / "sst_count.xlsx")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/sharedStrings.xml":
+            return data
+        return re.sub(rb'(count|uniqueCount)="\d+"', rb'\1="2147483647"', data)
+
+    return rewrite_zip(path, edit)
+
+
 NINE_ITEMS = [
     ["沟通协作", "会议参与率", "", 1],
     ["沟通协作", "信息同步及时性", "", 1],
@@ -762,6 +816,35 @@ def cases() -> list[Case]:
         Case("sla_empty_workbook", "sla-report", empty_workbook, 1, set(), "空工作簿"),
         Case("zip_bomb", s, zip_bomb, 1, set(), "压缩炸弹"),
         Case("xml_entity_expansion", s, billion_laughs, 1, set(), "实体"),
+        # Far cells and lying counts: a normal result or a clear problem, never an abort.
+        Case(
+            "far_cell_xfd1048576_in_data", s, lambda f: far_cell(f, "指标数据", 1048575, 16383), 0
+        ),
+        Case("far_cell_xfd1048576_in_guide", s, lambda f: far_cell(f, "说明", 1048575, 16383), 0),
+        Case("far_cell_zz100000", s, lambda f: far_cell(f, "360评价", 99999, 701), 0),
+        Case(
+            "far_id_a1048576_is_read",  # far, but in a column cs-kpi reads: checked like any row
+            s,
+            lambda f: far_cell(f, "360评价", 1048575, 0, "9999"),
+            1,
+            {"360评价!A1048576"},
+            "9999",
+        ),
+        Case(
+            "cell_beyond_excel",
+            s,
+            lambda f: add_cell_xml(review(f / "beyond.xlsx"), "指标数据", "A1048577", "x"),
+            1,
+            set(),
+            "XFD1048576",
+        ),
+        Case("shared_strings_count_2147483647", s, shared_strings_claim, 0),
+        Case(
+            "sla_far_cell_xfd1048576",
+            "sla-report",
+            lambda f: add_cell_xml(sla(f / "far_sla.xlsx"), "月度数据", "XFD1048576", "备注"),
+            0,
+        ),
         Case("uncalculated_formula_in_input", s, uncalculated_formula, 1, {"指标数据!C3"}, ""),
         Case("error_cells", s, error_cells, 1, {"指标数据!E3", "指标数据!G4"}, "#N/A"),
         Case("preview_formulas_cached", s, lambda f: preview_formulas(f, True), 0),
