@@ -38,7 +38,6 @@ from typing import Any, NamedTuple
 from cs_kpi import values as v
 from cs_kpi.i18n import Joined, Msg, Text, register_codes
 from cs_kpi.labels import normalize_label
-from cs_kpi.numbers import pct_text
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.schema import (
     GUIDE_SHEET,
@@ -46,7 +45,6 @@ from cs_kpi.schema import (
     KINDS_BY_KEY,
     Choices,
     Column,
-    Setting,
     SettingsSheet,
     TableSheet,
     WorkbookKind,
@@ -551,7 +549,6 @@ class Table:
 
 
 # Messages of the readers of every workbook kind.
-REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
 DEFAULTED = Text(
     "“{label}”为空，按默认值 {value} 计算", "“{label}” is blank; the default {value} is used"
 )
@@ -596,18 +593,30 @@ def _sheet_name(
     return name
 
 
-def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:
-    """Find the sheet and its header row; return its non-blank data rows.
+@dataclass
+class Located:
+    """A table sheet found in a workbook: its grid, header row and columns."""
 
-    Cells showing an error or an uncalculated formula in a column that is
-    read are reported here, once, with their cell; formula (preview)
-    columns are never checked, because cs-kpi never reads them.
-    """
+    sheet: str
+    grid: SheetGrid
+    header_row: int  # 0-based grid row of the header
+    columns: dict[str, int]  # column key → column index
+    dynamic: list[tuple[str, int]]  # (header text, column index) of the other labels
+
+    def checked(self, spec: TableSheet) -> list[int]:
+        """The columns that are read (every input column and the dynamic ones)."""
+        found = [col for key, col in self.columns.items() if spec.column(key).is_input]
+        return found + [col for _, col in self.dynamic]
+
+
+def locate_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Located | None:
+    """Find the sheet and its header row; report a missing sheet, header or required column
+    (at the header's first cell) and repeated column labels."""
     name = _sheet_name(book, spec, problems)
     if name is None:
         return None
     grid = book.grid(name)
-    found = _find_header(grid, spec)
+    found = find_header(grid, spec)
     if found is None:
         problems.error(NO_HEADER.msg(expected=_expected(spec)), name)
         return None
@@ -628,13 +637,22 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
         if key in seen:
             problems.error(DUPLICATE_COLUMN.msg(label=label), name, cell_ref(header_row, col))
         seen[key] = col
-    checked = [col for key, col in columns.items() if spec.column(key).is_input]
-    checked += [col for _, col in dynamic]
-    rows: list[Row] = []
-    fixed = list(columns.items())
+    return Located(name, grid, header_row, columns, dynamic)
+
+
+def data_rows(grid: SheetGrid, header_row: int, checked: list[int]) -> list[int]:
+    """The rows after the header holding something typed in a column that is read."""
     special = grid.problem_rows()  # rows with error or uncalculated cells: the careful path
     merged = bool(grid.merged)
-    for r in range(header_row + 1, len(grid.rows)):
+    found: list[int] = []
+    rows = grid.rows
+    first = checked[0] if checked and not merged else -1
+    for r in range(header_row + 1, len(rows)):
+        if 0 <= first < len(rows[r]) and r not in special:
+            value = rows[r][first]  # the common case: the first column read holds a value
+            if value is not None and (value.__class__ is not str or value.strip()):
+                found.append(r)
+                continue
         if merged or r in special:
             # A row whose only values are copies of a cell merged down from above
             # (工号 merged over a person's rows) has nothing typed in it: skipped.
@@ -642,6 +660,28 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
                 continue
         elif not grid.has_typed_content(r, checked):
             continue
+        found.append(r)
+    return found
+
+
+def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:
+    """Find the sheet and its header row; return its non-blank data rows as cells.
+
+    Cells showing an error or an uncalculated formula in a column that is
+    read are reported here, once, with their cell; formula (preview)
+    columns are never checked, because cs-kpi never reads them. (The
+    readers use `cs_kpi.records.read_records`, which also parses and checks
+    every value by its spec.)
+    """
+    located = locate_table(book, spec, problems)
+    if located is None:
+        return None
+    grid, columns, dynamic = located.grid, located.columns, located.dynamic
+    checked = located.checked(spec)
+    fixed = list(columns.items())
+    special = grid.problem_rows()
+    rows: list[Row] = []
+    for r in data_rows(grid, located.header_row, checked):
         if r in special:
             cells = {key: grid.cell(r, col) for key, col in fixed}
             extra = {label: grid.cell(r, col) for label, col in dynamic}
@@ -652,7 +692,7 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
             cells = grid.plain_cells(r, fixed, row_text)
             extra = grid.plain_cells(r, dynamic, row_text) if dynamic else {}
         rows.append(Row(r + 1, cells, extra))
-    return Table(name, header_row + 1, columns, dynamic, rows)
+    return Table(located.sheet, located.header_row + 1, columns, dynamic, rows)
 
 
 def _check_formula_cell(grid: SheetGrid, r: int, c: int, problems: Problems) -> None:
@@ -699,7 +739,7 @@ def _match_row(
     return columns, others, duplicates
 
 
-def _find_header(
+def find_header(
     grid: SheetGrid, spec: TableSheet
 ) -> tuple[int, dict[str, int], list[tuple[str, int]], list[tuple[str, int]]] | None:
     """The row among the first 10 that matches most column labels (required ones first)."""
@@ -751,20 +791,6 @@ def read_settings(
             _check_formula_cell(grid, r, value_col, problems)
             break
     return found
-
-
-def warn_default(problems: Problems, setting: Setting, cell: Cell | None, sheet: str) -> None:
-    """A blank setting falls back to its default (SPEC §3.4): say so, with the default as shown
-    in the template (20%, 四级). `sheet` is where to point when the label row is absent."""
-    value = setting.default
-    shown: Any = pct_text(value) if setting.kind == "weight" else value  # type: ignore[arg-type]
-    if setting.choices:
-        shown = setting.choices.option(str(value))
-    problems.warn(
-        DEFAULTED.msg(label=setting, value=shown),
-        cell.sheet if cell else sheet,
-        cell.ref if cell else None,
-    )
 
 
 # ---------------------------------------------------------------- typed cells
