@@ -36,7 +36,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cs_kpi import values as v
-from cs_kpi.i18n import Joined, Msg, Text, register_codes
+from cs_kpi.i18n import Msg, Text, register_codes
+from cs_kpi.kinds import (
+    Refused,
+    blank_value,
+    parser_for,
+)
 from cs_kpi.labels import normalize_label
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.schema import (
@@ -828,102 +833,60 @@ class CellParser:
             self.problems.error(message, cell.sheet, cell.ref, cell.error)
         return True
 
-    def _parse(self, cell: Cell | None, parse: Any, *args: Any) -> Any:
-        if cell is None or self._formula_problem(cell):
-            return None
+    def value(self, cell: Cell | None, kind: str, choices: Choices | None = None) -> Any:
+        """Parse by a schema kind (kinds.PARSERS): blank → None ("" for text kinds)."""
+        return self._value(cell, kind, choices, warn=True)
+
+    def _value(self, cell: Cell | None, kind: str, choices: Choices | None, warn: bool) -> Any:
+        blank = blank_value(kind)
+        if cell is None or self._formula_problem(cell) or cell.blank:
+            return blank
         try:
-            return parse(cell.raw, *args)
-        except v.CellValueError as error:
-            self.fail(cell, error)
-            return None
+            value, warning = parser_for(kind, choices=choices)(cell.raw, cell.date1904)
+        except (v.CellValueError, Refused) as error:
+            self.fail(cell, error.msg)
+            return blank
+        if warning is not None and warn:
+            self.problems.warn(warning, cell.sheet, cell.ref, cell.raw)
+        return value
 
     def text(self, cell: Cell | None) -> str:
-        if cell is None or self._formula_problem(cell) or cell.blank:
-            return ""
-        return v.clean_text(cell.raw)
-
-    def number(self, cell: Cell | None, allow_negative: bool = False) -> Decimal | None:
-        return self._parse(cell, v.parse_number, allow_negative)
-
-    def score(self, cell: Cell | None) -> Decimal | None:
-        """A 360 score, 0–10 (SPEC §4.1)."""
-        value = self.number(cell, allow_negative=True)
-        if value is not None and cell is not None and not (0 <= value <= 10):
-            self.fail(cell, SCORE_RANGE.msg(value=v.shown_value(cell.raw)))
-            return None
-        return value
-
-    def percent(self, cell: Cell | None, warn_points: bool = True) -> Decimal | None:
-        """A percentage as a fraction; a plain number above 1 is read as points with a warning."""
-        found = self._parse(cell, v.parse_percent)
-        if found is None or cell is None:
-            return None
-        value, as_points = found
-        if as_points and warn_points:
-            self.problems.warn(
-                PERCENT_AS_POINTS.msg(raw=v.shown_value(cell.raw), pct=v.shown_value(cell.raw)),
-                cell.sheet,
-                cell.ref,
-                cell.raw,
-            )
-        return value
-
-    def weight(self, cell: Cell | None) -> Decimal | None:
-        """A share such as 20%, 0.2 or 20 (points)."""
-        return self.percent(cell, warn_points=False)
-
-    def date(self, cell: Cell | None):
-        return self._parse(cell, v.parse_date, cell.date1904 if cell else False)
-
-    def datetime(self, cell: Cell | None):
-        return self._parse(cell, v.parse_datetime, cell.date1904 if cell else False)
-
-    def month(self, cell: Cell | None) -> str | None:
-        return self._parse(cell, v.parse_month, cell.date1904 if cell else False)
-
-    def choice(self, cell: Cell | None, choices: Choices) -> str | None:
-        if cell is None or self._formula_problem(cell) or cell.blank:
-            return None
-        code = choices.lookup().get(normalize_label(cell.raw))
-        if code is None:
-            self.fail(
-                cell,
-                NOT_A_CHOICE.msg(value=v.shown_value(cell.raw), options=Joined(choices.options)),
-            )
-        return code
-
-    def column_value(self, cell: Cell | None, column: Column) -> Any:
-        """Parse by the column's declared kind."""
-        kind = column.kind
-        if kind == "choice" and column.choices:
-            return self.choice(cell, column.choices)
-        if kind == "id":
-            return self.id(cell)
-        parse = {
-            "number": self.number,
-            "score": self.score,
-            "percent": self.percent,
-            "weight": self.weight,
-            "date": self.date,
-            "datetime": self.datetime,
-            "month": self.month,
-        }.get(kind)
-        return parse(cell) if parse else self.text(cell)
+        return self.value(cell, "text")
 
     def id(self, cell: Cell | None) -> str:
         """An ID cell as text (1001.0 → '1001'); '' for blank or failed."""
-        if cell is None or self._formula_problem(cell) or cell.blank:
-            return ""
-        return id_text(cell.raw)
+        return self.value(cell, "id")
 
+    def number(self, cell: Cell | None) -> Decimal | None:
+        return self.value(cell, "number")
 
-def id_text(raw: Any) -> str:
-    """An ID cell as text: 1001.0 → '1001', ' A01 ' → 'A01', '１００１' → '1001'."""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, Decimal) and raw == raw.to_integral_value():
-        return str(int(raw))
-    return v.clean_text(raw)
+    def score(self, cell: Cell | None) -> Decimal | None:
+        """A 360 score, 0–10 (SPEC §4.1)."""
+        return self.value(cell, "score")
+
+    def percent(self, cell: Cell | None, warn_points: bool = True) -> Decimal | None:
+        """A percentage as a fraction; a plain number above 1 is read as points with a warning."""
+        return self._value(cell, "percent", None, warn_points)
+
+    def weight(self, cell: Cell | None) -> Decimal | None:
+        """A share such as 20%, 0.2 or 20 (points)."""
+        return self.value(cell, "weight")
+
+    def date(self, cell: Cell | None):
+        return self.value(cell, "date")
+
+    def datetime(self, cell: Cell | None):
+        return self.value(cell, "datetime")
+
+    def month(self, cell: Cell | None) -> str | None:
+        return self.value(cell, "month")
+
+    def choice(self, cell: Cell | None, choices: Choices) -> str | None:
+        return self.value(cell, "choice", choices)
+
+    def column_value(self, cell: Cell | None, column: Column) -> Any:
+        """Parse by the column's declared kind."""
+        return self.value(cell, column.kind, column.choices)
 
 
 def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError | None:
@@ -959,15 +922,6 @@ def report_origin_message(book: WorkbookFile) -> Msg | None:
     return None
 
 
-SCORE_RANGE = Text("分数 {value} 超出 0–10", "score {value} is outside 0–10")
-PERCENT_AS_POINTS = Text(
-    "{raw} 按百分点读取为 {pct}%（如需小数请填 0–1 或带 % 号）",
-    "{raw} read as percentage points: {pct}% (type 0–1 or add a % sign to be explicit)",
-)
-NOT_A_CHOICE = Text(
-    "“{value}”不是有效选项（可选：{options}）",
-    "“{value}” is not a valid choice (one of: {options})",
-)
 OTHER_KIND = Text(
     "{name} 是“{title}”工作簿，请使用 `cs-kpi {command}` 处理",
     "{name} is a {title} workbook; use `cs-kpi {command}` for it",

@@ -24,16 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from cs_kpi import values as v
-from cs_kpi.i18n import Joined, Msg
+from cs_kpi.i18n import Msg
+from cs_kpi.kinds import LABEL_KINDS, Parser, Refused, blank_value, parser_for
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text
 from cs_kpi.problems import Problems, Source
 from cs_kpi.reader import (
     DEFAULTED,
     ERROR_CELL,
-    NOT_A_CHOICE,
-    PERCENT_AS_POINTS,
-    SCORE_RANGE,
     UNCALCULATED,
     Cell,
     Located,
@@ -42,7 +40,6 @@ from cs_kpi.reader import (
     cell_ref,
     column_letter,
     data_rows,
-    id_text,
     locate_table,
     read_settings,
     wrong_kind_error,
@@ -50,98 +47,12 @@ from cs_kpi.reader import (
 from cs_kpi.schema import (
     POSITIVE,
     REQUIRED,
-    Choices,
     Column,
     Setting,
     SettingsSheet,
     TableSheet,
     WorkbookKind,
 )
-
-# Kinds whose values are text (blank is ""), and those whose unique key ignores case and
-# width (an ID is compared as typed).
-TEXT_KINDS = frozenset({"text", "typed", "id"})
-_LABEL_KINDS = frozenset({"text", "typed", "choice"})
-
-
-class Refused(ValueError):
-    """A value a parser refuses, with a message whose values are not plain text."""
-
-    def __init__(self, msg: Msg):
-        super().__init__(msg.code)
-        self.msg = msg
-
-
-# ---------------------------------------------------------------- parsers
-# A parser takes a raw cell value (never blank) and the workbook's date system and
-# returns (value, warning) or raises CellValueError; Msg values are problems.
-Parser = Callable[[Any, bool], tuple[Any, Msg | None]]
-
-
-def _plain(parse: Callable[[Any], Any]) -> Parser:
-    return lambda raw, _date1904: (parse(raw), None)
-
-
-def _dated(parse: Callable[[Any, bool], Any]) -> Parser:
-    return lambda raw, date1904: (parse(raw, date1904), None)
-
-
-def _score(raw: Any, _date1904: bool) -> tuple[Any, Msg | None]:
-    """A 360 score, 0–10 (SPEC §4.1)."""
-    value = v.parse_number(raw, True)
-    if not (0 <= value <= 10):
-        raise v.CellValueError(SCORE_RANGE, value=v.shown_value(raw))
-    return value, None
-
-
-def _percent(raw: Any, _date1904: bool) -> tuple[Any, Msg | None]:
-    """A percentage as a fraction; a plain number above 1 is points, with a warning."""
-    value, as_points = v.parse_percent(raw)
-    if as_points:
-        shown = v.shown_value(raw)
-        return value, PERCENT_AS_POINTS.msg(raw=shown, pct=shown)
-    return value, None
-
-
-PARSERS: dict[str, Parser] = {
-    "text": _plain(v.clean_text),
-    "typed": _plain(v.typed_text),  # names and notes as typed (SPEC §3.6)
-    "id": _plain(id_text),
-    "number": _plain(v.parse_number),
-    "score": _score,
-    "percent": _percent,
-    "weight": _plain(lambda raw: v.parse_percent(raw)[0]),  # a share: 20%, 0.2 or 20
-    "date": _dated(v.parse_date),
-    "datetime": _dated(v.parse_datetime),
-    "month": _dated(v.parse_month),
-    "money": _plain(v.parse_money),
-    "breach_months": _plain(v.parse_breach_months),
-}
-
-
-def _choice_parser(choices: Choices) -> Parser:
-    lookup = choices.lookup()
-
-    def parse(raw: Any, _date1904: bool) -> tuple[Any, Msg | None]:
-        code = lookup.get(normalize_label(raw))
-        if code is None:
-            options = Joined(choices.options)
-            raise Refused(NOT_A_CHOICE.msg(value=v.shown_value(raw), options=options))
-        return code, None
-
-    return parse
-
-
-def parser_for(kind: str, parse_as: str = "", choices: Choices | None = None) -> Parser:
-    if parse_as:
-        return PARSERS[parse_as]
-    if kind == "choice" and choices is not None:
-        return _choice_parser(choices)
-    return PARSERS.get(kind, PARSERS["text"])
-
-
-def _blank_value(kind: str, parse_as: str = "") -> Any:
-    return "" if (parse_as or kind) in TEXT_KINDS else None
 
 
 # ---------------------------------------------------------------- records
@@ -211,6 +122,12 @@ class Records:
     def raw(self, i: int, key: str) -> Any:
         col = self.col(key)
         return None if col is None else self.grid.value(self.rows[i], col)
+
+    def record(self, i: int) -> dict[str, Any]:
+        """Every value of record i by column key."""
+        values = self.values
+        keys = [*values, *getattr(values, "pending", ())]
+        return {key: values[key][i] for key in keys}
 
     def column_raws(self, col: int) -> list[Any]:
         """The raw values of a column, one per record."""
@@ -301,7 +218,9 @@ def records_of(
     """`read_records` of a table already located (a roster CSV has no workbook)."""
     grid = located.grid
     rows = data_rows(grid, located.header_row, located.checked(spec))
-    records = Records(located.sheet, grid, located.header_row + 1, located.columns, rows, {})
+    records = Records(
+        located.sheet, grid, located.header_row + 1, located.columns, rows, _Columns()
+    )
     found = _Found(records)
     known = known or {}
     _match_dynamic(records, spec, located.dynamic, known, found)
@@ -350,24 +269,34 @@ def _read_column(
     found: _Found,
     blocked: set[tuple[int, str]],
     known: Mapping[str, Records | None],
+    lazy_done: bool = False,
 ) -> None:
     """Parse one column and check its value constraints.
+
+    A column whose values cannot fail (free text without a constraint, such as
+    姓名 beside each of 90,000 360评价 rows) is parsed when first asked for.
 
     Each distinct raw value is parsed once (keyed with its type: True == 1.0
     in Python, not in a sheet); the per-record work is C-level mapping, and a
     Python loop over the records runs only when a value has a problem."""
     key = column.key
-    blank = _blank_value(column.kind, column.parse_as)
+    blank = blank_value(column.kind, column.parse_as)
     col = records.col(key)
     if col is None:  # an optional column the sheet lacks
         records.values[key] = [blank] * len(records.rows)
         return
+    if _never_fails(column) and not lazy_done:
+        records.values.later(
+            key, lambda: _read_column(records, column, found, blocked, known, True)
+        )
+        return
     raws = records.column_raws(col)
-    # Keyed by the raw value alone unless the column holds a boolean (True == 1.0).
+    # Keyed by the raw value alone unless the column may hold a boolean (True == 1 == 1.0).
     keys: list[Any] = raws
-    if bool in set(map(type, raws)):
-        keys = list(zip(map(type, raws), raws, strict=True))
     memo: dict[Any, tuple[Any, Msg | None, Msg | None]] = dict.fromkeys(keys)  # type: ignore[arg-type]
+    if True in memo or False in memo:
+        keys = list(zip(map(type, raws), raws, strict=True))
+        memo = dict.fromkeys(keys)  # type: ignore[arg-type]
     parse = parser_for(column.kind, column.parse_as, column.choices)
     date1904 = records.grid.date1904
     resolve = _resolver(column, known)
@@ -384,9 +313,13 @@ def _read_column(
             entry = _parse_value(raw, parse, date1904, column, resolve)
         memo[memo_key] = entry
         flagged = flagged or entry[1] is not None or entry[2] is not None
+    here = {i for i, k in blocked if k == key}
+    if not (flagged or here):  # the common case: every value clean
+        value_of = {memo_key: entry[0] for memo_key, entry in memo.items()}
+        records.values[key] = list(map(value_of.__getitem__, keys))
+        return
     entries = list(map(memo.__getitem__, keys))
     values = [entry[0] for entry in entries]
-    here = {i for i, k in blocked if k == key}
     if flagged or here:
         for i, entry in enumerate(entries):
             if i in here:
@@ -397,6 +330,36 @@ def _read_column(
             elif entry[2] is not None:
                 found.add(i, key, entry[2], raws[i], warning=True)
     records.values[key] = values
+
+
+def _never_fails(column: Column) -> bool:
+    kind = column.parse_as or column.kind
+    return (
+        kind in ("text", "typed", "id")
+        and not (column.needs_value or column.unique)
+        and column.refers is None
+    )
+
+
+class _Columns(dict):
+    """Values by column key; a column registered with `later` is parsed on first access."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: dict[str, Callable[[], None]] = {}
+
+    def later(self, key: str, parse: Callable[[], None]) -> None:
+        self.pending[key] = parse
+
+    def __missing__(self, key: str) -> list[Any]:
+        parse = self.pending.pop(key, None)
+        if parse is None:
+            raise KeyError(key)
+        parse()
+        return self[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self or key in self.pending else default
 
 
 def _parse_value(
@@ -529,7 +492,7 @@ _SKIP = object()
 def _key_part(values: list[Any], column: Column) -> list[Any]:
     """A column's values as a key compares them: labels ignore case and width; None
     for blank."""
-    if (column.parse_as or column.kind) in _LABEL_KINDS:
+    if (column.parse_as or column.kind) in LABEL_KINDS:
         norm = {value: normalize_label(value) for value in set(values) if value}
         norm[""] = None
         return list(map(norm.get, values))
@@ -606,7 +569,7 @@ _FAILED = object()
 def _setting_value(
     setting: Setting, cell: Cell | None, book: WorkbookFile, problems: Problems
 ) -> Any:
-    blank = _blank_value(setting.kind, setting.parse_as)
+    blank = blank_value(setting.kind, setting.parse_as)
     if cell is None or cell.blank:
         return blank
     if cell.formula_problem:

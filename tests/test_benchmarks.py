@@ -91,3 +91,22 @@ def test_phases_splits_a_score_run(tmp_path):
     assert all(float(row[1]) >= 0 for row in rows)
     assert (tmp_path / "report.xlsx").stat().st_size > 0
     assert (tmp_path / "plan.xlsx").stat().st_size > 0
+
+
+def test_read_phase_times_load_review_against_the_raw_calamine_read(tmp_path):
+    path = tmp_path / "review_12.xlsx"
+    made = _python(str(BENCH / "generate.py"), "review", "12", str(path), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    result = _python(str(BENCH / "read_phase.py"), str(path), "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = _table_rows(result.stdout)
+    assert [row[0] for row in rows] == [
+        "raw calamine read (floor)",
+        "load_review (read phase)",
+        "ratio",
+    ]
+    (floor_wall, floor_cpu), (read_wall, read_cpu), ratios = (
+        [float(x) for x in r[1:]] for r in rows
+    )
+    assert min(floor_wall, floor_cpu, read_wall, read_cpu) >= 0
+    assert all(ratio > 0 for ratio in ratios)  # the figures themselves are never asserted

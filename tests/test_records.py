@@ -282,3 +282,28 @@ def test_an_absent_settings_sheet_is_one_error_without_default_warnings(tmp_path
     settings = read_setting_values(WorkbookFile(path), SETTINGS, problems)
     assert where(problems.errors) == [("missing_sheet", "设置", None)]
     assert problems.warnings == [] and not settings.read
+
+
+def test_free_text_is_parsed_when_first_asked_for_with_the_same_result(tmp_path):
+    """姓名 of 360评价 has no constraint: it is parsed on first access, cleaned as any text
+    (full width → half width, trimmed), and an error cell in it is still reported at once."""
+    path = tmp_path / "t.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("数据")
+    sheet.write_row(1, 0, ["工号", "备注"])
+    sheet.write_row(2, 0, ["1001", " ＡＢＣ "])
+    sheet.write_row(3, 0, ["1002"])
+    sheet.write_formula(3, 1, "=NA()", None, "#N/A")
+    book.close()
+    spec = TableSheet(
+        "notes",
+        "数据",
+        "Notes",
+        (VALUES.columns[0], Column("note", "备注", "Note", required=False)),
+    )
+    problems = Problems()
+    records = read_records(WorkbookFile(path), spec, problems)
+    assert where(problems.errors) == [("error_cell", "数据", "B4")]
+    assert records is not None and "note" not in dict.keys(records.values)  # not parsed yet
+    assert records.values["note"] == ["ABC", ""]
+    assert records.record(0) == {"id": "1001", "note": "ABC"}

@@ -180,7 +180,7 @@ class _Reading(Reading):
 
     def _indicator(self, records: Records, i: int) -> Indicator | None:
         """One 指标 row: the target and step read by its unit, the deduction rule checked."""
-        value = {key: column[i] for key, column in records.values.items()}
+        value = records.record(i)
         is_percent = value["unit"] in {"%", "％"}
         target_cell = records.cell(i, "target")
         target = None
@@ -286,39 +286,36 @@ class _Reading(Reading):
         item_names = {item.name for item in items}
         detail = self._peer_detail(item_names)
         rows: list[ReviewRow] = []
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str]] = set()  # the (ID, item) keys of 360评价, for 互评明细
         values = records.values
-        ids, names, managers = values["id"], values["item"], values["manager"]
-        selfs, peers = values["self"], values["peer"]
-        self_sources, peer_sources = records.sources("self"), records.sources("peer")
-        manager_sources = records.sources("manager")
         repeats = {i for i, key in records.failed if key == "item"}
-        numbers = records.numbers()
-        for i, (person_id, item) in enumerate(zip(ids, names, strict=True)):
+        failed_peers = {i for i, key in records.failed if key == "peer"}
+        columns = zip(
+            values["id"],
+            values["item"],
+            values["self"],
+            values["peer"],
+            values["manager"],
+            records.numbers(),
+            records.sources("self"),
+            records.sources("peer"),
+            records.sources("manager"),
+            strict=True,
+        )
+        for i, (person_id, item, self_, peer, manager, number, *sources) in enumerate(columns):
             if not person_id or item not in item_names or i in repeats:
                 continue  # blank, unknown or a repeat: reported
-            key = (person_id, item)
-            seen.add(key)
-            if managers[i] is None:
-                continue
-            peer_score, from_detail = peers[i], False
-            if peer_score is None and key in detail and not records.did_fail(i, "peer"):
-                scores = detail[key]
-                peer_score, from_detail = round2(sum(scores, ZERO) / len(scores)), True
-            rows.append(
-                ReviewRow(
-                    person_id=person_id,
-                    item=item,
-                    self_score=selfs[i],
-                    peer_score=peer_score,
-                    manager_score=managers[i],
-                    peer_from_detail=from_detail,
-                    row=numbers[i],
-                    self_source=self_sources[i],
-                    peer_source=peer_sources[i],
-                    manager_source=manager_sources[i],
+            from_detail = False
+            if detail:
+                key = (person_id, item)
+                seen.add(key)
+                if peer is None and key in detail and i not in failed_peers:
+                    scores = detail[key]
+                    peer, from_detail = round2(sum(scores, ZERO) / len(scores)), True
+            if manager is not None:
+                rows.append(
+                    ReviewRow(person_id, item, self_, peer, manager, from_detail, number, *sources)
                 )
-            )
         for person_id, item in detail:
             if (person_id, item) not in seen:
                 self.problems.warn(

@@ -244,7 +244,7 @@ class _Reading(Reading):
 
     def _metric(self, records: Records, i: int, name: str) -> SlaMetric | None:
         """One 考核指标 row: its direction, given or read from the standard's sign."""
-        value = {key: column[i] for key, column in records.values.items()}
+        value = records.record(i)
         standard_cell: Cell = records.cell(i, "standard")  # type: ignore[assignment]
         direction_cell = records.cell(i, "direction")
         direction = value["direction"]
