@@ -155,18 +155,13 @@ def people_of(records: Records) -> list[Person]:
     """The people of a roster sheet's records: each first-seen ID, with its name when the
     spec needs one."""
     values = records.values
+    failed = {i for i, key in records.failed if key in ("id", "name")}
+    keys = ("id", "name", "team", "role", "hire_date", "manager")
+    rows = zip(*(values[key] for key in keys), records.sources("id"), strict=True)
     return [
-        Person(
-            id=values["id"][i],
-            name=values["name"][i],
-            team=values["team"][i],
-            role=values["role"][i] or "",
-            hire_date=values["hire_date"][i],
-            manager=values["manager"][i],
-            source=records.source(i, "id"),
-        )
-        for i in range(len(records))
-        if values["id"][i] and not records.did_fail(i, "id") and not records.did_fail(i, "name")
+        Person(person_id, name, team, role or "", hire_date, manager, source)
+        for i, (person_id, name, team, role, hire_date, manager, source) in enumerate(rows)
+        if person_id and i not in failed
     ]
 
 
