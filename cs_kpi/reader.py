@@ -44,9 +44,13 @@ from typing import Any, NamedTuple
 
 from cs_kpi import sparse, vocab
 from cs_kpi import values as v
-from cs_kpi.i18n import Joined, Msg, Text, register_codes
+from cs_kpi.i18n import Msg, Text, register_codes
+from cs_kpi.kinds import (
+    Refused,
+    blank_value,
+    parser_for,
+)
 from cs_kpi.labels import normalize_label
-from cs_kpi.numbers import pct_text
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.schema import (
     GUIDE_SHEET,
@@ -54,7 +58,6 @@ from cs_kpi.schema import (
     KINDS_BY_KEY,
     Choices,
     Column,
-    Setting,
     SettingsSheet,
     TableSheet,
     WorkbookKind,
@@ -632,7 +635,6 @@ class Table:
 
 
 # Messages of the readers of every workbook kind.
-REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
 DEFAULTED = Text(
     "“{label}”为空，按默认值 {value} 计算", "“{label}” is blank; the default {value} is used"
 )
@@ -677,18 +679,30 @@ def _sheet_name(
     return name
 
 
-def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:
-    """Find the sheet and its header row; return its non-blank data rows.
+@dataclass
+class Located:
+    """A table sheet found in a workbook: its grid, header row and columns."""
 
-    Cells showing an error or an uncalculated formula in a column that is
-    read are reported here, once, with their cell; formula (preview)
-    columns are never checked, because cs-kpi never reads them.
-    """
+    sheet: str
+    grid: SheetGrid
+    header_row: int  # 0-based grid row of the header
+    columns: dict[str, int]  # column key → column index
+    dynamic: list[tuple[str, int]]  # (header text, column index) of the other labels
+
+    def checked(self, spec: TableSheet) -> list[int]:
+        """The columns that are read (every input column and the dynamic ones)."""
+        found = [col for key, col in self.columns.items() if spec.column(key).is_input]
+        return found + [col for _, col in self.dynamic]
+
+
+def locate_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Located | None:
+    """Find the sheet and its header row; report a missing sheet, header or required column
+    (at the header's first cell) and repeated column labels."""
     name = _sheet_name(book, spec, problems)
     if name is None:
         return None
     grid = book.grid(name)
-    found = _find_header(grid, spec)
+    found = find_header(grid, spec)
     if found is None:
         problems.error(NO_HEADER.msg(expected=_expected(spec)), name)
         return None
@@ -709,13 +723,22 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
         if key in seen:
             problems.error(DUPLICATE_COLUMN.msg(label=label), name, cell_ref(header_row, col))
         seen[key] = col
-    checked = [col for key, col in columns.items() if spec.column(key).is_input]
-    checked += [col for _, col in dynamic]
-    rows: list[Row] = []
-    fixed = list(columns.items())
+    return Located(name, grid, header_row, columns, dynamic)
+
+
+def data_rows(grid: SheetGrid, header_row: int, checked: list[int]) -> list[int]:
+    """The rows after the header holding something typed in a column that is read."""
     special = grid.problem_rows()  # rows with error or uncalculated cells: the careful path
     merged = bool(grid.merged)
-    for r in range(header_row + 1, len(grid.rows)):
+    found: list[int] = []
+    rows = grid.rows
+    first = checked[0] if checked and not merged else -1
+    for r in range(header_row + 1, len(rows)):
+        if 0 <= first < len(rows[r]) and r not in special:
+            value = rows[r][first]  # the common case: the first column read holds a value
+            if value is not None and (value.__class__ is not str or value.strip()):
+                found.append(r)
+                continue
         if merged or r in special:
             # A row whose only values are copies of a cell merged down from above
             # (工号 merged over a person's rows) has nothing typed in it: skipped.
@@ -723,6 +746,28 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
                 continue
         elif not grid.has_typed_content(r, checked):
             continue
+        found.append(r)
+    return found
+
+
+def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:
+    """Find the sheet and its header row; return its non-blank data rows as cells.
+
+    Cells showing an error or an uncalculated formula in a column that is
+    read are reported here, once, with their cell; formula (preview)
+    columns are never checked, because cs-kpi never reads them. (The
+    readers use `cs_kpi.records.read_records`, which also parses and checks
+    every value by its spec.)
+    """
+    located = locate_table(book, spec, problems)
+    if located is None:
+        return None
+    grid, columns, dynamic = located.grid, located.columns, located.dynamic
+    checked = located.checked(spec)
+    fixed = list(columns.items())
+    special = grid.problem_rows()
+    rows: list[Row] = []
+    for r in data_rows(grid, located.header_row, checked):
         if r in special:
             cells = {key: grid.cell(r, col) for key, col in fixed}
             extra = {label: grid.cell(r, col) for label, col in dynamic}
@@ -733,7 +778,7 @@ def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Tabl
             cells = grid.plain_cells(r, fixed, row_text)
             extra = grid.plain_cells(r, dynamic, row_text) if dynamic else {}
         rows.append(Row(r + 1, cells, extra))
-    return Table(name, header_row + 1, columns, dynamic, rows)
+    return Table(located.sheet, located.header_row + 1, columns, dynamic, rows)
 
 
 def _check_formula_cell(grid: SheetGrid, r: int, c: int, problems: Problems) -> None:
@@ -780,7 +825,7 @@ def _match_row(
     return columns, others, duplicates
 
 
-def _find_header(
+def find_header(
     grid: SheetGrid, spec: TableSheet
 ) -> tuple[int, dict[str, int], list[tuple[str, int]], list[tuple[str, int]]] | None:
     """The row among the first 10 that matches most column labels (required ones first)."""
@@ -834,20 +879,6 @@ def read_settings(
     return found
 
 
-def warn_default(problems: Problems, setting: Setting, cell: Cell | None, sheet: str) -> None:
-    """A blank setting falls back to its default (SPEC §3.4): say so, with the default as shown
-    in the template (20%, 四级). `sheet` is where to point when the label row is absent."""
-    value = setting.default
-    shown: Any = pct_text(value) if setting.kind == "weight" else value  # type: ignore[arg-type]
-    if setting.choices:
-        shown = setting.choices.option(str(value))
-    problems.warn(
-        DEFAULTED.msg(label=setting, value=shown),
-        cell.sheet if cell else sheet,
-        cell.ref if cell else None,
-    )
-
-
 # ---------------------------------------------------------------- typed cells
 class CellParser:
     """Parses cells into values, recording each failure with its cell.
@@ -883,102 +914,60 @@ class CellParser:
             self.problems.error(message, cell.sheet, cell.ref, cell.error)
         return True
 
-    def _parse(self, cell: Cell | None, parse: Any, *args: Any) -> Any:
-        if cell is None or self._formula_problem(cell):
-            return None
+    def value(self, cell: Cell | None, kind: str, choices: Choices | None = None) -> Any:
+        """Parse by a schema kind (kinds.PARSERS): blank → None ("" for text kinds)."""
+        return self._value(cell, kind, choices, warn=True)
+
+    def _value(self, cell: Cell | None, kind: str, choices: Choices | None, warn: bool) -> Any:
+        blank = blank_value(kind)
+        if cell is None or self._formula_problem(cell) or cell.blank:
+            return blank
         try:
-            return parse(cell.raw, *args)
-        except v.CellValueError as error:
-            self.fail(cell, error)
-            return None
+            value, warning = parser_for(kind, choices=choices)(cell.raw, cell.date1904)
+        except (v.CellValueError, Refused) as error:
+            self.fail(cell, error.msg)
+            return blank
+        if warning is not None and warn:
+            self.problems.warn(warning, cell.sheet, cell.ref, cell.raw)
+        return value
 
     def text(self, cell: Cell | None) -> str:
-        if cell is None or self._formula_problem(cell) or cell.blank:
-            return ""
-        return v.clean_text(cell.raw)
-
-    def number(self, cell: Cell | None, allow_negative: bool = False) -> Decimal | None:
-        return self._parse(cell, v.parse_number, allow_negative)
-
-    def score(self, cell: Cell | None) -> Decimal | None:
-        """A 360 score, 0–10 (SPEC §4.1)."""
-        value = self.number(cell, allow_negative=True)
-        if value is not None and cell is not None and not (0 <= value <= 10):
-            self.fail(cell, SCORE_RANGE.msg(value=v.shown_value(cell.raw)))
-            return None
-        return value
-
-    def percent(self, cell: Cell | None, warn_points: bool = True) -> Decimal | None:
-        """A percentage as a fraction; a plain number above 1 is read as points with a warning."""
-        found = self._parse(cell, v.parse_percent)
-        if found is None or cell is None:
-            return None
-        value, as_points = found
-        if as_points and warn_points:
-            self.problems.warn(
-                PERCENT_AS_POINTS.msg(raw=v.shown_value(cell.raw), pct=v.shown_value(cell.raw)),
-                cell.sheet,
-                cell.ref,
-                cell.raw,
-            )
-        return value
-
-    def weight(self, cell: Cell | None) -> Decimal | None:
-        """A share such as 20%, 0.2 or 20 (points)."""
-        return self.percent(cell, warn_points=False)
-
-    def date(self, cell: Cell | None):
-        return self._parse(cell, v.parse_date, cell.date1904 if cell else False)
-
-    def datetime(self, cell: Cell | None):
-        return self._parse(cell, v.parse_datetime, cell.date1904 if cell else False)
-
-    def month(self, cell: Cell | None) -> str | None:
-        return self._parse(cell, v.parse_month, cell.date1904 if cell else False)
-
-    def choice(self, cell: Cell | None, choices: Choices) -> str | None:
-        if cell is None or self._formula_problem(cell) or cell.blank:
-            return None
-        code = choices.lookup().get(normalize_label(cell.raw))
-        if code is None:
-            self.fail(
-                cell,
-                NOT_A_CHOICE.msg(value=v.shown_value(cell.raw), options=Joined(choices.options)),
-            )
-        return code
-
-    def column_value(self, cell: Cell | None, column: Column) -> Any:
-        """Parse by the column's declared kind."""
-        kind = column.kind
-        if kind == "choice" and column.choices:
-            return self.choice(cell, column.choices)
-        if kind == "id":
-            return self.id(cell)
-        parse = {
-            "number": self.number,
-            "score": self.score,
-            "percent": self.percent,
-            "weight": self.weight,
-            "date": self.date,
-            "datetime": self.datetime,
-            "month": self.month,
-        }.get(kind)
-        return parse(cell) if parse else self.text(cell)
+        return self.value(cell, "text")
 
     def id(self, cell: Cell | None) -> str:
         """An ID cell as text (1001.0 → '1001'); '' for blank or failed."""
-        if cell is None or self._formula_problem(cell) or cell.blank:
-            return ""
-        return id_text(cell.raw)
+        return self.value(cell, "id")
 
+    def number(self, cell: Cell | None) -> Decimal | None:
+        return self.value(cell, "number")
 
-def id_text(raw: Any) -> str:
-    """An ID cell as text: 1001.0 → '1001', ' A01 ' → 'A01', '１００１' → '1001'."""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, Decimal) and raw == raw.to_integral_value():
-        return str(int(raw))
-    return v.clean_text(raw)
+    def score(self, cell: Cell | None) -> Decimal | None:
+        """A 360 score, 0–10 (SPEC §4.1)."""
+        return self.value(cell, "score")
+
+    def percent(self, cell: Cell | None, warn_points: bool = True) -> Decimal | None:
+        """A percentage as a fraction; a plain number above 1 is read as points with a warning."""
+        return self._value(cell, "percent", None, warn_points)
+
+    def weight(self, cell: Cell | None) -> Decimal | None:
+        """A share such as 20%, 0.2 or 20 (points)."""
+        return self.value(cell, "weight")
+
+    def date(self, cell: Cell | None):
+        return self.value(cell, "date")
+
+    def datetime(self, cell: Cell | None):
+        return self.value(cell, "datetime")
+
+    def month(self, cell: Cell | None) -> str | None:
+        return self.value(cell, "month")
+
+    def choice(self, cell: Cell | None, choices: Choices) -> str | None:
+        return self.value(cell, "choice", choices)
+
+    def column_value(self, cell: Cell | None, column: Column) -> Any:
+        """Parse by the column's declared kind."""
+        return self.value(cell, column.kind, column.choices)
 
 
 def wrong_kind_error(book: WorkbookFile, expected: WorkbookKind) -> InputError | None:
@@ -1011,15 +1000,6 @@ def report_origin_message(book: WorkbookFile) -> Msg | None:
     return None
 
 
-SCORE_RANGE = Text("分数 {value} 超出 0–10", "score {value} is outside 0–10")
-PERCENT_AS_POINTS = Text(
-    "{raw} 按百分点读取为 {pct}%（如需小数请填 0–1 或带 % 号）",
-    "{raw} read as percentage points: {pct}% (type 0–1 or add a % sign to be explicit)",
-)
-NOT_A_CHOICE = Text(
-    "“{value}”不是有效选项（可选：{options}）",
-    "“{value}” is not a valid choice (one of: {options})",
-)
 OTHER_KIND = Text(
     "{name} 是“{title}”工作簿，请使用 `cs-kpi {command}` 处理",
     "{name} is a {title} workbook; use `cs-kpi {command}` for it",

@@ -12,23 +12,35 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cs_kpi.i18n import Joined, Text, register_codes
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.reader import (
+    DUPLICATE_COLUMN,
     HEADER_SEARCH_ROWS,
-    REQUIRED,
-    CellParser,
+    Located,
     SheetGrid,
     WorkbookFile,
     cell_ref,
-    id_text,
+    find_header,
 )
-from cs_kpi.review.model import Person, Source
-from cs_kpi.schema import ROSTER
-from cs_kpi.values import clean_text, is_blank
+from cs_kpi.records import Records, records_of
+from cs_kpi.review.model import Person
+from cs_kpi.schema import ROSTER, ROSTER_DUPLICATE_ID
+
+# A roster file is the 员工 sheet's spec, except that every person needs a name there.
+ROSTER_FILE = replace(
+    ROSTER,
+    columns=tuple(
+        replace(column, needs_value=True) if column.key == "name" else column
+        for column in ROSTER.columns
+    ),
+    duplicate_message=ROSTER_DUPLICATE_ID,
+)
+__all__ = ["ROSTER_DUPLICATE_ID", "read_roster"]
 
 ENCODINGS = ("utf-8-sig", "gbk")
 
@@ -46,9 +58,6 @@ ROSTER_NO_HEADER = Text(
     "no roster header in the first 10 rows (needed: {required}; optional: {optional})",
 )
 ROSTER_MISSING_COLUMNS = Text("名单缺少列：{missing}", "the roster lacks column(s): {missing}")
-ROSTER_DUPLICATE_ID = Text(
-    "工号“{value}”重复（第一次出现在 {first}）", "ID “{value}” appears twice (first at {first})"
-)
 ROSTER_EMPTY = Text("名单中没有人员", "the roster has no people in it")
 
 
@@ -99,91 +108,61 @@ def _xlsx_grid(path: Path) -> SheetGrid:
         return book.grid(named)
     for name in book.sheet_names:
         grid = book.grid(name)
-        if _header(grid)[0] is not None:
+        if _header(grid) is not None:
             return grid
     return book.grid(book.sheet_names[0]) if book.sheet_names else SheetGrid(path.name, [])
 
 
-def _header(grid: SheetGrid) -> tuple[int | None, dict[str, int]]:
-    """The row among the first 10 with the most roster labels (ID and name required)."""
-    best_row, best = None, {}
-    for r, values in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for c, value in enumerate(values):
-            for column in ROSTER.columns:
-                if column.key not in found and column.matches(value):
-                    found[column.key] = c
-                    break
-        if len(found) > len(best):
-            best_row, best = r, found
-    if "id" not in best and "name" not in best:
-        return None, {}
-    return best_row, best
+def _header(grid: SheetGrid):
+    """The header among the first 10 rows with the most roster labels (an ID or a name
+    needed), as `find_header` gives it, or None."""
+    found = find_header(grid, ROSTER_FILE)
+    if found is None or not {"id", "name"} & found[1].keys():
+        return None
+    return found
 
 
 def _people(grid: SheetGrid, problems: Problems) -> list[Person]:
-    header_row, columns = _header(grid)
-    required = [c for c in ROSTER.columns if c.required]
-    if header_row is None:
+    found = _header(grid)
+    required = [c for c in ROSTER_FILE.columns if c.required]
+    if found is None:
         problems.error(
             ROSTER_NO_HEADER.msg(
                 required=Joined(tuple(required)),
-                optional=Joined(tuple(c for c in ROSTER.columns if not c.required)),
+                optional=Joined(tuple(c for c in ROSTER_FILE.columns if not c.required)),
             ),
             grid.name,
         )
         return []
+    header_row, columns, _, duplicates = found
     missing = [c for c in required if c.key not in columns]
     if missing:
         problems.error(
             ROSTER_MISSING_COLUMNS.msg(missing=missing), grid.name, cell_ref(header_row, 0)
         )
         return []
-    parse = CellParser(problems)
-    people: list[Person] = []
-    seen: dict[str, str] = {}
-    for r in range(header_row + 1, len(grid.rows)):
-        cells = {key: grid.cell(r, col) for key, col in columns.items()}
-        if all(is_blank(cell.raw) for cell in cells.values()):
-            continue
-        person = _person(cells, parse, problems, seen)
-        if person is not None:
-            people.append(person)
+    for label, col in duplicates:
+        problems.error(DUPLICATE_COLUMN.msg(label=label), grid.name, cell_ref(header_row, col))
+    located = Located(grid.name, grid, header_row, columns, [])
+    records = records_of(located, ROSTER_FILE, problems)
+    people = people_of(records)
     if not people and problems.ok:
         problems.error(ROSTER_EMPTY.msg(), grid.name)
     return people
 
 
-def _person(cells, parse: CellParser, problems: Problems, seen: dict[str, str]):
-    id_cell, name_cell = cells["id"], cells["name"]
-    person_id = id_text(id_cell.raw)
-    name = clean_text(name_cell.raw)
-    for cell, value, key in ((id_cell, person_id, "id"), (name_cell, name, "name")):
-        if not value:
-            problems.error(REQUIRED.msg(label=ROSTER.column(key)), cell.sheet, cell.ref)
-    role_cell = cells.get("role")
-    role = parse.choice(role_cell, ROSTER.column("role").choices) if role_cell else None  # type: ignore[arg-type]
-    hire_date = parse.date(cells.get("hire_date"))
-    if person_id and person_id in seen:
-        problems.error(
-            ROSTER_DUPLICATE_ID.msg(value=person_id, first=seen[person_id]),
-            id_cell.sheet,
-            id_cell.ref,
-            id_cell.raw,
-        )
-        return None
-    if not person_id or not name:
-        return None
-    seen[person_id] = f"{id_cell.sheet}!{id_cell.ref}"
-    return Person(
-        id=person_id,
-        name=name,
-        team=parse.text(cells.get("team")),
-        role=role or "",
-        hire_date=hire_date,
-        manager=parse.text(cells.get("manager")),
-        source=Source(id_cell.sheet, id_cell.ref),
-    )
+def people_of(records: Records) -> list[Person]:
+    """The people of a roster sheet's records: each first-seen ID, with its name when the
+    spec needs one."""
+    values = records.values
+    failed = {i for i, key in records.failed if key in ("id", "name")}
+    keys = ("id", "name", "team", "role", "hire_date", "manager")
+    rows = zip(*(values[key] for key in keys), records.sources("id"), strict=True)
+    return [
+        Person(person_id, name, team, role or "", hire_date, manager, source)
+        for i, (person_id, name, team, role, hire_date, manager, source) in enumerate(rows)
+        if person_id and i not in failed
+    ]
 
 
 register_codes(globals())

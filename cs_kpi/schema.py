@@ -1,21 +1,97 @@
 """The declarative description of every cs-kpi workbook (SPEC §3).
 
 One place defines each sheet, column, label (zh, en and accepted aliases),
-value kind, closed set and default. The template writer builds workbooks
-from it and the reader finds sheets and columns by it, so a label or a
-column is defined once.
+value kind, closed set, default and constraint (a value is required, unique,
+above 0, an ID of 员工, a column per row of another sheet). The template
+writer builds workbooks from it and the generic reader (`cs_kpi.records`)
+reads and checks every sheet by it, so a label, a column or a rule about a
+single sheet is defined once; the review and SLA readers keep only their
+cross-sheet rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import MappingProxyType
 
+from cs_kpi.i18n import Text, register_codes
 from cs_kpi.labels import normalize_label
 
 TEMPLATE_VERSION = "1"
+
+
+# ---------------------------------------------------------------- constraint messages
+# The messages a constraint of a spec reports (their codes are the constant names).
+REQUIRED = Text("“{label}”不能为空", "“{label}” must not be blank")
+POSITIVE = Text("“{label}”必须大于 0", "“{label}” must be above 0")
+DUPLICATE = Text(
+    "“{value}”重复（第一次出现在 {first}）", "“{value}” appears twice (first at {first})"
+)
+UNKNOWN_ID = Text("工号“{value}”不在“{sheet}”表中", "ID “{value}” is not in the “{sheet}” sheet")
+UNKNOWN_ITEM = Text(
+    "评分项“{value}”不在“{sheet}”表中（可选：{valid}）",
+    "review item “{value}” is not in the “{sheet}” sheet (valid items: {valid})",
+)
+UNKNOWN_INDICATOR_COLUMN = Text(
+    "列“{value}”在“{sheet}”表中没有对应的指标（指标：{valid}）",
+    "column “{value}” has no row in the “{sheet}” sheet (indicators: {valid})",
+)
+MISSING_INDICATOR_COLUMN = Text(
+    "指标“{value}”在“{here}”表中没有数据列",
+    "indicator “{value}” has no column in the “{here}” sheet",
+)
+MANAGER_BLANK = Text("上级评价不能为空", "the manager score must not be blank")
+DUPLICATE_METRIC = Text(
+    "考核指标“{value}”重复（第一次出现在 {first}）",
+    "metric “{value}” appears twice (first at {first})",
+)
+UNKNOWN_METRIC_COLUMN = Text(
+    "列“{value}”不是“{sheet}”表中的考核指标（指标：{valid}）",
+    "column “{value}” is not a metric of the “{sheet}” sheet (metrics: {valid})",
+)
+MISSING_METRIC_COLUMN = Text(
+    "考核指标“{value}”在本表中没有数据列（表头应与“{sheet}”表中的指标名称一致）",
+    "metric “{value}” has no column in this sheet (head the column with the metric name as in "
+    "the “{sheet}” sheet)",
+)
+DUPLICATE_MONTH = Text(
+    "月份 {value} 重复（第一次出现在 {first}）",
+    "month {value} appears twice (first at {first})",
+)
+ROSTER_DUPLICATE_ID = Text(
+    "工号“{value}”重复（第一次出现在 {first}）", "ID “{value}” appears twice (first at {first})"
+)
+LINE_RANGE = Text("“{label}”应在 0–100 分之间", "“{label}” must be between 0 and 100 points")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A column whose values must be values of another sheet's column (an ID of 员工).
+
+    `message` names `value`, `sheet` (the other sheet as the file names it)
+    and may name `valid` (the values it holds). The check is skipped when the
+    other sheet holds no value: it is absent or empty, and reported as such.
+    """
+
+    sheet: str  # key of the other sheet, in the same workbook kind
+    column: str
+    message: Text
+
+
+@dataclass(frozen=True)
+class DynamicFrom:
+    """A sheet taking one more column per row of another sheet (指标数据: one per 指标).
+
+    `unknown` (a column heading no row) names `value`, `sheet`, `valid`;
+    `missing` (a row without its column) names `value`, `sheet` and `here`.
+    """
+
+    sheet: str
+    column: str
+    unknown: Text
+    missing: Text
 
 
 # ---------------------------------------------------------------- closed sets
@@ -156,9 +232,20 @@ class Column(_Labelled):
     en: str
     kind: str = "text"
     choices: Choices | None = None
-    required: bool = True
+    required: bool = True  # the column must be present
     width: float = 14
     aliases: tuple[str, ...] = ()
+    # Constraints on each value, checked by cs_kpi.records (SPEC §3, §10).
+    needs_value: bool = False  # a blank cell in a data row is an error
+    blank_message: Text | None = None  # instead of REQUIRED
+    unique: bool = False  # first seen wins; a repeat is an error naming the first cell
+    above: Decimal | None = None  # values must be above this (0: POSITIVE)
+    refers: Ref | None = None
+    parse_as: str = ""  # a parser other than the kind's (records.PARSERS), e.g. "money"
+
+    def __post_init__(self) -> None:
+        if self.above not in (None, 0):
+            raise ValueError("only `above=0` has a message (POSITIVE)")
 
     @property
     def is_input(self) -> bool:
@@ -169,8 +256,10 @@ class Column(_Labelled):
 class TableSheet(_Labelled):
     """A data sheet: title in row 1, header row below, data after (SPEC §3).
 
-    `dynamic` sheets (指标数据, 月度数据) take one more column per indicator or
-    metric after the fixed ones.
+    `dynamic_from` sheets (指标数据, 月度数据) take one more column per indicator
+    or metric after the fixed ones. `unique_key` is a key made of several
+    columns (360评价: 工号 and 评分项); a repeat is reported with
+    `duplicate_message` at the key's last cell.
     """
 
     key: str
@@ -178,8 +267,14 @@ class TableSheet(_Labelled):
     en: str
     columns: tuple[Column, ...]
     required: bool = True
-    dynamic: bool = False
+    dynamic_from: DynamicFrom | None = None
     aliases: tuple[str, ...] = ()
+    unique_key: tuple[str, ...] = ()
+    duplicate_message: Text = DUPLICATE
+
+    @property
+    def dynamic(self) -> bool:
+        return self.dynamic_from is not None
 
     def name(self, lang: str) -> str:
         return self.label(lang)
@@ -199,9 +294,13 @@ class Setting(_Labelled):
     zh: str
     en: str
     kind: str = "text"
-    default: object = None
+    default: object = None  # a blank setting takes it, with the DEFAULTED warning
     choices: Choices | None = None
     aliases: tuple[str, ...] = ()
+    parse_as: str = ""  # a parser other than the kind's (records.PARSERS)
+    minimum: Decimal | None = None  # with maximum: the range `range_message` names
+    maximum: Decimal | None = None
+    range_message: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -349,12 +448,21 @@ INDICATORS = TableSheet(
     "Indicators",
     (
         _col("dimension", "维度", "Dimension", width=10),
-        _col("name", "指标", "Indicator", width=16),
+        _col("name", "指标", "Indicator", width=16, needs_value=True, unique=True),
         _col("definition", "指标定义", "Definition", required=False, width=30),
-        _col("direction", "方向", "Direction", "choice", choices=DIRECTION, width=16),
-        _col("target", "目标值", "Target", "text", width=9),
+        _col(
+            "direction",
+            "方向",
+            "Direction",
+            "choice",
+            choices=DIRECTION,
+            width=16,
+            needs_value=True,
+        ),
+        # a number or a percentage by the row's unit: parsed by review/read.py
+        _col("target", "目标值", "Target", "text", width=9, needs_value=True),
         _col("unit", "单位", "Unit", required=False, width=7),
-        _col("weight", "权重", "Weight", "number", width=7),
+        _col("weight", "权重", "Weight", "number", width=7, needs_value=True),
         _col("method", "计分方式", "Method", "choice", choices=METHOD, required=False, width=11),
         _col("step", "扣分步长", "Step", "text", required=False, width=9),
         _col("points_per_step", "每步扣分", "Points per step", "number", required=False, width=9),
@@ -376,9 +484,9 @@ REVIEW_ITEMS = TableSheet(
     "Review Items",
     (
         _col("dimension", "维度", "Dimension", width=10),
-        _col("item", "评分项", "Item", width=16),
+        _col("item", "评分项", "Item", width=16, needs_value=True, unique=True),
         _col("standard", "评分标准", "Standard", required=False, width=44),
-        _col("weight", "权重", "Weight", "number", required=False, width=8),
+        _col("weight", "权重", "Weight", "number", required=False, width=8, above=Decimal(0)),
     ),
 )
 ROSTER = TableSheet(
@@ -386,7 +494,16 @@ ROSTER = TableSheet(
     "员工",
     "Roster",
     (
-        _col("id", "工号", "ID", "id", width=10, aliases=("Agent ID", "员工编号", "Employee ID")),
+        _col(
+            "id",
+            "工号",
+            "ID",
+            "id",
+            width=10,
+            aliases=("Agent ID", "员工编号", "Employee ID"),
+            needs_value=True,
+            unique=True,
+        ),
         _col("name", "姓名", "Name", width=10),
         _col("team", "团队", "Team", required=False, width=10, aliases=("组别", "小组")),
         _col("role", "岗位", "Role", "choice", choices=ROLE, required=False, width=10),
@@ -394,9 +511,20 @@ ROSTER = TableSheet(
         _col("manager", "直属上级", "Manager", required=False, width=10),
     ),
 )
-_ID = _col("id", "工号", "ID", "id", width=10, aliases=("Agent ID", "员工编号", "Employee ID"))
+_A_PERSON = Ref("roster", "id", UNKNOWN_ID)
+_AN_ITEM = Ref("review_items", "item", UNKNOWN_ITEM)
+# 工号 of 360评价 and 指标数据 (the label of 员工's, which is required, unique there).
+_ID = replace(ROSTER.column("id"), unique=False, refers=_A_PERSON)
 _NAME = _col("name", "姓名", "Name", required=False, width=10)
-METRICS = TableSheet("metrics", "指标数据", "Metrics", (_ID, _NAME), dynamic=True)
+METRICS = TableSheet(
+    "metrics",
+    "指标数据",
+    "Metrics",
+    (replace(_ID, unique=True), _NAME),
+    dynamic_from=DynamicFrom(
+        "indicators", "name", UNKNOWN_INDICATOR_COLUMN, MISSING_INDICATOR_COLUMN
+    ),
+)
 REVIEWS = TableSheet(
     "reviews",
     "360评价",
@@ -404,13 +532,22 @@ REVIEWS = TableSheet(
     (
         _ID,
         _NAME,
-        _col("item", "评分项", "Item", width=16),
+        _col("item", "评分项", "Item", width=16, needs_value=True, refers=_AN_ITEM),
         _col("self", "自评", "Self", "score", required=False, width=8),
         _col("peer", "互评", "Peer", "score", required=False, width=8),
-        _col("manager", "上级评价", "Manager", "score", width=8),
+        _col(
+            "manager",
+            "上级评价",
+            "Manager",
+            "score",
+            width=8,
+            needs_value=True,
+            blank_message=MANAGER_BLANK,
+        ),
         _col("weighted", "加权得分", "Weighted", "formula", required=False, width=10),
     ),
     aliases=("360評價", "360 Reviews"),
+    unique_key=("id", "item"),
 )
 PEER_DETAIL = TableSheet(
     "peer_detail",
@@ -418,9 +555,17 @@ PEER_DETAIL = TableSheet(
     "Peer Reviews",
     (
         _col("reviewer", "评价人", "Reviewer", width=10),
-        _col("reviewee", "被评价人工号", "Reviewee ID", "id", width=12),
-        _col("item", "评分项", "Item", width=16),
-        _col("score", "分数", "Score", "score", width=8),
+        _col(
+            "reviewee",
+            "被评价人工号",
+            "Reviewee ID",
+            "id",
+            width=12,
+            needs_value=True,
+            refers=_A_PERSON,
+        ),
+        _col("item", "评分项", "Item", width=16, needs_value=True, refers=_AN_ITEM),
+        _col("score", "分数", "Score", "score", width=8, needs_value=True),
     ),
     required=False,
 )
@@ -431,22 +576,60 @@ AGREEMENT = SettingsSheet(
     "协议信息",
     "Agreement",
     (
-        Setting("number", "协议编号", "Agreement No.", "text"),
-        Setting("client", "甲方（客户方）", "Client", "text", aliases=("甲方", "客户方")),
+        # Names, contacts and notes are kept as typed (parse_as="typed"): SPEC §3.6.
+        Setting("number", "协议编号", "Agreement No.", "text", parse_as="typed"),
         Setting(
-            "provider", "乙方（服务提供方）", "Provider", "text", aliases=("乙方", "服务提供方")
+            "client",
+            "甲方（客户方）",
+            "Client",
+            "text",
+            aliases=("甲方", "客户方"),
+            parse_as="typed",
+        ),
+        Setting(
+            "provider",
+            "乙方（服务提供方）",
+            "Provider",
+            "text",
+            aliases=("乙方", "服务提供方"),
+            parse_as="typed",
         ),
         Setting("service_start", "服务周期开始", "Service start", "date"),
         Setting("service_end", "服务周期结束", "Service end", "date"),
         Setting("effective", "生效日期", "Effective date", "date"),
         Setting("expiry", "到期日期", "Expiry date", "date"),
-        Setting("client_contact", "甲方联系人", "Client contact", "text"),
-        Setting("provider_contact", "乙方联系人", "Provider contact", "text"),
-        Setting("goal", "服务目标", "Service goal", "text"),
-        Setting("fee", "月度服务费", "Monthly fee", "number"),
-        Setting("excellent_line", "优秀线", "Excellent line", "number", Decimal(90)),
-        Setting("pass_line", "合格线", "Pass line", "number", Decimal(80)),
-        Setting("breach_months", "违约连续月数", "Breach months", "number", Decimal(3)),
+        Setting("client_contact", "甲方联系人", "Client contact", "text", parse_as="typed"),
+        Setting("provider_contact", "乙方联系人", "Provider contact", "text", parse_as="typed"),
+        Setting("goal", "服务目标", "Service goal", "text", parse_as="typed"),
+        Setting("fee", "月度服务费", "Monthly fee", "number", parse_as="money"),
+        Setting(
+            "excellent_line",
+            "优秀线",
+            "Excellent line",
+            "number",
+            Decimal(90),
+            minimum=Decimal(0),
+            maximum=Decimal(100),
+            range_message=LINE_RANGE,
+        ),
+        Setting(
+            "pass_line",
+            "合格线",
+            "Pass line",
+            "number",
+            Decimal(80),
+            minimum=Decimal(0),
+            maximum=Decimal(100),
+            range_message=LINE_RANGE,
+        ),
+        Setting(
+            "breach_months",
+            "违约连续月数",
+            "Breach months",
+            "number",
+            Decimal(3),
+            parse_as="breach_months",
+        ),
         Setting("breach_deduction", "违约扣减比例", "Breach deduction", "weight", Decimal("0.05")),
     ),
     aliases=("協議資訊",),
@@ -456,12 +639,12 @@ SERVICE_STANDARDS = TableSheet(
     "服务标准",
     "Service Standards",
     (
-        _col("module", "服务模块", "Module", width=12),
-        _col("content", "服务内容", "Content", width=30),
-        _col("channel", "服务渠道", "Channel", required=False, width=12),
-        _col("hours", "服务时间", "Hours", required=False, width=14),
-        _col("standard", "标准要求", "Standard", required=False, width=30),
-        _col("source", "数据来源", "Data source", required=False, width=16),
+        _col("module", "服务模块", "Module", width=12, parse_as="typed"),
+        _col("content", "服务内容", "Content", width=30, parse_as="typed"),
+        _col("channel", "服务渠道", "Channel", required=False, width=12, parse_as="typed"),
+        _col("hours", "服务时间", "Hours", required=False, width=14, parse_as="typed"),
+        _col("standard", "标准要求", "Standard", required=False, width=30, parse_as="typed"),
+        _col("source", "数据来源", "Data source", required=False, width=16, parse_as="typed"),
     ),
 )
 SLA_METRICS = TableSheet(
@@ -469,28 +652,43 @@ SLA_METRICS = TableSheet(
     "考核指标",
     "SLA Metrics",
     (
-        _col("metric", "考核指标", "Metric", width=18),
-        _col("weight", "权重", "Weight", "weight", width=8),
-        _col("standard", "标准值", "Standard", "percent", width=9),
+        _col(
+            "metric",
+            "考核指标",
+            "Metric",
+            width=18,
+            needs_value=True,
+            unique=True,
+            parse_as="typed",
+        ),
+        _col("weight", "权重", "Weight", "weight", width=8, needs_value=True),
+        _col("standard", "标准值", "Standard", "percent", width=9, needs_value=True),
         _col(
             "direction", "方向", "Direction", "choice", choices=DIRECTION, required=False, width=16
         ),
         _col(
-            "points_per_pp", "每差1个百分点扣分", "Points per percentage point", "number", width=12
+            "points_per_pp",
+            "每差1个百分点扣分",
+            "Points per percentage point",
+            "number",
+            width=12,
+            needs_value=True,
         ),
-        _col("note", "说明", "Note", required=False, width=36),
+        _col("note", "说明", "Note", required=False, width=36, parse_as="typed"),
     ),
+    duplicate_message=DUPLICATE_METRIC,
 )
 MONTHLY = TableSheet(
     "monthly",
     "月度数据",
     "Monthly Data",
     (
-        _col("month", "月份", "Month", "month", width=10),
-        _col("fee", "月度服务费", "Fee", "number", required=False, width=12),
-        _col("notes", "备注", "Notes", required=False, width=28),
+        _col("month", "月份", "Month", "month", width=10, unique=True),
+        _col("fee", "月度服务费", "Fee", "number", required=False, width=12, parse_as="money"),
+        _col("notes", "备注", "Notes", required=False, width=28, parse_as="typed"),
     ),
-    dynamic=True,
+    dynamic_from=DynamicFrom("sla_metrics", "metric", UNKNOWN_METRIC_COLUMN, MISSING_METRIC_COLUMN),
+    duplicate_message=DUPLICATE_MONTH,
 )
 
 # ---------------------------------------------------------------- the six kinds
@@ -865,3 +1063,6 @@ DEFAULT_SERVICE_STANDARDS: tuple[ServiceStandardRow, ...] = (
         ),
     ),
 )
+
+
+register_codes(globals())

@@ -372,6 +372,73 @@ def parse_choice(raw: object, choices: dict[str, str]) -> str | None:
     return choices.get(normalize_label(raw))
 
 
+def typed_text(raw: object) -> str:
+    """Free text as typed, only trimmed: names, contacts and notes keep their full-width
+    punctuation (the NFKC form is for matching labels, never for what a report shows)."""
+    if is_blank(raw):
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+NOT_MONEY = Text(
+    "“{value}”不是金额（例如 50000、¥50,000 或 5万元）",
+    "“{value}” is not an amount of money (e.g. 50000 or ¥50,000)",
+)
+BREACH_MONTHS = Text(
+    "违约连续月数应为不小于 1 的整数（例如 3）",
+    "breach months must be a whole number of at least 1 (e.g. 3)",
+)
+_MONEY_WORDS = re.compile(r"(?i)^(?:¥|￥|rmb|cny)\s*|\s*(?:元|块|rmb|cny)$")
+_BREACH_MONTH_WORDS = re.compile(r"(?i)\s*(?:个月|個月|月|months?)$")
+
+
+def parse_money(raw: object) -> Decimal | None:
+    """An amount: 50000, '50,000', '¥50,000.00', '50000元', '5万' (= 50000)."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        raise CellValueError(NOT_MONEY, value=raw)
+    if not isinstance(raw, str):
+        try:
+            return parse_number(raw)
+        except CellValueError:
+            raise CellValueError(NOT_MONEY, value=raw) from None
+    text = drop_grouping(clean_text(raw).replace(" ", ""))  # `50,00` is refused, not 5000
+    text = _MONEY_WORDS.sub("", text)
+    text = _MONEY_WORDS.sub("", text)
+    scale = ONE
+    if text.endswith("万"):
+        text, scale = text[:-1], Decimal(10000)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellValueError(NOT_MONEY, value=raw) from None
+    if not value.is_finite() or value < 0:
+        raise CellValueError(NOT_MONEY, value=raw)
+    return value * scale
+
+
+def parse_breach_months(raw: object) -> Decimal | None:
+    """A whole number of months, at least 1: `3`, `3个月`, `3 months`."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, str):
+        raw = _BREACH_MONTH_WORDS.sub("", clean_text(raw))
+    try:
+        value = parse_number(raw)
+    except CellValueError:
+        value = None
+    if value is None or value < 1 or value != value.to_integral_value():
+        raise CellValueError(BREACH_MONTHS)
+    return value
+
+
 __all__ = [
     "CellValueError",
     "ZERO",
@@ -380,13 +447,16 @@ __all__ = [
     "shown_value",
     "clean_text",
     "is_blank",
+    "parse_breach_months",
     "parse_choice",
     "parse_date",
     "parse_datetime",
     "parse_month",
     "parse_number",
     "parse_percent",
+    "parse_money",
     "parse_step_percent",
+    "typed_text",
 ]
 
 

@@ -404,3 +404,22 @@ def test_sparse_read_prints_its_table_for_a_tiny_size(tmp_path):
         "+ one value at XFD1048576",
     ]
     assert all(float(row[1]) > 0 and int(row[2]) > 0 for row in rows)
+
+
+def test_read_phase_times_load_review_against_the_raw_calamine_read(tmp_path):
+    path = tmp_path / "review_12.xlsx"
+    made = _python(str(BENCH / "generate.py"), "review", "12", str(path), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    result = _python(str(BENCH / "read_phase.py"), str(path), "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = _table_rows(result.stdout.splitlines())
+    assert [row[0] for row in rows] == [
+        "raw calamine read (floor)",
+        "load_review (read phase)",
+        "ratio",
+    ]
+    (floor_wall, floor_cpu), (read_wall, read_cpu), ratios = (
+        [float(x) for x in r[1:]] for r in rows
+    )
+    assert min(floor_wall, floor_cpu, read_wall, read_cpu) >= 0
+    assert all(ratio > 0 for ratio in ratios)  # the figures themselves are never asserted

@@ -21,8 +21,9 @@ import xlsxwriter
 from libreoffice import convert, needs_libreoffice
 
 from cs_kpi import reader, schema, sniff
+from cs_kpi.kinds import id_text
 from cs_kpi.problems import InputError, Problems
-from cs_kpi.reader import CellParser, WorkbookFile, id_text, read_settings, read_table
+from cs_kpi.reader import CellParser, WorkbookFile, read_settings, read_table
 
 D = Decimal
 

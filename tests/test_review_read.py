@@ -194,3 +194,49 @@ def test_deduction_indicator_needs_step(tmp_path):
     assert data is None
     assert any(p.sheet == "指标" and p.cell == "I3" for p in problems.errors)
     assert ZH_INDICATOR_HEADER[8] == "扣分步长"
+
+
+def test_indicator_columns_of_the_metrics_sheet_are_matched_to_the_indicators(tmp_path):
+    """指标数据 (title row 1, header row 2): A 工号, B 姓名, C–G five of the six indicators,
+    H an unknown label. The unknown one is named at its header cell, H2; the indicator
+    without a column (培训考核通过率) at I2, after the header's last label, where the column
+    belongs (the SLA reader's place for a missing metric column, issue 9)."""
+    names = [row[1] for row in ZH_INDICATORS]
+    header = ["工号", "姓名", *names[:5], "加班时长"]
+    path = build(tmp_path / "q3.xlsx", metrics_header=header, metrics=GOOD_METRICS)
+    _, problems = read(path)
+    found = [(p.code, p.sheet, p.cell) for p in problems.errors]
+    assert found == [
+        ("unknown_indicator_column", "指标数据", "H2"),
+        ("missing_indicator_column", "指标数据", "I2"),
+    ]
+    unknown, missing = problems.errors
+    assert unknown.message("zh") == (
+        "列“加班时长”在“指标”表中没有对应的指标（指标：" + "、".join(names) + "）"
+    )
+    assert (
+        missing.message("en") == "indicator “培训考核通过率” has no column in the “指标数据” sheet"
+    )
+
+
+def test_an_unknown_review_item_names_the_items_sheet_and_its_items(tmp_path):
+    reviews = [*GOOD_REVIEWS, ["1002", "李四", "加班", 9, 9, 9]]  # after six rows: row 9
+    path = build(tmp_path / "q3.xlsx", metrics=GOOD_METRICS, reviews=reviews)
+    _, problems = read(path)
+    [problem] = problems.errors
+    assert (problem.code, problem.sheet, problem.cell) == ("unknown_item", "360评价", "C9")
+    assert problem.message("en").startswith(
+        "review item “加班” is not in the “评分项” sheet (valid items: 会议参与率, "
+    )
+
+
+def test_a_blank_reviewee_is_named_by_its_own_column(tmp_path):
+    """互评明细 (header row 2): row 3 has no 被评价人工号; REQUIRED names that column."""
+    detail = [["王五", None, "会议参与率", 9]]
+    path = build(
+        tmp_path / "q3.xlsx", metrics=GOOD_METRICS, reviews=GOOD_REVIEWS, peer_detail=detail
+    )
+    _, problems = read(path)
+    [problem] = problems.errors
+    assert (problem.code, problem.sheet, problem.cell) == ("required", "互评明细", "B3")
+    assert problem.message("zh") == "“被评价人工号”不能为空"

@@ -194,6 +194,16 @@ def test_duplicate_month_names_both_cells(tmp_path):
     assert "2024-02" in errors[0].message("zh") and "月度数据!A4" in errors[0].message("zh")
 
 
+def test_a_month_typed_twice_is_a_repeat_even_when_the_repeat_is_all_blank(tmp_path):
+    """One rule for every unique column (issue 9): the month of row 6 repeats row 4's,
+    whatever its metrics hold; the blank month is still skipped with its warning."""
+    months = [*THREE, month_row("2024-02", None, None, None)]
+    data, problems = load_sla(build(tmp_path / "bad.xlsx", months))
+    assert data is None and where(problems.errors) == ["月度数据!A6"]
+    assert problems.errors[0].code == "duplicate_month"
+    assert [(w.code, w.cell) for w in problems.warnings] == [("month_skipped", "A6")]
+
+
 def test_unparseable_month(tmp_path):
     errors = errors_of(tmp_path, [*THREE, month_row("2024-13", "90%", "90%", "99%")])
     assert where(errors) == ["月度数据!A6"] and "YYYY-MM" in errors[0].message("zh")

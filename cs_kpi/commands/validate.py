@@ -35,20 +35,18 @@ def _check(path: Path) -> tuple[Any, Problems]:
 
 
 def _validate_generic(book, kind) -> Problems:
-    """Kinds without a dedicated reader (task, issue, request, plan): every column parsed by its kind."""
-    from cs_kpi.reader import CellParser, read_table
+    """Kinds without a reader of their own (task, issue, request, plan): every sheet read and
+    checked by its spec (cs_kpi.records), a kind being nothing more than its specs."""
+    from cs_kpi.records import Records, read_records, read_setting_values
     from cs_kpi.schema import TableSheet
 
     problems = Problems()
-    parser = CellParser(problems)
+    known: dict[str, Records | None] = {}
     for sheet in kind.sheets:
-        if not isinstance(sheet, TableSheet):
-            continue
-        table = read_table(book, sheet, problems)
-        for row in table.rows if table else []:
-            for column in sheet.columns:
-                if column.is_input and column.key in row.cells:
-                    parser.column_value(row.cells[column.key], column)
+        if isinstance(sheet, TableSheet):
+            known[sheet.key] = read_records(book, sheet, problems, known)
+        else:
+            read_setting_values(book, sheet, problems)
     return problems
 
 

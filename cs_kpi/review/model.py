@@ -10,27 +10,34 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from cs_kpi.i18n import Msg
 from cs_kpi.problems import Source  # noqa: F401 (Source is part of this model)
+from cs_kpi.schema import SCHEME
 from cs_kpi.vocab import FOUR_BAND_GRADES, SABC_GRADES, Grade, grade_scale  # noqa: F401
 
 
 # ---------------------------------------------------------------- inputs
+def _default(key: str) -> Any:
+    return SCHEME.setting(key).default
+
+
 @dataclass
 class Scheme:
     """考核方案 (SPEC §3.4). Weights and the share are fractions."""
 
+    # The defaults are the settings' own (schema.SCHEME, SPEC §3.4), declared once there.
     period: str = ""
     period_start: dt.date | None = None
     period_end: dt.date | None = None
-    self_weight: Decimal = Decimal("0.2")
-    peer_weight: Decimal = Decimal("0.3")
-    manager_weight: Decimal = Decimal("0.5")
-    quantitative_share: Decimal = Decimal("0.6")
-    grade_scheme: str = "four_band"  # or "sabc"
-    improvement_threshold: Decimal = Decimal(70)
-    calibration_gap: Decimal = Decimal(3)
+    self_weight: Decimal = _default("self_weight")
+    peer_weight: Decimal = _default("peer_weight")
+    manager_weight: Decimal = _default("manager_weight")
+    quantitative_share: Decimal = _default("quantitative_share")
+    grade_scheme: str = _default("grade_scheme")  # "four_band" or "sabc"
+    improvement_threshold: Decimal = _default("improvement_threshold")
+    calibration_gap: Decimal = _default("calibration_gap")
 
 
 @dataclass

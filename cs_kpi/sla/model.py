@@ -11,11 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from cs_kpi.problems import Problem, Source  # noqa: F401 (Source is part of this model)
+from cs_kpi.schema import AGREEMENT
 
 
 # ---------------------------------------------------------------- inputs
+def _default(key: str) -> Any:
+    return AGREEMENT.setting(key).default
+
+
 @dataclass
 class Agreement:
     """协议信息. Lines are points (0–100); the deduction share is a fraction."""
@@ -31,10 +37,11 @@ class Agreement:
     provider_contact: str = ""
     goal: str = ""
     fee: Decimal | None = None
-    excellent_line: Decimal = Decimal(90)
-    pass_line: Decimal = Decimal(80)
-    breach_months: int = 3
-    breach_deduction: Decimal = Decimal("0.05")
+    # The defaults are the settings' own (schema.AGREEMENT, SPEC §3.6), declared once there.
+    excellent_line: Decimal = _default("excellent_line")
+    pass_line: Decimal = _default("pass_line")
+    breach_months: int = int(_default("breach_months"))
+    breach_deduction: Decimal = _default("breach_deduction")
 
     @property
     def owner(self) -> str:

@@ -1,67 +1,69 @@
 """Read a filled SLA workbook (SPEC §3.6) into an SlaInput.
 
-Every problem is collected with its sheet and cell, so the user sees them all
-at once (SPEC §10); the rules only ever see clean data. Nothing here trusts a
-formula result: a preview cell of the template is never read.
+Each sheet is read and checked by its spec (`cs_kpi.records`: kinds,
+required values, repeated metrics and months, a 月度数据 column per metric,
+defaults of 协议信息); what is left here spans cells or sheets: lines and
+dates in order, a direction against its standard's sign, weights adding to
+100%, a month filled all or nothing. Every problem is collected with its
+sheet and cell, so the user sees them all at once (SPEC §10); the rules only
+ever see clean data. Nothing here trusts a formula result: a preview cell of
+the template is never read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from cs_kpi import values as v
 from cs_kpi.i18n import Text, register_codes
 from cs_kpi.labels import normalize_label
-from cs_kpi.numbers import HUNDRED, ONE, ZERO, pct_text
+from cs_kpi.numbers import ONE, ZERO, pct_text
 from cs_kpi.paths import file_sha256
 from cs_kpi.problems import Problems
-from cs_kpi.reader import (
-    REQUIRED,
-    Cell,
-    CellParser,
-    Table,
-    WorkbookFile,
-    cell_ref,
-    read_settings,
-    read_table,
-    warn_default,
-    wrong_kind_error,
-)
+from cs_kpi.reader import Cell, WorkbookFile
+from cs_kpi.records import Reading, Records, open_input, read_setting_values
 from cs_kpi.schema import (
     AGREEMENT,
     DIRECTION,
+    DUPLICATE_METRIC,
+    DUPLICATE_MONTH,
     KINDS_BY_KEY,
+    LINE_RANGE,
+    MISSING_METRIC_COLUMN,
     MONTHLY,
     SERVICE_STANDARDS,
     SLA_METRICS,
+    UNKNOWN_METRIC_COLUMN,
 )
 from cs_kpi.sla.model import Agreement, MonthInput, ServiceStandard, SlaInput, SlaMetric, Source
+from cs_kpi.values import BREACH_MONTHS, NOT_MONEY, parse_money, typed_text
+
+# Declared where they are checked (schema.py, values.py); named here for callers and tests.
+__all__ = [
+    "BREACH_MONTHS",
+    "DUPLICATE_METRIC",
+    "DUPLICATE_MONTH",
+    "LINE_RANGE",
+    "MISSING_METRIC_COLUMN",
+    "NOT_MONEY",
+    "UNKNOWN_METRIC_COLUMN",
+    "load_sla",
+    "parse_money",
+    "parse_month_value",
+    "typed_text",
+]
 
 SLA_KIND = KINDS_BY_KEY["sla"]
 
-LINE_RANGE = Text("“{label}”应在 0–100 分之间", "“{label}” must be between 0 and 100 points")
 LINES_ORDER = Text(
     "优秀线 {excellent} 必须高于合格线 {passing}",
     "the excellent line {excellent} must be above the pass line {passing}",
 )
-BREACH_MONTHS = Text(
-    "违约连续月数应为不小于 1 的整数（例如 3）",
-    "breach months must be a whole number of at least 1 (e.g. 3)",
-)
 DATES_ORDER = Text(
     "“{end_label}” {end} 早于“{start_label}” {start}",
     "“{end_label}” {end} is before “{start_label}” {start}",
-)
-NOT_MONEY = Text(
-    "“{value}”不是金额（例如 50000、¥50,000 或 5万元）",
-    "“{value}” is not an amount of money (e.g. 50000 or ¥50,000)",
-)
-DUPLICATE_METRIC = Text(
-    "考核指标“{value}”重复（第一次出现在 {first}）",
-    "metric “{value}” appears twice (first at {first})",
 )
 NO_METRICS = Text("“{sheet}”表中没有考核指标", "the “{sheet}” sheet lists no metrics")
 SLA_WEIGHTS_NOT_100 = Text(
@@ -75,19 +77,6 @@ DIRECTION_CONFLICT = Text(
 DIRECTION_FROM_STANDARD = Text(
     "方向为空，按标准值“{standard}”视为“{direction}”",
     "the direction is blank; read as “{direction}” from the standard “{standard}”",
-)
-UNKNOWN_METRIC_COLUMN = Text(
-    "列“{value}”不是“{sheet}”表中的考核指标（指标：{valid}）",
-    "column “{value}” is not a metric of the “{sheet}” sheet (metrics: {valid})",
-)
-MISSING_METRIC_COLUMN = Text(
-    "考核指标“{value}”在本表中没有数据列（表头应与“{sheet}”表中的指标名称一致）",
-    "metric “{value}” has no column in this sheet (head the column with the metric name as in "
-    "the “{sheet}” sheet)",
-)
-DUPLICATE_MONTH = Text(
-    "月份 {month} 重复（第一次出现在 {first}）",
-    "month {month} appears twice (first at {first})",
 )
 MONTH_BLANK = Text("月份为空，但这一行填写了数据", "the month is blank, but this row holds data")
 MONTH_SKIPPED = Text(
@@ -110,8 +99,6 @@ READ_AS_POINTS = Text(
 )
 NO_MONTHS = Text("“{sheet}”表中没有任何月份的数据", "the “{sheet}” sheet holds no month with data")
 
-_MONEY_WORDS = re.compile(r"(?i)^(?:¥|￥|rmb|cny)\s*|\s*(?:元|块|rmb|cny)$")
-_BREACH_MONTH_WORDS = re.compile(r"(?i)\s*(?:个月|個月|月|months?)$")
 _LOWER_SIGNS = ("≤", "<", "=<", "⩽")
 _HIGHER_SIGNS = ("≥", ">", "=>", "⩾")
 
@@ -123,14 +110,10 @@ def load_sla(source: Path | WorkbookFile) -> tuple[SlaInput | None, Problems]:
     kind of cs-kpi workbook; every cell problem is returned in Problems (the
     SlaInput is None when there is any error).
     """
-    # An opened workbook is read as it is (validate opens it once, to detect its kind).
-    book = source if isinstance(source, WorkbookFile) else WorkbookFile(source)
+    book = open_input(source, SLA_KIND)
     path = book.path
-    wrong = wrong_kind_error(book, SLA_KIND)
-    if wrong:
-        raise wrong
     problems = Problems()
-    reading = _Reading(book, CellParser(problems), problems)
+    reading = _Reading(book, problems)
     agreement = reading.agreement()
     standards = reading.standards()
     metrics, metric_names = reading.metrics()
@@ -149,50 +132,9 @@ def load_sla(source: Path | WorkbookFile) -> tuple[SlaInput | None, Problems]:
     return data, problems
 
 
-def typed_text(cell: Cell | None) -> str:
-    """Free text as typed, only trimmed: names, contacts and notes keep their full-width
-    punctuation (the NFKC form is for matching labels, never for what the report shows)."""
-    if cell is None or cell.blank:
-        return ""
-    raw = cell.raw
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
-        return raw.date().isoformat()
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    return str(raw).strip()
-
-
 def parse_month_value(raw: object) -> str | None:
     """A month as 'YYYY-MM' (2024-9, 2024年9月, 202409, a date); raises CellValueError."""
     return v.parse_month(raw)
-
-
-def parse_money(raw: object) -> Decimal | None:
-    """An amount: 50000, '50,000', '¥50,000.00', '50000元', '5万' (= 50000)."""
-    if v.is_blank(raw):
-        return None
-    if isinstance(raw, bool):
-        raise v.CellValueError(NOT_MONEY, value=raw)
-    if not isinstance(raw, str):
-        try:
-            return v.parse_number(raw)
-        except v.CellValueError:
-            raise v.CellValueError(NOT_MONEY, value=raw) from None
-    text = v.drop_grouping(v.clean_text(raw).replace(" ", ""))  # `50,00` is refused, not 5000
-    text = _MONEY_WORDS.sub("", text)
-    text = _MONEY_WORDS.sub("", text)
-    scale = ONE
-    if text.endswith("万"):
-        text, scale = text[:-1], Decimal(10000)
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise v.CellValueError(NOT_MONEY, value=raw) from None
-    if not value.is_finite() or value < 0:
-        raise v.CellValueError(NOT_MONEY, value=raw)
-    return value * scale
 
 
 def _sign_direction(raw: object) -> str | None:
@@ -207,13 +149,11 @@ def _sign_direction(raw: object) -> str | None:
     return None
 
 
-class _Reading:
+class _Reading(Reading):
     """One pass over the four sheets of an SLA workbook."""
 
-    def __init__(self, book: WorkbookFile, parser: CellParser, problems: Problems):
-        self.book = book
-        self.parse = parser
-        self.problems = problems
+    def __init__(self, book: WorkbookFile, problems: Problems):
+        super().__init__(book, problems)
         self.sheet_names: dict[str, str] = {}
         for spec in SLA_KIND.sheets:
             found = book.find_sheet(spec)
@@ -230,72 +170,23 @@ class _Reading:
 
     # ------------------------------------------------------------ 协议信息
     def agreement(self) -> Agreement:
-        cells = read_settings(self.book, AGREEMENT, self.problems)
+        settings = read_setting_values(self.book, AGREEMENT, self.problems)
         agreement = Agreement()
-        if cells is None:
+        if not settings.read:
             return agreement
-        parse = self.parse
-        for key in ("number", "client", "provider", "client_contact", "provider_contact", "goal"):
-            setattr(agreement, key, typed_text(cells.get(key)))
-        for key in ("service_start", "service_end", "effective", "expiry"):
-            setattr(agreement, key, parse.date(cells.get(key)))
-        agreement.fee = self._money(cells.get("fee"))
-        for key in ("excellent_line", "pass_line"):
-            value = self._with_default(key, cells, parse.number)
-            if value is not None and not ZERO <= value <= HUNDRED:
-                self._error(LINE_RANGE, cells.get(key), label=AGREEMENT.setting(key))
-            elif value is not None:
-                setattr(agreement, key, value)
-        months = self._with_default("breach_months", cells, self._breach_months)
-        if months is not None:
-            agreement.breach_months = int(months)
-        share = self._with_default("breach_deduction", cells, parse.weight)
-        if share is not None:
-            agreement.breach_deduction = share
+        for key, value in settings.values.items():
+            if value is not None:
+                setattr(agreement, key, int(value) if key == "breach_months" else value)
         if agreement.excellent_line <= agreement.pass_line:
             self._error(
                 LINES_ORDER,
-                cells.get("excellent_line") or cells.get("pass_line"),
+                settings.cell("excellent_line") or settings.cell("pass_line"),
                 excellent=agreement.excellent_line,
                 passing=agreement.pass_line,
             )
-        self._dates_in_order(cells, "service_start", "service_end", agreement)
-        self._dates_in_order(cells, "effective", "expiry", agreement)
+        self._dates_in_order(settings.cells, "service_start", "service_end", agreement)
+        self._dates_in_order(settings.cells, "effective", "expiry", agreement)
         return agreement
-
-    def _with_default(self, key: str, cells: dict[str, Cell], parse) -> Decimal | None:
-        """The parsed value; a blank (or absent) setting takes its default with a warning."""
-        setting = AGREEMENT.setting(key)
-        cell = cells.get(key)
-        if cell is not None and not cell.blank:
-            return parse(cell)
-        sheet = self.sheet_names.get("agreement", AGREEMENT.name(self.book.lang))
-        warn_default(self.problems, setting, cell, sheet)
-        return setting.default  # type: ignore[return-value]
-
-    def _breach_months(self, cell: Cell) -> Decimal | None:
-        if cell.formula_problem:  # reported by read_settings
-            return None
-        raw = cell.raw
-        if isinstance(raw, str):
-            raw = _BREACH_MONTH_WORDS.sub("", v.clean_text(raw))
-        try:
-            value = v.parse_number(raw)
-        except v.CellValueError:
-            value = None
-        if value is None or value < 1 or value != value.to_integral_value():
-            self._error(BREACH_MONTHS, cell)
-            return None
-        return value
-
-    def _money(self, cell: Cell | None) -> Decimal | None:
-        if cell is None or cell.formula_problem:  # reported by read_settings / read_table
-            return None
-        try:
-            return parse_money(cell.raw)
-        except v.CellValueError:
-            self._error(NOT_MONEY, cell, value=cell.raw)
-            return None
 
     def _dates_in_order(
         self, cells: dict[str, Cell], start_key: str, end_key: str, agreement: Agreement
@@ -313,115 +204,80 @@ class _Reading:
 
     # ------------------------------------------------------------ 服务标准
     def standards(self) -> list[ServiceStandard]:
-        table = read_table(self.book, SERVICE_STANDARDS, self.problems)
-        if table is None:
+        records = self.read(SERVICE_STANDARDS)
+        if records is None:
             return []
-        text = typed_text
+        keys = ("module", "content", "channel", "hours", "standard", "source")
+        columns = [records.values[key] for key in keys]
         return [
-            ServiceStandard(
-                module=text(row.get("module")),
-                content=text(row.get("content")),
-                channel=text(row.get("channel")),
-                hours=text(row.get("hours")),
-                standard=text(row.get("standard")),
-                source=text(row.get("source")),
-            )
-            for row in table.rows
+            ServiceStandard(**dict(zip(keys, row, strict=True)))
+            for row in zip(*columns, strict=True)
         ]
 
     # ------------------------------------------------------------ 考核指标
     def metrics(self) -> tuple[list[SlaMetric], list[str] | None]:
         """The valid metrics, and every metric name (None when the sheet could not be read)."""
-        table = read_table(self.book, SLA_METRICS, self.problems)
-        if table is None:
+        records = self.read(SLA_METRICS)
+        if records is None:
             return [], None
         metrics: list[SlaMetric] = []
-        names: list[str] = []
-        seen: dict[str, str] = {}
         weights: list[tuple[Cell, Decimal]] = []
         all_weights_read = True
-        for row in table.rows:
-            name_cell = row["metric"]
-            name = typed_text(name_cell)
-            if not name:
-                self._error(REQUIRED, name_cell, label=SLA_METRICS.column("metric"))
-                all_weights_read = False
+        for i in range(len(records)):
+            name = records.values["metric"][i]
+            if not name or records.did_fail(i, "metric"):
+                all_weights_read = False  # blank or a repeat: which weight counts is unclear
                 continue
-            key = normalize_label(name)
-            if key in seen:
-                self._error(DUPLICATE_METRIC, name_cell, value=name, first=seen[key])
-                all_weights_read = False  # which weight counts is unclear: no sum to check
-                continue
-            seen[key] = f"{name_cell.sheet}!{name_cell.ref}"
-            names.append(name)
-            metric = self._metric(row, name)
+            metric = self._metric(records, i, name)
             if metric is not None:
                 metrics.append(metric)
-            weight = self._read_weight(row["weight"])
+            weight = records.values["weight"][i]
             if weight is None:  # blank or not a share: already reported, no sum to check
                 all_weights_read = False
             else:
-                weights.append((row["weight"], weight))
-        if not table.rows:
-            self.problems.error(NO_METRICS.msg(sheet=table.sheet), table.sheet)
+                weights.append((records.cell(i, "weight"), weight))  # type: ignore[arg-type]
+        if not len(records):
+            self.problems.error(NO_METRICS.msg(sheet=records.sheet), records.sheet)
         elif all_weights_read and weights:
             self._weights_add_up(weights)
-        return metrics, names
+        return metrics, list(records.keys("metric").values())
 
-    def _read_weight(self, cell: Cell) -> Decimal | None:
-        """The weight again for the sum check, without recording a second problem."""
-        if cell.formula_problem:
-            return None
-        try:
-            value, _ = v.parse_percent(cell.raw)
-        except v.CellValueError:
-            return None
-        return value
-
-    def _metric(self, row, name: str) -> SlaMetric | None:
-        parse = self.parse
-        required_ok = True
-        for key in ("weight", "standard", "points_per_pp"):
-            if row[key].blank:
-                self._error(REQUIRED, row[key], label=SLA_METRICS.column(key))
-                required_ok = False
-        weight = parse.weight(row["weight"])
-        standard = parse.percent(row["standard"])
-        points = parse.number(row["points_per_pp"])
-        direction_cell = row.get("direction")
-        direction = parse.choice(direction_cell, DIRECTION)
-        direction_failed = direction_cell is not None and parse.did_fail(direction_cell)
-        sign = _sign_direction(row["standard"].raw)
-        if direction is None and not direction_failed:
+    def _metric(self, records: Records, i: int, name: str) -> SlaMetric | None:
+        """One 考核指标 row: its direction, given or read from the standard's sign."""
+        value = records.record(i)
+        standard_cell: Cell = records.cell(i, "standard")  # type: ignore[assignment]
+        direction_cell = records.cell(i, "direction")
+        direction = value["direction"]
+        sign = _sign_direction(standard_cell.raw)
+        if direction is None and not records.did_fail(i, "direction"):
             direction = sign or "higher"
             if sign == "lower":
                 self.problems.warn(
                     DIRECTION_FROM_STANDARD.msg(
-                        standard=v.clean_text(row["standard"].raw),
+                        standard=v.clean_text(standard_cell.raw),
                         direction=DIRECTION.option("lower"),
                     ),
-                    row["standard"].sheet,
-                    row["standard"].ref,
+                    standard_cell.sheet,
+                    standard_cell.ref,
                 )
         elif sign is not None and direction is not None and sign != direction:
             self._error(
                 DIRECTION_CONFLICT,
                 direction_cell,
-                standard=v.clean_text(row["standard"].raw),
+                standard=v.clean_text(standard_cell.raw),
                 direction=v.clean_text(direction_cell.raw),  # type: ignore[union-attr]
             )
             return None
-        if not required_ok or None in (weight, standard, points) or direction is None:
+        if None in (value["weight"], value["standard"], value["points_per_pp"], direction):
             return None
-        name_cell = row["metric"]
         return SlaMetric(
             name=name,
-            weight=weight,  # type: ignore[arg-type]
-            standard=standard,  # type: ignore[arg-type]
-            points_per_pp=points,  # type: ignore[arg-type]
-            direction=direction,
-            note=typed_text(row.get("note")),
-            source=Source(name_cell.sheet, name_cell.ref),
+            weight=value["weight"],
+            standard=value["standard"],
+            points_per_pp=value["points_per_pp"],
+            direction=direction,  # type: ignore[arg-type]
+            note=value["note"],
+            source=records.source(i, "metric"),
         )
 
     def _weights_add_up(self, weights: list[tuple[Cell, Decimal]]) -> None:
@@ -438,29 +294,16 @@ class _Reading:
 
     # ------------------------------------------------------------ 月度数据
     def months(self, names: list[str] | None) -> list[MonthInput]:
-        table = read_table(self.book, MONTHLY, self.problems)
-        if table is None:
-            return []
-        columns = self._metric_columns(table, names)
-        if columns is None:
-            return []
+        kinds = {normalize_label(name): "weight" for name in names or ()}  # points: one warning
+        records = self.read(MONTHLY, dynamic_kinds=kinds)
+        if records is None or not records.dynamic_read:
+            return []  # 考核指标 could not be read: nothing to match the columns against
         months: list[MonthInput] = []
-        first_seen: dict[str, str] = {}
         points_read: dict[str, list[Cell]] = {}
-        for row in table.rows:
-            entry = self._month_row(row, columns, points_read)
-            if entry is None:
-                continue
-            if entry.month in first_seen:
-                self._error(
-                    DUPLICATE_MONTH,
-                    row["month"],
-                    month=entry.month,
-                    first=first_seen[entry.month],
-                )
-                continue
-            first_seen[entry.month] = str(entry.source)
-            months.append(entry)
+        for i in range(len(records)):
+            entry = self._month_row(records, i, points_read)
+            if entry is not None:
+                months.append(entry)
         for column, cells in points_read.items():
             self.problems.warn(
                 READ_AS_POINTS.msg(column=column, count=len(cells), example=_shown(cells[0].raw)),
@@ -469,51 +312,20 @@ class _Reading:
                 cells[0].raw,
             )
         if not months and not self.problems.errors:
-            self.problems.error(NO_MONTHS.msg(sheet=table.sheet), table.sheet)
+            self.problems.error(NO_MONTHS.msg(sheet=records.sheet), records.sheet)
         return months
 
-    def _metric_columns(self, table: Table, names: list[str] | None) -> dict[str, str] | None:
-        """Metric name → its column's header text; unknown and missing columns are errors."""
-        if names is None:  # 考核指标 could not be read: nothing to match the columns against
-            return None
-        wanted = {normalize_label(name): name for name in names}
-        columns: dict[str, str] = {}
-        metrics_sheet = self.sheet_names.get("sla_metrics", SLA_METRICS.name(self.book.lang))
-        for label, col in table.dynamic:
-            name = wanted.get(normalize_label(label))
-            if name is None:
-                self.problems.error(
-                    UNKNOWN_METRIC_COLUMN.msg(value=label, sheet=metrics_sheet, valid=list(names)),
-                    table.sheet,
-                    cell_ref(table.header_row - 1, col),
-                    label,
-                )
-            elif name not in columns:
-                columns[name] = label
-        header_end = max([*table.columns.values(), *(col for _, col in table.dynamic)], default=0)
-        for name in names:
-            if name not in columns:
-                self.problems.error(
-                    MISSING_METRIC_COLUMN.msg(value=name, sheet=metrics_sheet),
-                    table.sheet,
-                    cell_ref(table.header_row - 1, header_end + 1),
-                    name,
-                )
-        return columns
-
     def _month_row(
-        self,
-        row,
-        columns: dict[str, str],
-        points_read: dict[str, list[Cell]],
+        self, records: Records, i: int, points_read: dict[str, list[Cell]]
     ) -> MonthInput | None:
-        month_cell: Cell = row["month"]
-        month = self.parse.month(month_cell)
-        cells = {name: row.extra[label] for name, label in columns.items()}
-        shown = month or typed_text(month_cell)
-        if all(cell.blank for cell in cells.values()):
+        """A month filled all or nothing: an all-blank month is skipped with a warning."""
+        month_cell: Cell = records.cell(i, "month")  # type: ignore[assignment]
+        month = records.values["month"][i]
+        cells = {name: records.cell(i, name) for name in records.dynamic}
+        shown = month or typed_text(month_cell.raw)
+        if all(cell.blank for cell in cells.values()):  # type: ignore[union-attr]
             if month_cell.blank:
-                self.problems.warn(ROW_SKIPPED.msg(row=row.number), month_cell.sheet)
+                self.problems.warn(ROW_SKIPPED.msg(row=records.number(i)), month_cell.sheet)
             else:
                 self.problems.warn(MONTH_SKIPPED.msg(month=shown), month_cell.sheet, month_cell.ref)
             return None
@@ -521,27 +333,25 @@ class _Reading:
             self._error(MONTH_BLANK, month_cell)
         actuals: dict[str, Decimal] = {}
         for name, cell in cells.items():
-            if cell.blank:
-                self._error(PART_BLANK, cell, month=shown or f"#{row.number}", metric=name)
+            if cell.blank:  # type: ignore[union-attr]
+                self._error(PART_BLANK, cell, month=shown or f"#{records.number(i)}", metric=name)
                 continue
-            value = self.parse.percent(cell, warn_points=False)
+            value = records.values[name][i]
             if value is None:
                 continue
-            if _read_as_points(cell.raw):
-                points_read.setdefault(columns[name], []).append(cell)
+            if _read_as_points(cell.raw):  # type: ignore[union-attr]
+                points_read.setdefault(records.dynamic_labels[name], []).append(cell)  # type: ignore[arg-type]
             actuals[name] = value
-        fee_cell = row.get("fee")
-        fee = self._money(fee_cell)
-        if month is None or len(actuals) != len(cells):
+        if month is None or records.did_fail(i, "month") or len(actuals) != len(cells):
             return None
         return MonthInput(
             month=month,
             actuals=actuals,
-            fee=fee,
-            notes=typed_text(row.get("notes")),
-            row=row.number,
+            fee=records.values["fee"][i],
+            notes=records.values["notes"][i],
+            row=records.number(i),
             source=Source(month_cell.sheet, month_cell.ref),
-            fee_source=Source(fee_cell.sheet, fee_cell.ref) if fee_cell is not None else None,
+            fee_source=records.source(i, "fee"),
         )
 
 
