@@ -36,9 +36,10 @@ def main(source: str, outdir: str | None = None, read_only: bool = False) -> Non
 def _phases(
     source: Path, folder: Path, marks: list[tuple[str, float]], read_only: bool = False
 ) -> None:
+    from cs_kpi.commands.score import result_to_json
     from cs_kpi.review.read import load_review
     from cs_kpi.review.report import write_plan_workbook, write_report
-    from cs_kpi.review.rules import result_to_json, score_review
+    from cs_kpi.review.rules import score_review
 
     data, problems = load_review(source)
     if data is None:
@@ -46,7 +47,7 @@ def _phases(
     marks.append(("read", time.perf_counter()))
     if read_only:
         return
-    result, warnings = score_review(data, "zh", dt.date(2024, 10, 8))
+    result, warnings = score_review(data, dt.date(2024, 10, 8))
     marks.append(("rules + plan", time.perf_counter()))
     write_report(result, data, folder / "report.xlsx", "zh", problems.warnings + warnings)
     marks.append(("report workbook", time.perf_counter()))

@@ -119,8 +119,13 @@ def plan_case(lang: str = "zh"):
         period="2024-Q3",
         period_end=dt.date(2024, 9, 30),
     )
-    result, _ = score_review(data, lang, REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     return result
+
+
+def _texts(row, lang: str) -> tuple[str, str, str]:
+    """A plan row's sentences as the report shows them in `lang` (the rules know no language)."""
+    return row.shortfall.render(lang), row.goal.render(lang), row.actions.render(lang)
 
 
 def test_totals_behind_the_plan_case():
@@ -138,7 +143,7 @@ def test_totals_behind_the_plan_case():
 
 def test_plan_rows_order_and_texts():
     plan = plan_case().plan
-    got = [(r.id, r.shortfall, r.goal, r.actions, r.mandatory) for r in plan]
+    got = [(r.id, *_texts(r, "zh"), r.mandatory) for r in plan]
     assert got == [
         # mandatory people first, lowest total first: M2 55.00, then M1 65.20
         (
@@ -228,11 +233,11 @@ def test_plan_texts_in_english():
         ],
         period_end=dt.date(2024, 1, 31),
     )
-    result, _ = score_review(data, "en", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     # E1: m = 100 × (22 + 15)/40 = 92.50; item 0.2×5 + 0.3×5 + 0.5×6 = 5.50 → r = 55.00
     #     total 0.6 × 92.5 + 0.4 × 55 = 55.5 + 22 = 77.50 (not mandatory)
     # E2: review only, 66.00 < 70 → mandatory, no other shortfall → total row; comes first
-    rows = [(r.id, r.shortfall, r.goal, r.actions, r.mandatory, r.due) for r in result.plan]
+    rows = [(r.id, *_texts(r, "en"), r.mandatory, r.due) for r in result.plan]
     due = dt.date(2024, 2, 29)  # 2024-01-31 + 1 month, clamped
     assert rows == [
         (
@@ -271,7 +276,7 @@ def test_item_at_5_995_is_not_below_6():
         reviews=[review("F1", "专业知识", "6", "6", "5.99")],
         improvement_threshold=D(50),
     )
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     assert result.agents[0].reviews[0].score == D("6.00")
     assert result.plan == []
 
@@ -279,10 +284,10 @@ def test_item_at_5_995_is_not_below_6():
 def test_lower_is_better_percent_indicator_texts():
     complaints = ind("投诉率", "0.05", "10", step="0.01", direction="lower", unit="%")
     data = build([person("G1")], [complaints], metrics={"G1": values({"投诉率": "0.062"})})
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     # shortfall 0.012 → 10 − 1.2 = 8.80 → m 88.00 (no plan mandate)
     row = result.plan[0]
-    assert (row.shortfall, row.goal) == ("投诉率 6.2% 高于目标 5.0%", "投诉率 ≤ 5.0%")
+    assert _texts(row, "zh")[:2] == ("投诉率 6.2% 高于目标 5.0%", "投诉率 ≤ 5.0%")
     assert row.mandatory is False
     # no period end given: report date 2024-10-08 + 1 month
     assert row.due == dt.date(2024, 11, 8)

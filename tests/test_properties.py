@@ -26,6 +26,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cs_kpi.commands.score import result_to_json
 from cs_kpi.review.model import (
     Indicator,
     MetricValue,
@@ -36,7 +37,7 @@ from cs_kpi.review.model import (
     Scheme,
 )
 from cs_kpi.review.read import load_review
-from cs_kpi.review.rules import result_to_json, score_review
+from cs_kpi.review.rules import score_review
 from cs_kpi.sla.model import Agreement, MonthInput, SlaInput, SlaMetric
 from cs_kpi.sla.rules import evaluate
 from cs_kpi.values import CellValueError, parse_number, parse_percent
@@ -125,7 +126,7 @@ def appraisals(draw: Any) -> ReviewInput:
 
 
 def scored(data: ReviewInput) -> dict[str, Any]:
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     return result_to_json(result, "zh")
 
 
@@ -388,7 +389,7 @@ def adjacent(before: str, after: str) -> bool:
 @FAST
 @given(agreements())
 def test_sla_runs_breaches_and_deductions_equal_a_recount(data: SlaInput) -> None:
-    result = evaluate(data, "zh")
+    result = evaluate(data)
     agreement = data.agreement
     months = sorted(data.months, key=lambda m: m.month)
     assert [m.month for m in result.months] == [m.month for m in months]

@@ -39,6 +39,7 @@ from cs_kpi.review.model import (
     ScoreResult,
     Source,
 )
+from cs_kpi.review.plan import AS_TYPED
 from cs_kpi.review.report import write_plan_workbook, write_report
 from cs_kpi.review.rules import BLANK_INDICATOR, NOT_ASSESSED
 
@@ -174,12 +175,9 @@ def build(grade_scheme: str = "four_band") -> tuple[ScoreResult, ReviewInput]:
     a4 = AgentResult(zhao, None, None, {}, None, None, None, None, None, ["not_assessed"], [], [])
     due = dt.date(2024, 10, 30)  # 2024-09-30 + one month (SPEC §4.6)
     plan = [
-        PlanRow("2024-Q3", "A003", "王五", "平均响应时长 40 秒 高于目标 30 秒", "平均响应时长 ≤ 30 秒",
-                "复盘超时会话", due, "A003 王五", "陈主管", "not_started", True),
-        PlanRow("2024-Q3", "A003", "王五", "专业知识 5.00 低于 6 分", "专业知识 ≥ 6 分",
-                "一对一辅导", due, "A003 王五", "陈主管", "not_started", True),
-        PlanRow("2024-Q3", "A002", "=李四", "一次性解决率 87.0% 低于目标 90.0%", "一次性解决率 ≥ 90.0%",
-                "=梳理高频问题", due, "A002 =李四", "@陈主管", "not_started", False),
+        PlanRow("2024-Q3", "A003", "王五", _said("平均响应时长 40 秒 高于目标 30 秒"), _said("平均响应时长 ≤ 30 秒"), _said("复盘超时会话"), due, "A003 王五", "陈主管", "not_started", True),
+        PlanRow("2024-Q3", "A003", "王五", _said("专业知识 5.00 低于 6 分"), _said("专业知识 ≥ 6 分"), _said("一对一辅导"), due, "A003 王五", "陈主管", "not_started", True),
+        PlanRow("2024-Q3", "A002", "=李四", _said("一次性解决率 87.0% 低于目标 90.0%"), _said("一次性解决率 ≥ 90.0%"), _said("=梳理高频问题"), due, "A002 =李四", "@陈主管", "not_started", False),
     ]  # fmt: skip
     if sabc:
         # 3 assessed: S 1/3 (quota ≤10%: breached), A 0, B 1/3, C 1/3 (≥5%: fine).
@@ -214,6 +212,11 @@ def build(grade_scheme: str = "four_band") -> tuple[ScoreResult, ReviewInput]:
         file_sha256="ab" * 32,
     )
     return result, data
+
+
+def _said(text: str):
+    """A plan sentence exactly as given (the plan rows hold messages)."""
+    return AS_TYPED.msg(text=text)
 
 
 WARNINGS = [

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cs_kpi.commands.score import result_to_json
 from cs_kpi.review.model import (
     Indicator,
     IndicatorResult,
@@ -38,7 +39,6 @@ from cs_kpi.review.rules import (
     item_score,
     metric_score,
     rater_spread,
-    result_to_json,
     review_score,
     score_review,
     total_score,
@@ -354,7 +354,7 @@ def score_boundaries(grade_scheme: str):
         quantitative_share=D("0.5"),
         grade_scheme=grade_scheme,
     )
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     return result
 
 
@@ -426,7 +426,7 @@ def test_quota_never_changes_a_grade():
     scores = ["9.5", "9.2", "8.5", "8.2"] + ["7.5"] * 6
     people = [person(f"E{i:02d}") for i in range(10)]
     rows = [review(p.id, "专业知识", s, s, s) for p, s in zip(people, scores, strict=True)]
-    result, _ = score_review(build(people, reviews=rows, grade_scheme="sabc"), "zh", REPORT_DATE)
+    result, _ = score_review(build(people, reviews=rows, grade_scheme="sabc"), REPORT_DATE)
     assert [a.grade.code for a in result.agents] == ["S", "S", "A", "A"] + ["B"] * 6
     assert result.grade_counts == {"S": 2, "A": 2, "B": 6, "C": 0}
     breached = {s.code for s in result.grade_shares if s.breached}
@@ -455,7 +455,7 @@ def test_ranks_overall_and_within_team():
     ]
     people = [person(pid, team=team) for pid, team, _ in spec] + [person("N1", team="二组")]
     rows = [review(pid, "专业知识", s, s, s) for pid, _, s in spec]
-    result, warnings = score_review(build(people, reviews=rows), "zh", REPORT_DATE)
+    result, warnings = score_review(build(people, reviews=rows), REPORT_DATE)
     ranks = {a.person.id: (a.rank, a.team_rank) for a in result.agents}
     # overall: 90 → 1; 85, 85 → 2, 2; 80 → 4; 70, 70 → 5, 5
     # 一组: 90, 85, 80 → 1, 2, 3; 二组: 85, 70, 70 → 1, 2, 2
@@ -486,7 +486,7 @@ def test_full_person_metric_review_total_dimensions_bonus():
         {"C1": values({"平均响应时长": "33", "一次性解决率": "0.934"})},
         [review("C1", "专业知识", "8", None, "6"), review("C1", "会议参与率", "10", "9", "10")],
     )
-    result, warnings = score_review(data, "zh", REPORT_DATE)
+    result, warnings = score_review(data, REPORT_DATE)
     agent = result.agents[0]
     # points: 13.80 (33 s) and 25.00 (93.4% ≥ 90%) → m = 100 × 38.80 / 40 = 97.00
     assert [r.points for r in agent.metrics] == [D("13.80"), D("25.00")]
@@ -526,7 +526,7 @@ def test_blank_indicator_among_others():
         metrics={"C2": values({"平均响应时长": "33", "一次性解决率": None}, row=7)},
         reviews=[review("C2", "专业知识", "8", "8", "8")],
     )
-    result, warnings = score_review(data, "en", REPORT_DATE)
+    result, warnings = score_review(data, REPORT_DATE)
     agent = result.agents[0]
     # only 平均响应时长 counts: 100 × 13.80 / 15 = 92.00
     assert agent.metric_score == D("92.00")
@@ -550,7 +550,7 @@ def test_all_indicator_values_blank_means_no_metrics():
         metrics={"C3": values({"平均响应时长": None, "一次性解决率": None})},
         reviews=[review("C3", "专业知识", "8", "7", "8")],
     )
-    result, warnings = score_review(data, "zh", REPORT_DATE)
+    result, warnings = score_review(data, REPORT_DATE)
     agent = result.agents[0]
     # review only: 10 × 7.70 = 77.00 is the total
     assert (agent.metric_score, agent.review_score, agent.total) == (None, D("77.00"), D("77.00"))
@@ -565,7 +565,7 @@ def test_no_reviews_metric_score_is_the_total():
         [response_time(), fcr()],
         metrics={"C4": values({"平均响应时长": "33", "一次性解决率": "0.87"})},
     )
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     agent = result.agents[0]
     # m = 100 × (13.80 + 22) / 40 = 89.50 = total
     assert (agent.metric_score, agent.review_score, agent.total) == (D("89.50"), None, D("89.50"))
@@ -577,7 +577,7 @@ def test_not_assessed_person():
     data = build(
         [person("C5", "王五"), person("C6")], reviews=[review("C6", "专业知识", "9", "9", "9")]
     )
-    result, warnings = score_review(data, "en", REPORT_DATE)
+    result, warnings = score_review(data, REPORT_DATE)
     agent = by_id(result, "C5")
     assert (agent.total, agent.grade, agent.rank, agent.team_rank) == (None, None, None, None)
     assert agent.flags == ["not_assessed"]
@@ -594,7 +594,7 @@ def test_missing_raters_flag():
         [person("C7"), person("C8")],
         reviews=[review("C7", "专业知识", None, "8", "8"), review("C8", "专业知识", "8", "8", "8")],
     )
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     assert by_id(result, "C7").flags == ["missing_review", "no_metrics"]
     assert by_id(result, "C7").reviews[0].missing == ["self"]
     assert by_id(result, "C8").flags == ["no_metrics"]
@@ -610,7 +610,7 @@ def test_dimension_named_like_a_review_dimension_is_told_apart():
     )
     expected = {"服务质量": D("80.00"), "服务质量（指标）": D("100.00")}
     for lang in ("zh", "en"):  # SPEC §9: JSON dimension keys do not depend on --lang
-        result, _ = score_review(data, lang, REPORT_DATE)
+        result, _ = score_review(data, REPORT_DATE)
         assert result.agents[0].dimensions == expected
         assert result_to_json(result, lang)["agents"][0]["dimensions"] == {
             "服务质量": 80,
@@ -642,13 +642,12 @@ def test_calibration_cases_at_gap():
             review("K2", "专业知识", "6", "9", "6"),  # spread 3, peer highest
         ],
     )
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     cases = [(c.person.id, c.item, c.spread, c.self_highest) for c in result.calibration]
     assert cases == [("K1", "专业知识", D(3), True), ("K2", "专业知识", D(3), False)]
     # a gap of 4 lists none of them
     result4, _ = score_review(
         build(data.people, items=data.items, reviews=data.reviews, calibration_gap=D(4)),
-        "zh",
         REPORT_DATE,
     )
     assert result4.calibration == []
@@ -707,7 +706,7 @@ def test_result_to_json_keys_and_plain_numbers():
         period="2024-Q3",
         period_end=dt.date(2024, 9, 30),
     )
-    result, _ = score_review(data, "en", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     out = result_to_json(result, "en")
     json.dumps(out)  # plain JSON types only
     assert set(out) == {"agents", "grade_counts", "calibration", "improvement_plan"}
@@ -756,7 +755,7 @@ def test_result_json_plan_rows():
         metrics={"J3": values({"一次性解决率": "0.87"})},
         period_end=dt.date(2024, 9, 30),
     )
-    result, _ = score_review(data, "zh", REPORT_DATE)
+    result, _ = score_review(data, REPORT_DATE)
     plan = result_to_json(result, "zh")["improvement_plan"]
     # m = 100 × 22/25 = 88.00 ≥ 70 → not mandatory
     assert plan == [

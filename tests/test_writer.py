@@ -162,7 +162,7 @@ def test_score_report_streamed_equals_unstreamed(tmp_path, monkeypatch):
 
     sample = Path(__file__).parent.parent / "sample_data" / "04_performance_review_2024Q3.xlsx"
     data, problems = load_review(sample)
-    result, warnings = score_review(data, "zh", dt.date(2024, 10, 8))
+    result, warnings = score_review(data, dt.date(2024, 10, 8))
     fast = tmp_path / "fast.xlsx"
     report.write_report(result, data, fast, "zh", [])
     table = report._Context.table

@@ -60,7 +60,7 @@ def run(
     wanted = month_option(month)
     with Run(lang, WRITING) as steps:
         data = steps.read(lambda: load_sla(path))
-        result = steps.rules(lambda: (evaluate(data, lang), []))
+        result = steps.rules(lambda: (evaluate(data), []))
         warnings = [*steps.warnings, *result.warnings]
         highlight = _highlight(result, wanted, lang)
         steps.write(
@@ -127,8 +127,8 @@ def to_json(
                 "month": row.month,
                 "total": as_number(row.total),
                 "grade": {"code": row.grade, "label": grade_label(row.grade, lang)},
-                "issues": row.issues,
-                "actions": row.actions,
+                "issues": [issue.render(lang) for issue in row.issues],
+                "actions": [action.render(lang) for action in row.actions],
                 "owner": row.owner,
                 "due": row.due.isoformat(),
                 "breach": row.breach,

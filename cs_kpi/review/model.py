@@ -190,9 +190,9 @@ class PlanRow:
     period: str
     id: str
     name: str
-    shortfall: str
-    goal: str
-    actions: str
+    shortfall: Msg  # sentences a person reads, rendered in the report's language
+    goal: Msg
+    actions: Msg
     due: dt.date | None
     owner: str
     tracker: str

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from cs_kpi.i18n import Text
+from cs_kpi.i18n import Msg, Text
 from cs_kpi.numbers import fmt_num, pct_shown, plain_number
 from cs_kpi.review.model import AgentResult, IndicatorResult, ItemResult, PlanRow, Scheme
 
@@ -48,6 +48,8 @@ TOTAL_ACTION = Text(
     "制定个人改进计划，逐项提升薄弱环节",
     "Agree a personal improvement plan and work on the weakest areas",
 )
+# Text the supervisor typed (an indicator's 改进建议), kept as typed in every language.
+AS_TYPED = Text("{text}", "{text}")
 # SPEC §4.5: a total below the threshold means mentoring and re-assessment.
 MANDATORY_ACTION = Text(
     "{actions}；安排一对一辅导，一个月内重新考核",
@@ -79,13 +81,13 @@ def value_text(result: IndicatorResult, value: Decimal) -> str:
     return f"{plain_number(value)} {unit}" if unit else plain_number(value)
 
 
-def _actions(text: str, mandatory: bool, lang: str) -> str:
-    return MANDATORY_ACTION(lang, actions=text) if mandatory else text
+def _actions(action: Msg, mandatory: bool) -> Msg:
+    return MANDATORY_ACTION.msg(actions=action) if mandatory else action
 
 
 # ---------------------------------------------------------------- rows
 def _row(
-    agent: AgentResult, scheme: Scheme, due: dt.date, texts: tuple[str, str, str], mandatory: bool
+    agent: AgentResult, scheme: Scheme, due: dt.date, texts: tuple[Msg, Msg, Msg], mandatory: bool
 ) -> PlanRow:
     person = agent.person
     shortfall, goal, actions = texts
@@ -104,52 +106,55 @@ def _row(
     )
 
 
-def indicator_texts(result: IndicatorResult, mandatory: bool, lang: str) -> tuple[str, str, str]:
+def indicator_texts(result: IndicatorResult, mandatory: bool) -> tuple[Msg, Msg, Msg]:
+    """Shortfall, goal and actions of an indicator below target, as messages: the rules
+    know no language; the report and --json render them (SPEC §4.6)."""
     indicator = result.indicator
     assert result.actual is not None
     direction = "lower" if indicator.direction == "lower" else "higher"
     target = value_text(result, indicator.target)
-    shortfall = INDICATOR_SHORTFALL[direction](
-        lang, name=indicator.name, actual=value_text(result, result.actual), target=target
+    shortfall = INDICATOR_SHORTFALL[direction].msg(
+        name=indicator.name, actual=value_text(result, result.actual), target=target
     )
-    goal = INDICATOR_GOAL[direction](lang, name=indicator.name, target=target)
-    action = indicator.suggestion.strip() or DEFAULT_INDICATOR_ACTION(lang)
-    return shortfall, goal, _actions(action, mandatory, lang)
+    goal = INDICATOR_GOAL[direction].msg(name=indicator.name, target=target)
+    suggestion = indicator.suggestion.strip()
+    action = AS_TYPED.msg(text=suggestion) if suggestion else DEFAULT_INDICATOR_ACTION.msg()
+    return shortfall, goal, _actions(action, mandatory)
 
 
-def item_texts(result: ItemResult, mandatory: bool, lang: str) -> tuple[str, str, str]:
+def item_texts(result: ItemResult, mandatory: bool) -> tuple[Msg, Msg, Msg]:
     name = result.item.name
     limit = plain_number(ITEM_THRESHOLD)
-    shortfall = ITEM_SHORTFALL(lang, name=name, score=fmt_num(result.score), limit=limit)
-    goal = ITEM_GOAL(lang, name=name, limit=limit)
+    shortfall = ITEM_SHORTFALL.msg(name=name, score=fmt_num(result.score), limit=limit)
+    goal = ITEM_GOAL.msg(name=name, limit=limit)
     standard = result.item.standard.strip()
-    action = ITEM_ACTION(lang, standard=standard) if standard else DEFAULT_ITEM_ACTION(lang)
-    return shortfall, goal, _actions(action, mandatory, lang)
+    action = ITEM_ACTION.msg(standard=standard) if standard else DEFAULT_ITEM_ACTION.msg()
+    return shortfall, goal, _actions(action, mandatory)
 
 
-def total_texts(total: Decimal, threshold: Decimal, lang: str) -> tuple[str, str, str]:
+def total_texts(total: Decimal, threshold: Decimal) -> tuple[Msg, Msg, Msg]:
     limit = plain_number(threshold)
     return (
-        TOTAL_SHORTFALL(lang, total=fmt_num(total), limit=limit),
-        TOTAL_GOAL(lang, limit=limit),
-        _actions(TOTAL_ACTION(lang), True, lang),
+        TOTAL_SHORTFALL.msg(total=fmt_num(total), limit=limit),
+        TOTAL_GOAL.msg(limit=limit),
+        _actions(TOTAL_ACTION.msg(), True),
     )
 
 
-def person_rows(agent: AgentResult, scheme: Scheme, due: dt.date, lang: str) -> list[PlanRow]:
+def person_rows(agent: AgentResult, scheme: Scheme, due: dt.date) -> list[PlanRow]:
     """A person's rows: indicators below target (指标 order), then items below 6."""
     if agent.total is None:
         return []
     mandatory = agent.total < scheme.improvement_threshold
-    texts = [indicator_texts(r, mandatory, lang) for r in agent.metrics if r.shortfall]
-    texts += [item_texts(r, mandatory, lang) for r in agent.reviews if r.score < ITEM_THRESHOLD]
+    texts = [indicator_texts(r, mandatory) for r in agent.metrics if r.shortfall]
+    texts += [item_texts(r, mandatory) for r in agent.reviews if r.score < ITEM_THRESHOLD]
     if mandatory and not texts:
-        texts.append(total_texts(agent.total, scheme.improvement_threshold, lang))
+        texts.append(total_texts(agent.total, scheme.improvement_threshold))
     return [_row(agent, scheme, due, t, mandatory) for t in texts]
 
 
 def build_plan(
-    agents: Sequence[AgentResult], scheme: Scheme, lang: str, report_date: dt.date
+    agents: Sequence[AgentResult], scheme: Scheme, report_date: dt.date
 ) -> list[PlanRow]:
     """All plan rows: people below the threshold first (lowest total first, then ID),
     then everybody else by overall rank, then ID. Not-assessed people get no rows."""
@@ -159,4 +164,4 @@ def build_plan(
     others = [a for a in assessed if a.total >= scheme.improvement_threshold]
     below.sort(key=lambda a: (a.total, a.person.id))
     others.sort(key=lambda a: (a.rank, a.person.id))
-    return [row for agent in below + others for row in person_rows(agent, scheme, due, lang)]
+    return [row for agent in below + others for row in person_rows(agent, scheme, due)]

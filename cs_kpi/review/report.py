@@ -837,6 +837,9 @@ def _plan_sheet(ctx: _Context, key: str, rows: list[PlanRow]) -> None:
     yes, no = YES_NO.label("yes", lang), YES_NO.label("no", lang)
     getters: dict[str, Callable[[PlanRow], Any]] = {
         "status": lambda row: _status_label(row.status, lang),
+        "shortfall": lambda row: row.shortfall.render(lang),
+        "goal": lambda row: row.goal.render(lang),
+        "actions": lambda row: row.actions.render(lang),
         "mandatory": lambda row: yes if row.mandatory else no,
     }
     cols = [

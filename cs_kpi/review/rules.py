@@ -13,10 +13,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any
 
 from cs_kpi.i18n import Text, register_codes
-from cs_kpi.numbers import HUNDRED, ONE, ZERO, as_number, round2
+from cs_kpi.numbers import HUNDRED, ONE, ZERO, round2
 from cs_kpi.problems import Problem
 from cs_kpi.review.model import (
     AgentResult,
@@ -393,7 +392,6 @@ def score_person(
     values: list[MetricValue] | None,
     rows: list[ReviewRow],
     data: ReviewInput,
-    lang: str,
 ) -> tuple[AgentResult, list[Problem]]:
     """Everything about one person except ranks (they need everybody)."""
     scheme = data.scheme
@@ -476,9 +474,7 @@ def _names_in_order(names: Iterable[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- the whole review
-def score_review(
-    data: ReviewInput, lang: str, report_date: dt.date
-) -> tuple[ScoreResult, list[Problem]]:
+def score_review(data: ReviewInput, report_date: dt.date) -> tuple[ScoreResult, list[Problem]]:
     """Apply SPEC §4 to validated input. Returns the result and warnings (never errors)."""
     from cs_kpi.review.plan import build_plan
     from cs_kpi.workdays import build_schedule
@@ -492,7 +488,7 @@ def score_review(
     warnings: list[Problem] = []
     for person in data.people:
         agent, found = score_person(
-            person, data.metrics.get(person.id), rows_by_person.get(person.id, []), data, lang
+            person, data.metrics.get(person.id), rows_by_person.get(person.id, []), data
         )
         agents.append(agent)
         warnings.extend(found)
@@ -514,88 +510,12 @@ def score_review(
         grade_counts=grade_counts(codes, scheme.grade_scheme),
         grade_shares=grade_shares(codes, scheme.grade_scheme),
         calibration=calibration,
-        plan=build_plan(agents, scheme, lang, report_date),
+        plan=build_plan(agents, scheme, report_date),
         schedule=schedule,
         review_dimension_names=_names_in_order(item.dimension for item in data.items),
         metric_dimension_names=_names_in_order(ind.dimension for ind in data.indicators),
     )
     return result, warnings
-
-
-# ---------------------------------------------------------------- §9 JSON
-def _agent_json(agent: AgentResult, lang: str) -> dict[str, Any]:
-    return {
-        "id": agent.person.id,
-        "name": agent.person.name,
-        "team": agent.person.team,
-        "metric_score": as_number(agent.metric_score),
-        "review_score": as_number(agent.review_score),
-        "dimensions": {name: as_number(score) for name, score in agent.dimensions.items()},
-        "total": as_number(agent.total),
-        "grade": (
-            {"code": agent.grade.code, "label": agent.grade.label(lang)} if agent.grade else None
-        ),
-        "team_rank": agent.team_rank,
-        "rank": agent.rank,
-        "bonus_coefficient": as_number(agent.bonus_coefficient),
-        "flags": list(agent.flags),
-        "metrics": [
-            {
-                "indicator": r.indicator.name,
-                "actual": as_number(r.actual),
-                "target": as_number(r.indicator.target),
-                "points": as_number(r.points),
-                "weight": as_number(r.indicator.weight),
-            }
-            for r in agent.metrics
-        ],
-        "reviews": [
-            {
-                "item": r.item.name,
-                "self": as_number(r.self_score),
-                "peer": as_number(r.peer_score),
-                "manager": as_number(r.manager_score),
-                "score": as_number(r.score),
-            }
-            for r in agent.reviews
-        ],
-    }
-
-
-def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
-    """The rule part of SPEC §9 `score` JSON: agents, grade_counts, calibration,
-    improvement_plan. Numbers are plain numbers (fractions for percentages), dates ISO."""
-    return {
-        "agents": [_agent_json(agent, lang) for agent in result.agents],
-        "grade_counts": dict(result.grade_counts),
-        "calibration": [
-            {
-                "id": case.person.id,
-                "name": case.person.name,
-                "item": case.item,
-                "self": as_number(case.self_score),
-                "peer": as_number(case.peer_score),
-                "manager": as_number(case.manager_score),
-                "spread": as_number(case.spread),
-                "self_highest": case.self_highest,
-            }
-            for case in result.calibration
-        ],
-        "improvement_plan": [
-            {
-                "id": row.id,
-                "name": row.name,
-                "shortfall": row.shortfall,
-                "goal": row.goal,
-                "actions": row.actions,
-                "due": row.due.isoformat() if row.due else None,
-                "owner": row.owner,
-                "tracker": row.tracker,
-                "mandatory": row.mandatory,
-            }
-            for row in result.plan
-        ],
-    }
 
 
 register_codes(globals(), skip=("DIMENSION_CLASH",))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cs_kpi.i18n import Msg
 from cs_kpi.problems import Problem, Source  # noqa: F401 (Source is part of this model)
 from cs_kpi.schema import AGREEMENT
 
@@ -138,8 +139,8 @@ class ImprovementRow:
     month: str
     total: Decimal
     grade: str
-    issues: list[str]
-    actions: list[str]
+    issues: list[Msg]  # rendered in the report's language
+    actions: list[Msg]
     owner: str
     due: dt.date
     breach: bool

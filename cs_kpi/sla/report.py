@@ -461,8 +461,10 @@ class _Writer:
             marked = row.month == self.highlight
             extra: dict[str, Any] = {"bold": True, "bg_color": PALETTE.highlight} if marked else {}
             top = {"valign": "top", **extra}
-            issues = "\n".join(row.issues)
-            actions = "\n".join(f"{n}. {a}" for n, a in enumerate(row.actions, start=1))
+            issues = "\n".join(issue.render(self.lang) for issue in row.issues)
+            actions = "\n".join(
+                f"{n}. {a.render(self.lang)}" for n, a in enumerate(row.actions, start=1)
+            )
             grade_fill = {**top, "bg_color": vocab.GRADE_COLOURS[row.grade]}
             red = {"font_color": PALETTE.bad_font} if row.breach else {}
             write_value(sheet, r, 0, row.month, self.fmt(align="center", **top))

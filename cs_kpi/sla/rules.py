@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cs_kpi.i18n import Text, register_codes
+from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.numbers import HUNDRED, ZERO, pct_shown, round2
 from cs_kpi.problems import Problems
 from cs_kpi.sla.model import (
@@ -152,7 +152,7 @@ def months_between(before: str, after: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- the whole agreement
-def evaluate(data: SlaInput, lang: str) -> SlaResult:
+def evaluate(data: SlaInput) -> SlaResult:
     """Score every month in calendar order; runs, breaches and deductions (SPEC §6)."""
     agreement = data.agreement
     warnings = Problems()
@@ -186,9 +186,7 @@ def evaluate(data: SlaInput, lang: str) -> SlaResult:
                 result.fee_deduction = round2(agreement.breach_deduction * result.fee)
         months.append(result)
         previous = entry.month
-    plan = [
-        improvement_row(result, agreement, lang) for result in months if result.grade != "excellent"
-    ]
+    plan = [improvement_row(result, agreement) for result in months if result.grade != "excellent"]
     return SlaResult(agreement, data.metrics, months, plan, warnings.warnings)
 
 
@@ -238,34 +236,34 @@ def _check_service_period(entry: MonthInput, agreement: Agreement, warnings: Pro
 
 
 # ---------------------------------------------------------------- improvement plan
-def issue_text(result: MetricResult, lang: str) -> str:
+def issue_text(result: MetricResult) -> Msg:
     """'客户满意度 86.0% 低于标准 90.0%' (or 高于 for a 越低越好 metric)."""
     text = ABOVE if result.direction == "lower" else BELOW
-    return text(
-        lang,
+    return text.msg(
         metric=result.metric,
         actual=pct_shown(result.actual),
         standard=pct_shown(result.standard),
     )
 
 
-def action_text(metric: str, lang: str) -> str:
+def action_text(metric: str) -> Msg:
     lowered = metric.casefold()
     for words, text in _ACTIONS:
         if any(word in lowered for word in words):
-            return text(lang, metric=metric)
-    return _GENERIC_ACTION(lang, metric=metric)
+            return text.msg(metric=metric)
+    return _GENERIC_ACTION.msg(metric=metric)
 
 
-def improvement_row(result: MonthResult, agreement: Agreement, lang: str) -> ImprovementRow:
-    """SPEC §6: every metric below standard with actual vs standard; due the 10th of next month."""
+def improvement_row(result: MonthResult, agreement: Agreement) -> ImprovementRow:
+    """SPEC §6: every metric below standard with actual vs standard; due the 10th of next month.
+    Issues and actions are messages: the report and --json render them."""
     below = [r for r in result.metrics if r.below_standard]
-    issues = [issue_text(r, lang) for r in below]
+    issues = [issue_text(r) for r in below]
     if not issues:  # only possible when a metric weighs nothing; say why the month is not 优秀
-        issues = [TOTAL_ONLY(lang, total=f"{result.total:.2f}", line=agreement.excellent_line)]
-    actions = [action_text(r.metric, lang) for r in below]
+        issues = [TOTAL_ONLY.msg(total=f"{result.total:.2f}", line=agreement.excellent_line)]
+    actions = [action_text(r.metric) for r in below]
     if result.breach:
-        actions.append(BREACH_ACTION(lang))
+        actions.append(BREACH_ACTION.msg())
     return ImprovementRow(
         month=result.month,
         total=result.total,
