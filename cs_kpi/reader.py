@@ -44,6 +44,7 @@ from typing import Any, NamedTuple
 
 from cs_kpi import sparse, vocab
 from cs_kpi import values as v
+from cs_kpi.cellrefs import cell_ref, column_letter, column_number  # noqa: F401 (re-exported)
 from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.kinds import (
     Refused,
@@ -68,29 +69,8 @@ KIND_PROPERTY = "cs_kpi_kind"
 VERSION_PROPERTY = "cs_kpi_template_version"
 
 
-@lru_cache(maxsize=1024)
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def cell_ref(row: int, col: int) -> str:
-    """0-based row/column → `F7`."""
-    return column_letter(col) + str(row + 1)
-
-
 def _column_index(letters: str | bytes) -> int:
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    index = 0
-    for char in letters:
-        index = index * 26 + (ord(char) - 64)
-    return index - 1
+    return column_number(letters) - 1
 
 
 class Cell(NamedTuple):

@@ -34,6 +34,8 @@ from functools import lru_cache
 from typing import Any, overload
 from xml.sax.saxutils import escape
 
+from cs_kpi.cellrefs import column_letter, column_number
+
 EMPTY = ""  # what calamine's to_python gives for a cell without a value
 MAX_ROWS = 1_048_576  # Excel's last row and column: XFD1048576
 MAX_COLS = 16_384
@@ -121,16 +123,6 @@ def bounded_box(data: bytes, enough: int = UNBOUNDED) -> int:
     height = max_row + max(rows_without_ref, 0)
     width = max_col + max(cells_without_ref, 0)
     return max(height, 1) * max(width, 1)
-
-
-def column_number(letters: bytes | str) -> int:
-    """A → 1, Z → 26, AA → 27 (1-based, as in the reference)."""
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    number = 0
-    for char in letters:
-        number = number * 26 + (ord(char) - 64)
-    return number
 
 
 # ---------------------------------------------------------------- sparse rows
@@ -296,12 +288,12 @@ def _check_places(found: list[Found]) -> None:
         return
     first = min(found, key=lambda cell: cell[0])
     if first[0] < 0:
-        raise SparseSheetError("damaged", f"{_letters(first[1])}0", "cell reference")
+        raise SparseSheetError("damaged", f"{column_letter(first[1])}0", "cell reference")
     row = max(found, key=lambda cell: cell[0])
     col = max(found, key=lambda cell: cell[1])
     for r, c, _, _ in (row, col):
         if r >= MAX_ROWS or c >= MAX_COLS:
-            raise SparseSheetError("beyond", f"{_letters(c)}{r + 1}")
+            raise SparseSheetError("beyond", f"{column_letter(c)}{r + 1}")
 
 
 def _scan_cells(data: bytes) -> Iterator[Found]:
@@ -325,7 +317,7 @@ def _scan_cells(data: bytes) -> Iterator[Found]:
         else:
             row, col = max(row_index, 0), col_index + 1
             if col >= MAX_COLS:
-                raise SparseSheetError("beyond", f"{_letters(MAX_COLS - 1)}{row + 1}")
+                raise SparseSheetError("beyond", f"{column_letter(MAX_COLS - 1)}{row + 1}")
         col_index = col
         prefix = tag.group(1) or b""
         if b"<" + prefix + b"v" in content or b"<" + prefix + b"is" in content:
@@ -360,7 +352,7 @@ def _parse_cells(handle: Any) -> Iterator[Found]:
             else:
                 row, col = max(row_index, 0), col_index + 1
                 if col >= MAX_COLS:
-                    raise SparseSheetError("beyond", f"{_letters(MAX_COLS - 1)}{row + 1}")
+                    raise SparseSheetError("beyond", f"{column_letter(MAX_COLS - 1)}{row + 1}")
             col_index = col
             content = b""
             for child in element:
@@ -434,18 +426,8 @@ def _packed_sheet(data: bytes, found: list[Found]) -> bytes:
 
 
 @lru_cache(maxsize=PACK_WIDTH)
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-@lru_cache(maxsize=PACK_WIDTH)
 def _letter_bytes(index: int) -> bytes:
-    return _letters(index).encode()
+    return column_letter(index).encode()
 
 
 def _merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
@@ -538,7 +520,9 @@ def fill_merged_sparse(sheet: SparseSheet) -> None:
         last_row, last_col = min(r1 + 1, len(rows)), min(c1 + 1, sheet.width)
         budget -= (last_row - r0) * max(last_col - c0, 0)
         if budget < 0:
-            raise SparseSheetError("merge", f"{_letters(c0)}{r0 + 1}:{_letters(c1)}{r1 + 1}")
+            raise SparseSheetError(
+                "merge", f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+            )
         for r in range(r0, last_row):
             row = rows[r]
             if not isinstance(row, list | SparseRow):
