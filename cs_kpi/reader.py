@@ -981,16 +981,16 @@ def report_origin_message(book: WorkbookFile) -> Msg | None:
 
 
 OTHER_KIND = Text(
-    "{name} 是“{title}”工作簿，请使用 `cs-kpi {command}` 处理",
-    "{name} is a {title} workbook; use `cs-kpi {command}` for it",
+    "{name} 是“{title}”工作簿，请使用 cs-kpi {command} 命令处理",
+    "{name} is a {title} workbook; use “cs-kpi {command}” for it",
 )
 NOT_THIS_KIND = Text(
     "{name} 是“{title}”工作簿，不是“{expected}”工作簿",
     "{name} is a {title} workbook, not a {expected} workbook",
 )
 A_REPORT = Text(
-    "{name} 是 `cs-kpi {command}` 生成的报告，不是可填写的输入工作簿；请使用原始填写的工作簿",
-    "{name} is a report written by `cs-kpi {command}`, not a workbook to fill in; use the "
+    "{name} 是 cs-kpi {command} 命令生成的报告，不是可填写的输入工作簿；请使用原始填写的工作簿",
+    "{name} is a report written by “cs-kpi {command}”, not a workbook to fill in; use the "
     "filled workbook it came from",
 )
 

@@ -25,6 +25,7 @@ from cs_kpi import guide_text as g
 from cs_kpi import schema as s
 from cs_kpi import vocab
 from cs_kpi.i18n import Text, register_codes
+from cs_kpi.language import LANG_PROPERTY
 from cs_kpi.problems import InputError
 from cs_kpi.reader import column_letter
 from cs_kpi.review.model import Person
@@ -792,6 +793,7 @@ def build_template(
     properties = {
         vocab.KIND_PROPERTY: kind.key,
         vocab.TEMPLATE_VERSION_PROPERTY: s.TEMPLATE_VERSION,
+        LANG_PROPERTY: lang,  # commands answer in the workbook's language (SPEC §2)
     }
     workbook = new_workbook(Path(path), properties, title=kind.title(lang), subject=kind.file_name)
     try:

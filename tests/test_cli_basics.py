@@ -147,3 +147,14 @@ def test_a_command_answers_in_the_workbooks_language_unless_told(tmp_path):
     told = CliRunner().invoke(app, ["validate", str(english), "--json", "--lang", "zh"])
     assert json.loads(told.stdout)["problems"][0]["message"] == "“Roster”表没有人员"
     assert workbook_language(tmp_path / "missing.xlsx") is None
+
+
+def test_init_templates_records_the_language(tmp_path):
+    from cs_kpi.language import workbook_language
+    from cs_kpi.reader import WorkbookFile
+
+    result = CliRunner().invoke(app, ["init-templates", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    book = WorkbookFile(tmp_path / "04_performance_review.xlsx")
+    assert book.properties["cs_kpi_lang"] == "en" and book.lang == "en"
+    assert workbook_language(tmp_path / "sla_agreement.xlsx") == "en"

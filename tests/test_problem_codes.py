@@ -213,3 +213,8 @@ def test_cli_json_problems_carry_codes_and_cells(tmp_path) -> None:
         [problem] = payload["problems"]
         assert problem["code"] == "csv" and problem["sheet"] is None
         assert word in problem["message"]
+
+
+def test_no_message_carries_literal_backticks() -> None:
+    """Issue 10.3: messages are for people; a command is quoted, not marked up."""
+    assert [code for code, text in CATALOGUE.items() if "`" in text.zh + text.en] == []

@@ -601,11 +601,11 @@ def test_wrong_kind_error_names_the_command(tmp_path):
     review = schema.KINDS_BY_KEY["performance-review"]
     error = reader.wrong_kind_error(WorkbookFile(sla), review)
     assert error.problems.errors[0].message("zh") == (
-        "sla.xlsx 是“客户服务水平协议”工作簿，请使用 `cs-kpi sla-report` 处理"
+        "sla.xlsx 是“客户服务水平协议”工作簿，请使用 cs-kpi sla-report 命令处理"
     )
     error = reader.wrong_kind_error(WorkbookFile(sla), review)
     assert error.problems.errors[0].message("en") == (
-        "sla.xlsx is a Service Level Agreement workbook; use `cs-kpi sla-report` for it"
+        "sla.xlsx is a Service Level Agreement workbook; use “cs-kpi sla-report” for it"
     )
     plan = xlsx(tmp_path / "plan.xlsx", {"个人改进计划": [[1]]})
     error = reader.wrong_kind_error(WorkbookFile(plan), review)

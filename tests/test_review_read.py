@@ -240,3 +240,28 @@ def test_a_blank_reviewee_is_named_by_its_own_column(tmp_path):
     [problem] = problems.errors
     assert (problem.code, problem.sheet, problem.cell) == ("required", "互评明细", "B3")
     assert problem.message("zh") == "“被评价人工号”不能为空"
+
+
+def test_a_ratio_target_of_zero_is_refused_only_when_higher_is_better(tmp_path):
+    """SPEC §4.2 / issue 10.10: 比率法 越低越好 with target 0 is scored; 越高越好 is refused."""
+    from cs_kpi.review.rules import indicator_points
+
+    lower = [list(row) for row in ZH_INDICATORS]
+    lower[0][4], lower[0][7] = 0, "比率法"  # 平均响应时长 (越低越好): target 0 seconds
+    data, problems = read(
+        build(tmp_path / "low.xlsx", indicators=lower, metrics=GOOD_METRICS, reviews=GOOD_REVIEWS)
+    )
+    assert problems.errors == [] and data is not None
+    response = data.indicators[0]
+    assert (response.method, response.target) == ("ratio", 0)
+    # actual 0 → full weight 15; any actual above 0 → 0 × 15 / actual = 0 points
+    assert indicator_points(response, Decimal(0)) == (Decimal(0), Decimal("15.00"))
+    assert indicator_points(response, Decimal(33)) == (Decimal(33), Decimal("0.00"))
+
+    higher = [list(row) for row in ZH_INDICATORS]
+    higher[2][4], higher[2][7] = 0, "比率法"  # 客户满意度评分 (越高越好): target 0
+    data, problems = read(
+        build(tmp_path / "high.xlsx", indicators=higher, metrics=GOOD_METRICS, reviews=GOOD_REVIEWS)
+    )
+    assert data is None
+    assert [(p.code, p.cell) for p in problems.errors] == [("positive", "E5")]

@@ -51,7 +51,7 @@ def test_a_score_report_is_not_an_input(tmp_path):
     assert scored.exit_code == 0, scored.output
     result = invoke(str(report), "--json", "--lang", "en")
     assert result.exit_code == 1
-    assert "report written by `cs-kpi score`" in json.loads(result.stdout)["problems"][0]["message"]
+    assert "report written by “cs-kpi score”" in json.loads(result.stdout)["problems"][0]["message"]
     again = CliRunner().invoke(
         app, ["score", str(report), "--json", "-o", str(tmp_path / "x.xlsx")]
     )

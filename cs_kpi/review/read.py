@@ -197,7 +197,9 @@ class _Reading(Reading):
             if not failed:
                 cell = bad or records.cell(i, "name")
                 self.problems.error(STEP_REQUIRED.msg(), cell.sheet, cell.ref, cell.raw)  # type: ignore[union-attr]
-        if method == "ratio" and target is not None and target == 0:
+        # SPEC §4.2: a 越高越好 比率法 target must be above 0; a 越低越好 target of 0 is scored
+        # (actual 0 → full weight, anything above → 0 points).
+        if method == "ratio" and target == 0 and value["direction"] != "lower":
             self.parse.fail(target_cell, POSITIVE.msg(label=INDICATORS.column("target")))  # type: ignore[arg-type]
         if None in (value["direction"], target, value["weight"]):
             return None
