@@ -18,6 +18,8 @@ from typing import Any
 
 from layout import CellFormat, Chart, ConditionalFormat, SheetLayout, WorkbookLayout
 
+from cs_kpi.cellrefs import column_letter
+
 XLSXWRITER_BORDERS = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6}
 XLSXWRITER_BORDERS |= {"hair": 7}
 
@@ -295,7 +297,7 @@ def _rvgsrust_conditional(rx: Any, rule: ConditionalFormat, dxfs: list) -> Any:
     # rvgsrust's setters return None (whatever its stubs say), so nothing is chained.
     if rule.kind == "text_equal":
         # Its cell rule takes numbers only: the same test as a formula on the range's first cell.
-        first = f"{_column_letters(rule.area[1])}{rule.area[0] + 1}"
+        first = f"{column_letter(rule.area[1])}{rule.area[0] + 1}"
         made = rx.ConditionalFormatFormula()
         made.set_rule(f'={first}="{rule.text}"')
         made.set_format(dxfs[rule.format_index])
@@ -332,12 +334,3 @@ def _rvgsrust_chart(rx: Any, chart: Chart) -> Any:
     made.set_width(chart.width)
     made.set_height(chart.height)
     return made
-
-
-def _column_letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
