@@ -22,7 +22,10 @@ def test_score_prints_names_and_teams_with_brackets_as_typed(tmp_path):
     roster[0][1] = "张[/]三"
     roster[1][2] = "[bold]一组"
     metrics = [["1001", "张[/]三", *GOOD_METRICS[0][2:]], GOOD_METRICS[1]]
-    source = build_review(tmp_path / "r.xlsx", roster=roster, metrics=metrics, reviews=GOOD_REVIEWS)
+    reviews = [
+        [row[0], "张[/]三" if row[0] == "1001" else row[1], *row[2:]] for row in GOOD_REVIEWS
+    ]
+    source = build_review(tmp_path / "r.xlsx", roster=roster, metrics=metrics, reviews=reviews)
     result = runner.invoke(app, ["score", str(source), "--as-of", "2024-10-08"])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 0, result.output

@@ -69,6 +69,7 @@ KNOWN_CODES = (
     "month_blank",
     "month_not_in_data",
     "month_skipped",
+    "name_mismatch",
     "negative",
     "no_fee",
     "no_header",

@@ -265,3 +265,18 @@ def test_a_ratio_target_of_zero_is_refused_only_when_higher_is_better(tmp_path):
     )
     assert data is None
     assert [(p.code, p.cell) for p in problems.errors] == [("positive", "E5")]
+
+
+def test_a_name_that_is_not_the_ids_roster_name_is_an_error_naming_both_cells(tmp_path):
+    """SPEC §3.4 / issue 10.2: 姓名 must be the 员工 name of its 工号 (spaces, width ignored)."""
+    metrics = [list(row) for row in GOOD_METRICS]
+    metrics[1][1] = "张三"  # 1002 is 李四 in 员工 (员工!A4): a row slipped in copy-paste
+    reviews = [list(row) for row in GOOD_REVIEWS]
+    reviews[0][1] = "张 三"  # a space inside: the same name
+    reviews[1][1] = None  # a blank 姓名 is fine
+    data, problems = read(build(tmp_path / "q3.xlsx", metrics=metrics, reviews=reviews))
+    assert data is None
+    [problem] = problems.errors
+    assert (problem.code, problem.sheet, problem.cell) == ("name_mismatch", "指标数据", "B4")
+    shown = problem.message("zh")
+    assert "张三" in shown and "李四" in shown and "员工!A4" in shown and "1002" in shown

@@ -10,6 +10,7 @@ Nothing here trusts a formula result: 加权得分 is never read.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -79,6 +80,11 @@ NO_PEOPLE = Text("“{sheet}”表没有人员", "the “{sheet}” sheet lists 
 NOTHING_TO_SCORE = Text(
     "没有可计算的数据：“{metrics}”和“{reviews}”表都没有数据行",
     "nothing to score: the “{metrics}” and “{reviews}” sheets have no data rows",
+)
+NAME_MISMATCH = Text(
+    "姓名“{typed}”与工号 {id} 在 {roster_cell} 的姓名“{roster}”不一致（同一行可能粘贴错位）",
+    "name “{typed}” is not the name “{roster}” of ID {id} at {roster_cell} (a row pasted out "
+    "of place?)",
 )
 PEER_DETAIL_UNUSED = Text(
     "互评明细中 {id} / {item} 在“{sheet}”表中没有对应行，未使用",
@@ -271,6 +277,7 @@ class _Reading(Reading):
         # In 指标 order whatever the column order; a rejected 指标 row has no column here.
         columns = [(name, by_name[name]) for name in records.dynamic if name in by_name]
         ids = records.values["id"]
+        self._names_agree(records, people)
         cells = [(ind.name, records.values[name], records.sources(name)) for name, ind in columns]
         found: dict[str, list[MetricValue]] = {}
         for i, person_id in enumerate(ids):
@@ -286,6 +293,7 @@ class _Reading(Reading):
         if records is None:
             return []
         item_names = {item.name for item in items}
+        self._names_agree(records, people)
         detail = self._peer_detail(item_names)
         rows: list[ReviewRow] = []
         seen: set[tuple[str, str]] = set()  # the (ID, item) keys of 360评价, for 互评明细
@@ -326,6 +334,36 @@ class _Reading(Reading):
                 )
         return rows
 
+    def _names_agree(self, records: Records, people: list[Person]) -> None:
+        """SPEC §3.4: a 姓名 typed beside a 工号 must be that person's 员工 name (spaces and
+        width ignored); a blank 姓名 is fine. A row slipped in copy-paste scores the wrong
+        person, so a mismatch is an error naming both cells."""
+        names = records.values.get("name")  # parsed here, when first asked for
+        if names is None:
+            return
+        roster = {person.id: person for person in people}
+        checked: dict[tuple[str, str], bool] = {}  # a person's rows repeat the same pair
+        for i, (person_id, typed) in enumerate(zip(records.values["id"], names, strict=True)):
+            person = roster.get(person_id) if typed else None
+            if person is None or not person.name:
+                continue
+            agree = checked.get((person_id, typed))
+            if agree is None:
+                agree = checked[(person_id, typed)] = _name_key(typed) == _name_key(person.name)
+            if not agree:
+                where = records.source(i, "name")
+                self.problems.error(
+                    NAME_MISMATCH.msg(
+                        typed=typed,
+                        id=person_id,
+                        roster=person.name,
+                        roster_cell=str(person.source),
+                    ),
+                    where.sheet if where else records.sheet,
+                    where.cell if where else None,
+                    typed,
+                )
+
     def _peer_detail(self, item_names: set[str]) -> dict[tuple[str, str], list[Decimal]]:
         """互评明细 scores by (reviewee, item): their mean stands in for a blank 互评."""
         if self.book.find_sheet(PEER_DETAIL) is None:
@@ -341,6 +379,11 @@ class _Reading(Reading):
             if person_id and item in item_names and score is not None:
                 scores[(person_id, item)].append(score)
         return dict(scores)
+
+
+def _name_key(name: str) -> str:
+    """A name for comparing: width folded (NFKC) and every space removed."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _by_label(kinds: dict[str, str]) -> dict[str, str]:

@@ -60,6 +60,15 @@ class Case:
 def review(path: Path, **overrides: Any) -> Path:
     options: dict[str, Any] = {"metrics": GOOD_METRICS, "reviews": GOOD_REVIEWS}
     options.update(overrides)
+    if "roster" in overrides:
+        # 姓名 in 指标数据 and 360评价 must be the roster's (SPEC §3.4): a case that renames
+        # people renames them there too, unless it gives those rows itself.
+        names = {str(row[0]): row[1] for row in overrides["roster"]}
+        for sheet in ("metrics", "reviews"):
+            if sheet not in overrides:
+                options[sheet] = [
+                    [row[0], names.get(str(row[0]), row[1]), *row[2:]] for row in options[sheet]
+                ]
     return rb.build(path, **options)
 
 
