@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from cs_kpi.i18n import Msg, Text, register_codes
@@ -15,19 +15,7 @@ from cs_kpi.problems import InputError
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path, lang: str) -> Iterator[Path]:
-    """Yield a temp path in the target's folder; rename it into place on success.
-
-    Nothing is left behind on failure. An output held open by Excel
-    (PermissionError on Windows) or a read-only folder becomes a clear
-    input-level message instead of a traceback.
-    """
-    with atomic_outputs([target], lang) as temps:
-        yield temps[0]
-
-
-@contextlib.contextmanager
-def atomic_outputs(targets: list[Path], lang: str) -> Iterator[list[Path]]:
+def atomic_outputs(targets: list[Path]) -> Iterator[list[Path]]:
     """Temp paths beside several outputs, moved into place together or not at all.
 
     Before anything is built, every existing target is opened for writing:
@@ -40,9 +28,9 @@ def atomic_outputs(targets: list[Path], lang: str) -> Iterator[list[Path]]:
     temps: list[Path] = []
     try:
         for target in targets:
-            temps.append(_temp_beside(target, lang))
+            temps.append(_temp_beside(target))
         yield temps
-        _commit(list(zip(temps, targets, strict=True)), lang)
+        _commit(list(zip(temps, targets, strict=True)))
     finally:
         for temp in temps:
             if temp.exists():
@@ -50,7 +38,7 @@ def atomic_outputs(targets: list[Path], lang: str) -> Iterator[list[Path]]:
                     temp.unlink()
 
 
-def _temp_beside(target: Path, lang: str) -> Path:
+def _temp_beside(target: Path) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -59,7 +47,7 @@ def _temp_beside(target: Path, lang: str) -> Path:
                 pass
         return _reserve(target, ".tmp.xlsx")
     except OSError as error:
-        raise InputError.single(_cannot_write(lang, target, error)) from error
+        raise InputError.single(_cannot_write(target, error)) from error
 
 
 def _reserve(target: Path, suffix: str) -> Path:
@@ -69,7 +57,7 @@ def _reserve(target: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def _commit(pairs: list[tuple[Path, Path]], lang: str) -> None:
+def _commit(pairs: list[tuple[Path, Path]]) -> None:
     """Rename each temp onto its target; on a failure undo the renames already done.
 
     With several outputs an older version is first moved to a backup beside
@@ -106,7 +94,7 @@ def _commit(pairs: list[tuple[Path, Path]], lang: str) -> None:
                     os.replace(backup, target)
                 else:
                     target.unlink(missing_ok=True)
-        raise InputError.single(_cannot_write(lang, current, error)) from error
+        raise InputError.single(_cannot_write(current, error)) from error
     for _, backup in moved:
         if backup is not None:
             with contextlib.suppress(OSError):
@@ -119,7 +107,7 @@ def _umask() -> int:
     return mask
 
 
-def _cannot_write(lang: str, target: Path, error: OSError) -> Msg:
+def _cannot_write(target: Path, error: OSError) -> Msg:
     if isinstance(error, PermissionError):
         return OUTPUT_LOCKED.msg(path=target)
     blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
@@ -139,10 +127,3 @@ OUTPUT_FOLDER_IS_FILE = Text(
 )
 OUTPUT_FAILED = Text("无法写入 {path}：{error}", "Cannot write {path}: {error}")
 register_codes(globals())
-
-
-def save_workbook(target: Path, lang: str, build: Callable[[Path], None]) -> Path:
-    """Build a workbook at a temp path and move it into place atomically."""
-    with atomic_output(target, lang) as temp:
-        build(temp)
-    return target

@@ -61,7 +61,7 @@ class Run:
         """Build each output at its temp path; all are renamed into place, or none."""
         from cs_kpi.xlsxout import atomic_outputs
 
-        with atomic_outputs(list(targets), self.lang) as temps:
+        with atomic_outputs(list(targets)) as temps:
             for write_one, temp in zip(build, temps, strict=True):
                 write_one(temp)
                 self._next()
