@@ -20,13 +20,11 @@ import time
 
 
 def main(source: str, cells_path: str, target: str) -> None:
-    import python_calamine
     import xlsxwriter
+    from raw_read import read_every_sheet
 
     gc.disable()  # as cs-kpi runs a command (cli._no_cycle_collection)
-    book = python_calamine.CalamineWorkbook.from_path(source)
-    for name in book.sheet_names:
-        book.get_sheet_by_name(name).to_python()
+    read_every_sheet(source)
     start = time.perf_counter()
     with open(cells_path, "rb") as handle:
         sheets = pickle.load(handle)

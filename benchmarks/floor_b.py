@@ -32,13 +32,11 @@ WRITER_MODULE = "rvgsrust_xlsxwriter"
 
 
 def main(source: str, layout_path: str, outdir: str) -> None:
-    import python_calamine
     from full_writers import write_rvgsrust
+    from raw_read import read_every_sheet
 
     gc.disable()  # as cs-kpi runs a command (cli._no_cycle_collection)
-    book = python_calamine.CalamineWorkbook.from_path(source)
-    for name in book.sheet_names:
-        book.get_sheet_by_name(name).to_python()
+    read_every_sheet(source)
     start = time.perf_counter()
     with open(layout_path, "rb") as handle:
         workbooks = pickle.load(handle)

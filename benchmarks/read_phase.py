@@ -18,12 +18,9 @@ from pathlib import Path
 
 
 def floor_read(source: Path) -> None:
-    import python_calamine
+    from raw_read import read_every_sheet
 
-    book = python_calamine.CalamineWorkbook.from_path(str(source))
-    for name in book.sheet_names:
-        book.get_sheet_by_name(name).to_python()
-    book.close()
+    read_every_sheet(str(source))
 
 
 def read_phase(source: Path) -> None:
