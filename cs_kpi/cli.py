@@ -123,7 +123,9 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None:
+def _run(
+    work: Callable[[], Any], lang: str, as_json: bool, debug: bool, source: Path | None = None
+) -> None:
     """Run a command's core and translate its outcome into output and an exit code.
 
     SPEC §2: the result (the JSON, or the summary tables; for `validate` the problem
@@ -139,6 +141,8 @@ def _run(work: Callable[[], Any], lang: str, as_json: bool, debug: bool) -> None
     except InputError as error:
         if debug:
             raise
+        if source is not None:  # a problem found before reading began (the file itself)
+            error.problems = error.problems.in_file(str(source))
         if as_json:
             payload = {"ok": False, "problems": [p.to_json(lang) for p in error.problems.errors]}
             payload["warnings"] = [p.to_json(lang) for p in error.problems.warnings]
@@ -229,7 +233,7 @@ def init_templates(
 
         return run(folder, lang=lang.value, force=force, roster=roster, period=period)
 
-    _run(work, lang.value, as_json, debug)
+    _run(work, lang.value, as_json, debug, source=roster)
 
 
 @app.command(
@@ -272,7 +276,7 @@ def score(
 
         return run(workbook, output=output, plan=plan, lang=language, as_of=report_date)
 
-    _run(work, language, as_json, debug)
+    _run(work, language, as_json, debug, source=workbook)
 
 
 @app.command(
@@ -313,7 +317,7 @@ def sla_report(
 
         return run(workbook, output=output, month=month, lang=language)
 
-    _run(work, language, as_json, debug)
+    _run(work, language, as_json, debug, source=workbook)
 
 
 @app.command(
@@ -337,7 +341,7 @@ def validate(
 
         return run(workbook, lang=language)
 
-    _run(work, language, as_json, debug)
+    _run(work, language, as_json, debug, source=workbook)
 
 
 def main() -> None:

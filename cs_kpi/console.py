@@ -23,27 +23,43 @@ def stdout_console() -> Any:
     return Console(highlight=False, soft_wrap=False, markup=False)
 
 
-def problems_table(problems: list[Problem], lang: str, title: str, style: str) -> Any:
+def problems_table(
+    problems: list[Problem], lang: str, title: str, style: str, file: str | None = None
+) -> Any:
+    """The problems as a table; `file` is the input the title names, so only a problem
+    found in another input (a --holidays file, a roster) names its file in 位置."""
     from rich.table import Table
+    from rich.text import Text
+
+    from cs_kpi.values import shown_value
 
     table = Table(title=title, title_style=style, show_lines=False, expand=False)
     table.add_column(tr(lang, "位置", "Where"), no_wrap=True)
     table.add_column(tr(lang, "值", "Value"), overflow="fold", max_width=24)
     table.add_column(tr(lang, "问题", "Problem"), overflow="fold")
-    from rich.text import Text
-
-    from cs_kpi.values import shown_value
-
     for problem in problems:
         shown = "" if problem.value is None else shown_value(problem.value)
+        where = problem.where or "—"
+        if problem.file and problem.file != file:
+            where = f"{problem.file} {where}" if problem.where else problem.file
         # Text, not markup: a cell holding "[/x]" must print as typed, never raise.
-        table.add_row(Text(problem.where or "—"), Text(shown[:60]), Text(problem.message(lang)))
+        table.add_row(Text(where), Text(shown[:60]), Text(problem.message(lang)))
     return table
 
 
+def _common_file(problems: list[Problem]) -> str | None:
+    """The input file most problems were found in (the one a title names)."""
+    files = [problem.file for problem in problems if problem.file]
+    return max(set(files), key=files.count) if files else None
+
+
 def show_problems(console: Any, problems: list[Problem], lang: str, *, errors: bool) -> None:
+    """Problems (errors) or warnings as one table whose title names the input file."""
     if not problems:
         return
+    file = _common_file(problems)
+    prefix = f"{file}：" if lang == "zh" else f"{file}: "
+    prefix = prefix if file else ""
     if errors:
         title = tr(
             lang,
@@ -51,10 +67,10 @@ def show_problems(console: Any, problems: list[Problem], lang: str, *, errors: b
             "{n} problem(s) found; nothing was written",
             n=len(problems),
         )
-        console.print(problems_table(problems, lang, title, "bold red"))
+        console.print(problems_table(problems, lang, prefix + title, "bold red", file))
     else:
         title = tr(lang, "{n} 条提示", "{n} warning(s)", n=len(problems))
-        console.print(problems_table(problems, lang, title, "bold yellow"))
+        console.print(problems_table(problems, lang, prefix + title, "bold yellow", file))
 
 
 class Steps:

@@ -8,7 +8,7 @@ values its message names — and is rendered in a language only at the edge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from cs_kpi.i18n import Msg
@@ -31,12 +31,15 @@ class Source(NamedTuple):
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem or warning. `sheet`/`cell` are None for a whole-file problem."""
+    """One problem or warning. `sheet`/`cell` are None for a whole-file problem; `file` is
+    the input it was found in (SPEC §2, §10: messages name the file), set by the command
+    that read it."""
 
     msg: Msg
     sheet: str | None = None
     cell: str | None = None
     value: Any = None
+    file: str | None = None
 
     @property
     def code(self) -> str:
@@ -56,14 +59,24 @@ class Problem:
             return f"{self.sheet}!{self.cell}"
         return self.sheet or ""
 
+    def in_file(self, file: str) -> Problem:
+        """This problem, found in `file` unless it already names another input."""
+        return self if self.file is not None else replace(self, file=file)
+
     def to_json(self, lang: str) -> dict[str, Any]:
-        """SPEC §9: `sheet`, `cell`, `message`, and the additive stable `code`."""
+        """SPEC §9: `sheet`, `cell`, `message`, and the additive `code` and `file`."""
         return {
+            "file": self.file,
             "sheet": self.sheet,
             "cell": self.cell,
             "code": self.code,
             "message": self.message(lang),
         }
+
+
+def in_file(problems: list[Problem], file: str) -> list[Problem]:
+    """Every problem of `problems`, tagged with the input `file` it came from."""
+    return [problem.in_file(file) for problem in problems]
 
 
 @dataclass
@@ -82,6 +95,10 @@ class Problems:
         self, msg: Msg, sheet: str | None = None, cell: str | None = None, value: Any = None
     ) -> None:
         self.warnings.append(Problem(_checked(msg), sheet, cell, value))
+
+    def in_file(self, file: str) -> Problems:
+        """The same errors and warnings, each tagged with the input `file`."""
+        return Problems(in_file(self.errors, file), in_file(self.warnings, file))
 
     def extend(self, other: Problems) -> None:
         self.errors.extend(other.errors)

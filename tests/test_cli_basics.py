@@ -158,3 +158,32 @@ def test_init_templates_records_the_language(tmp_path):
     book = WorkbookFile(tmp_path / "04_performance_review.xlsx")
     assert book.properties["cs_kpi_lang"] == "en" and book.lang == "en"
     assert workbook_language(tmp_path / "sla_agreement.xlsx") == "en"
+
+
+def test_problems_and_warnings_name_the_input_file(tmp_path):
+    """SPEC §2 / issue 10.3: messages name the input file — in the table's title for a
+    person reading the terminal, and as `file` in every `--json` problem and warning."""
+    import json
+
+    from corpus.generate import GOOD_METRICS, GOOD_REVIEWS
+    from review_builders import build
+
+    metrics = [list(GOOD_METRICS[0]), list(GOOD_METRICS[1])]
+    metrics[0][3] = 97  # a % indicator typed as points: a warning at 指标数据!D3
+    good = build(tmp_path / "q3_team.xlsx", metrics=metrics, reviews=GOOD_REVIEWS)
+    scored = CliRunner().invoke(app, ["score", str(good), "--as-of", "2024-10-08", "--json"])
+    assert scored.exit_code == 0, scored.output
+    warnings = json.loads(scored.stdout)["warnings"]
+    assert warnings and {w["file"] for w in warnings} == {str(good)}
+    human = CliRunner().invoke(app, ["score", str(good), "--as-of", "2024-10-08", "--lang", "en"])
+    assert f"{good}: 1 warning(s)" in " ".join(human.stderr.split())
+
+    metrics[1][0] = "E999"  # an ID not in 员工: an error
+    bad = build(tmp_path / "q3_bad.xlsx", metrics=metrics, reviews=GOOD_REVIEWS)
+    failed = CliRunner().invoke(app, ["score", str(bad), "--json"])
+    assert failed.exit_code == 1
+    problems = json.loads(failed.stdout)["problems"]
+    assert problems and all(p["file"] == str(bad) for p in problems)
+    shown = CliRunner().invoke(app, ["validate", str(bad)])
+    assert shown.exit_code == 1
+    assert f"{bad}：发现" in "".join(shown.stdout.split())

@@ -99,6 +99,15 @@ def golden_json(run: Run) -> str:
     payload["outputs"] = [
         Path(out).relative_to(run.folder).as_posix() for out in run.payload["outputs"]
     ]
+    for key in ("problems", "warnings"):  # each names the input file (SPEC §2)
+        payload[key] = [
+            {**found, "file": Path(found["file"]).relative_to(run.folder).as_posix()}
+            if found.get("file")
+            else found
+            for found in payload.get(key, [])
+        ]
+        if not payload[key] and key not in run.payload:
+            del payload[key]
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -183,7 +183,8 @@ def test_values_named_in_two_languages_render_in_the_users_language() -> None:
 
 def test_to_json_carries_the_code_beside_the_message() -> None:
     problem = Problem(CATALOGUE["score_range"].msg(value="11"), "360评价", "F7", 11)
-    assert problem.to_json("en") == {
+    assert problem.in_file("q3.xlsx").to_json("en") == {
+        "file": "q3.xlsx",
         "sheet": "360评价",
         "cell": "F7",
         "code": "score_range",

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cs_kpi.i18n import Text
-from cs_kpi.problems import InputError, Problem, Problems
+from cs_kpi.problems import InputError, Problem, Problems, in_file
 
 T = TypeVar("T")
 
@@ -23,10 +23,12 @@ class Run:
     writes none (SPEC §2: outputs atomic, nothing written on exit code 1).
     """
 
-    def __init__(self, lang: str, writing: Sequence[Text] = ()):
+    def __init__(self, lang: str, writing: Sequence[Text] = (), source: Path | None = None):
         from cs_kpi.console import Steps
 
         self.lang = lang
+        # Problems name the input they were found in (SPEC §2).
+        self.source = str(source) if source is not None else None
         self.warnings: list[Problem] = []
         self._steps = Steps([label(lang) for label in (READING, APPLYING_RULES, *writing)])
         self._done = 0
@@ -45,6 +47,8 @@ class Run:
     def read(self, load: Callable[[], tuple[T | None, Problems]]) -> T:
         """Read the input; any error stops the run with every problem listed (exit 1)."""
         data, problems = load()
+        if self.source is not None:
+            problems = problems.in_file(self.source)
         if data is None or problems.errors:
             raise InputError(problems)
         self.warnings.extend(problems.warnings)
@@ -53,7 +57,7 @@ class Run:
 
     def rules(self, apply: Callable[[], tuple[T, list[Problem]]]) -> T:
         result, warnings = apply()
-        self.warnings.extend(warnings)
+        self.warnings.extend(in_file(warnings, self.source) if self.source else warnings)
         self._next()
         return result
 

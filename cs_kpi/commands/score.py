@@ -40,7 +40,7 @@ def run(
     refuse_overwriting_input(path, [report_path, plan_path])
     if report_path.resolve() == plan_path.resolve():
         raise InputError.single(SAME_OUTPUT.msg(path=report_path))
-    with Run(lang, WRITING) as steps:
+    with Run(lang, WRITING, source=path) as steps:
         data = steps.read(lambda: load_review(path))
         result = steps.rules(lambda: score_review(data, as_of or dt.date.today()))
         warnings = steps.warnings

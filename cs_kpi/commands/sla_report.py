@@ -53,15 +53,16 @@ def run(
 ) -> Outcome:
     """Score the SLA workbook at `path` and write the report (nothing is written on a problem)."""
     from cs_kpi.commands.pipeline import Run
+    from cs_kpi.problems import in_file
     from cs_kpi.sla.report import write_report
 
     path = Path(path)
     target = _target(path, output, lang)
     wanted = month_option(month)
-    with Run(lang, WRITING) as steps:
+    with Run(lang, WRITING, source=path) as steps:
         data = steps.read(lambda: load_sla(path))
         result = steps.rules(lambda: (evaluate(data), []))
-        warnings = [*steps.warnings, *result.warnings]
+        warnings = [*steps.warnings, *in_file(result.warnings, str(path))]
         highlight = _highlight(result, wanted, lang)
         steps.write(
             [target], [lambda temp: write_report(temp, result, data, highlight, lang, warnings)]

@@ -60,6 +60,7 @@ def run(path: Path, lang: str) -> Outcome:
         kind, problems = _check(path)
     except InputError as error:  # not a readable workbook, or another kind: the list says so
         problems = error.problems
+    problems = problems.in_file(str(path))  # messages name the input file (SPEC §2)
     key = kind.key if kind else None
     data = {
         "ok": not problems.errors,
