@@ -77,9 +77,10 @@ HolidaysOption = Annotated[
     typer.Option(
         "--holidays",
         metavar="FILE",
-        help="节假日文件 · holidays file, xlsx or CSV with 日期,类型,名称 / Date,Type,Name "
-        "(类型 Type: 休息日 Day off | 调休上班 Working day), e.g. --holidays 2027.csv; "
-        "overrides the workbook's 节假日 sheet and the built-in calendar.",
+        help="节假日文件，xlsx 或 CSV（日期,类型,名称；类型：休息日 | 调休上班），优先于工作簿的"
+        "“节假日”表和内置日历 · holidays file, xlsx or CSV (Date,Type,Name; Type: Day off | "
+        "Working day), overriding the workbook's Holidays sheet and the built-in calendar, "
+        "e.g. --holidays 2027.csv.",
         show_default=False,
     ),
 ]
