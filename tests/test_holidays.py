@@ -275,3 +275,13 @@ def test_the_templates_that_count_working_days_have_an_empty_holidays_sheet(
         if path.name[:2] in titles:
             wanted = titles[path.name[:2]][lang == "en"]
             assert book[book.sheetnames[1]]["A1"].value == wanted
+
+
+def test_validate_checks_the_holidays_sheet_of_a_review_workbook(tmp_path):
+    workbook = quarter(tmp_path, holidays=[["2027-01-01", "休息日", "元旦"], ["下周一", "休", ""]])
+    result = CliRunner().invoke(app, ["validate", str(workbook), "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["sheet"], p["cell"], p["code"]) for p in problems] == [
+        ("节假日", "A4", "not_a_date")
+    ]
