@@ -72,6 +72,18 @@ OutputOption = Annotated[
         help="报告路径，默认在输入旁 · report path (default: beside the input), e.g. q3_report.xlsx",
     ),
 ]
+HolidaysOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--holidays",
+        metavar="FILE",
+        help="节假日文件，xlsx 或 CSV（日期,类型,名称；类型：休息日 | 调休上班），优先于工作簿的"
+        "“节假日”表和内置日历 · holidays file, xlsx or CSV (Date,Type,Name; Type: Day off | "
+        "Working day), overriding the workbook's Holidays sheet and the built-in calendar, "
+        "e.g. --holidays 2027.csv.",
+        show_default=False,
+    ),
+]
 ExistingFile = Annotated[
     Path,
     typer.Argument(
@@ -173,6 +185,18 @@ def _usage_error(message: Any, lang: str, option: str) -> typer.BadParameter:
     return typer.BadParameter(message.render(lang), param_hint=option)
 
 
+def _check_holidays_option(path: Path | None, lang: str) -> None:
+    """--holidays names a file cs-kpi can read as a calendar (else exit 2); its rows are
+    checked with the input (exit 1)."""
+    if path is None:
+        return
+    from cs_kpi.holidays import check_holidays_path
+
+    problem = check_holidays_path(path)
+    if problem is not None:
+        raise _usage_error(problem.msg(path=path, name=path.name), lang, "--holidays")
+
+
 def _parse_date_option(text: str | None, name: str, lang: str) -> Any:
     if text is None:
         return None
@@ -258,6 +282,7 @@ def score(
             "dates, e.g. --as-of 2024-10-08 (default today).",
         ),
     ] = None,
+    holidays: HolidaysOption = None,
     lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -270,11 +295,19 @@ def score(
     language = _language(lang, workbook)
 
     report_date = _parse_date_option(as_of, "--as-of", language)
+    _check_holidays_option(holidays, language)
 
     def work() -> Any:
         from cs_kpi.commands.score import run
 
-        return run(workbook, output=output, plan=plan, lang=language, as_of=report_date)
+        return run(
+            workbook,
+            output=output,
+            plan=plan,
+            lang=language,
+            as_of=report_date,
+            holidays=holidays,
+        )
 
     _run(work, language, as_json, debug, source=workbook)
 

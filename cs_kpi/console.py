@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from cs_kpi.i18n import tr
@@ -40,7 +41,7 @@ def problems_table(
     for problem in problems:
         shown = "" if problem.value is None else shown_value(problem.value)
         where = problem.where or "—"
-        if problem.file and problem.file != file:
+        if problem.file and problem.file != file and Path(problem.file).name not in where:
             where = f"{problem.file} {where}" if problem.where else problem.file
         # Text, not markup: a cell holding "[/x]" must print as typed, never raise.
         table.add_row(Text(where), Text(shown[:60]), Text(problem.message(lang)))

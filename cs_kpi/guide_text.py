@@ -131,6 +131,13 @@ MANAGER_LIST_MESSAGE = Text(
 )
 DUPLICATE_ID_MESSAGE = Text("工号重复，每人只能出现一次", "Duplicate ID: one row per person")
 MONTH_MESSAGE = Text("月份格式 YYYY-MM，例如 2024-09", "Month as YYYY-MM, e.g. 2024-09")
+HOLIDAY_DATE_MESSAGE = Text(
+    "日期如 2027-01-01，每天一行", "A date such as 2027-01-01, one row a day"
+)
+HOLIDAYS_SHEET_NOTE = Text(
+    "只填放假的工作日和调休上班的周末（见“说明”）",
+    "Only weekdays off and weekends worked (see Guide)",
+)
 
 
 # ---------------------------------------------------------------- per workbook
@@ -663,11 +670,59 @@ SLA_GUIDE: tuple[Section, ...] = (
     ),
 )
 
+# SPEC §2 "Working days": the 节假日 sheet of 01–04, and its source.
+HOLIDAYS_GUIDE: Section = _s(
+    ("节假日与调休", "Holidays and make-up working days"),
+    (
+        "工作日按中国大陆日历计算：法定节假日放假，调休的周末上班。cs-kpi 内置的日历（chinesecalendar "
+        "软件包）只包含软件发布时已经公布的年份。",
+        "Working days follow the mainland-China calendar: statutory holidays are off, make-up "
+        "weekends are worked. The built-in calendar (the chinesecalendar package) knows only the "
+        "years announced when it was released.",
+    ),
+    (
+        "来源：国务院办公厅每年（通常在 11 月）发布下一年的《国务院办公厅关于××年部分节假日安排的通知》。"
+        "内置日历还不知道的年份，请按通知在“节假日”表中每天填一行：日期、类型（休息日 / 调休上班）、名称（如 元旦）。",
+        "Source: each year, usually in November, the General Office of the State Council "
+        "publishes its notice on the next year's public holidays (国务院办公厅关于××年部分节假日安排的通知). "
+        "For a year the built-in calendar does not know yet, type one row a day in the Holidays "
+        "sheet: Date, Type (Day off / Working day), Name (e.g. New Year's Day).",
+    ),
+    (
+        "只需填写与“周一至周五上班、周末休息”不同的日子：放假的周一至周五填“休息日”，调休上班的周六、周日填“调休上班”。"
+        "某年只要填了一天，该年就按你填写的日子计算，其余周一至周五为工作日。",
+        "Only the days that differ from “Monday–Friday worked, weekends off” are needed: a "
+        "weekday off is a Day off, a Saturday or Sunday worked is a Working day. Once a year has "
+        "one entry, it is counted from your entries, every other weekday worked.",
+    ),
+    (
+        "表中的日子也可以更正内置日历的任何一天。同样三列存成 xlsx 或 CSV 文件，可用 --holidays 文件 交给命令，"
+        "文件中的日子优先于表中的日子。你和内置日历都没有的年份按周一至周五计算，并给出警告。",
+        "An entry also corrects any day of the built-in calendar. The same three columns saved "
+        "as an xlsx or CSV file can be given to a command with --holidays FILE; the file's "
+        "entries win over the sheet's. A year known to neither is counted Monday–Friday, with a "
+        "warning.",
+    ),
+    (
+        "例：日期 2027-01-01 · 类型 休息日 · 名称 元旦 → 这一天（周五）不再计为工作日。",
+        "Example: Date 2027-01-01 · Type Day off · Name New Year's Day → that Friday is no "
+        "longer a working day.",
+    ),
+)
+
+
+def _with_holidays(guide: tuple[Section, ...]) -> tuple[Section, ...]:
+    """A guide with the holidays section before its "check and compute" section (or last)."""
+    headings = [heading.zh for heading, _ in guide]
+    at = headings.index(COMMAND[0]) if COMMAND[0] in headings else len(guide)
+    return (*guide[:at], HOLIDAYS_GUIDE, *guide[at:])
+
+
 GUIDES: dict[str, tuple[Section, ...]] = {
-    "task-assignment": TASKS_GUIDE,
-    "issue-tracker": ISSUES_GUIDE,
-    "collaboration-request": REQUESTS_GUIDE,
-    "performance-review": REVIEW_GUIDE,
+    "task-assignment": _with_holidays(TASKS_GUIDE),
+    "issue-tracker": _with_holidays(ISSUES_GUIDE),
+    "collaboration-request": _with_holidays(REQUESTS_GUIDE),
+    "performance-review": _with_holidays(REVIEW_GUIDE),
     "improvement-plan": PLAN_GUIDE,
     "sla": SLA_GUIDE,
 }

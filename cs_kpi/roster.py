@@ -68,7 +68,7 @@ def read_roster(path: Path) -> list[Person]:
         raise InputError.single(NOT_FOUND.msg(path=path))
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt"}:
-        grid = SheetGrid(path.name, _csv_rows(path))
+        grid = SheetGrid(path.name, read_csv_rows(path))
     elif suffix in {".xlsx", ".xlsm"}:
         grid = _xlsx_grid(path)
     else:
@@ -79,7 +79,9 @@ def read_roster(path: Path) -> list[Person]:
     return people
 
 
-def _csv_rows(path: Path) -> list[list[Any]]:
+def read_csv_rows(path: Path) -> list[list[Any]]:
+    """The rows of a CSV as text: UTF-8 (with or without BOM) or GBK, comma, semicolon or tab
+    (also read by `cs_kpi.holidays` for --holidays)."""
     data = path.read_bytes()
     for encoding in ENCODINGS:
         try:

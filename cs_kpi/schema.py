@@ -64,6 +64,10 @@ ROSTER_DUPLICATE_ID = Text(
     "工号“{value}”重复（第一次出现在 {first}）", "ID “{value}” appears twice (first at {first})"
 )
 LINE_RANGE = Text("“{label}”应在 0–100 分之间", "“{label}” must be between 0 and 100 points")
+HOLIDAY_DUPLICATE = Text(
+    "日期 {value} 重复（第一次出现在 {first}）：每天只填一行，类型为休息日或调休上班",
+    "date {value} appears twice (first at {first}): one row a day, either Day off or Working day",
+)
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,18 @@ ROLE = Choices(
         Option("agent", "专员", "Agent", ("客服专员", "客服")),
         Option("lead", "组长", "Team lead", ("team leader",)),
         Option("supervisor", "主管", "Supervisor"),
+    ),
+)
+DAY_TYPE = Choices(
+    "day_type",
+    (
+        Option("day_off", "休息日", "Day off", ("休", "休息", "放假", "假", "节假日", "holiday")),
+        Option(
+            "working_day",
+            "调休上班",
+            "Working day",
+            ("班", "上班", "补班", "工作日", "workday"),
+        ),
     ),
 )
 PLAN_STATUS = Choices(
@@ -418,6 +434,22 @@ PLAN = TableSheet(
         _col("status", "跟踪状态", "Status", "choice", choices=PLAN_STATUS, width=11),
         _col("mandatory", "是否必须", "Mandatory", "choice", choices=YES_NO, width=10),
     ),
+)
+
+# SPEC §2 "Working days", §3.4: the supervisor's corrections of the holiday calendar, an
+# optional sheet of 01–04 (and the layout of a --holidays file). One row a day.
+HOLIDAYS = TableSheet(
+    "holidays",
+    "节假日",
+    "Holidays",
+    (
+        _col("date", "日期", "Date", "date", width=12, needs_value=True, unique=True),
+        _col("type", "类型", "Type", "choice", choices=DAY_TYPE, width=12, needs_value=True),
+        _col("name", "名称", "Name", required=False, width=36, parse_as="typed"),
+    ),
+    required=False,
+    aliases=("節假日", "假日", "Holiday"),
+    duplicate_message=HOLIDAY_DUPLICATE,
 )
 
 # ---------------------------------------------------------------- §3.4 performance review
@@ -698,18 +730,23 @@ KINDS: tuple[WorkbookKind, ...] = (
         "01_task_assignment.xlsx",
         "任务责任分工表",
         "Task Assignment",
-        (TASKS,),
+        (TASKS, HOLIDAYS),
         "track",
     ),
     WorkbookKind(
-        "issue-tracker", "02_issue_tracker.xlsx", "问题跟踪表", "Issue Tracker", (ISSUES,), "track"
+        "issue-tracker",
+        "02_issue_tracker.xlsx",
+        "问题跟踪表",
+        "Issue Tracker",
+        (ISSUES, HOLIDAYS),
+        "track",
     ),
     WorkbookKind(
         "collaboration-request",
         "03_collaboration_request.xlsx",
         "协作需求单",
         "Collaboration Requests",
-        (REQUESTS,),
+        (REQUESTS, HOLIDAYS),
         "track",
     ),
     WorkbookKind(
@@ -717,7 +754,7 @@ KINDS: tuple[WorkbookKind, ...] = (
         "04_performance_review.xlsx",
         "绩效考核评分表",
         "Performance Review",
-        (SCHEME, INDICATORS, REVIEW_ITEMS, ROSTER, METRICS, REVIEWS, PEER_DETAIL),
+        (SCHEME, INDICATORS, REVIEW_ITEMS, ROSTER, METRICS, REVIEWS, PEER_DETAIL, HOLIDAYS),
         "score",
     ),
     WorkbookKind(

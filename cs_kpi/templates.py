@@ -51,6 +51,7 @@ PREPARED_ROWS = {
     "standards": 20,
     "sla_metrics": 10,
     "monthly": 36,
+    "holidays": 40,  # a year's 放假 and 调休上班 days, typed one a row
 }
 EXTRA_ROWS = 50  # blank rows kept below the rows a long roster fills
 ROSTER_FILLED = {"roster", "metrics", "reviews"}
@@ -537,8 +538,10 @@ def _fit_width(col: _Col, values: list[Any]) -> float:
 
 # ---------------------------------------------------------------- sheet contents
 def _title(kind: s.WorkbookKind, spec: s.TableSheet, lang: str) -> str:
-    """Single-sheet workbooks carry the workbook title; others the sheet name."""
-    return kind.title(lang) if len(kind.sheets) == 1 else spec.name(lang)
+    """The one required sheet of a workbook (a tracker beside its optional 节假日 sheet)
+    carries the workbook title; others the sheet name."""
+    required = [sheet for sheet in kind.sheets if sheet.required]
+    return kind.title(lang) if required == [spec] else spec.name(lang)
 
 
 def _plain_table(kind: s.WorkbookKind, spec: s.TableSheet, lang: str) -> _Table:
@@ -720,6 +723,26 @@ def _weighted_formula(lang: str, refs: dict[str, str]) -> Callable[[int], str]:
     return formula
 
 
+def _holidays_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    """SPEC §2, §3.4: an empty 节假日 sheet (the supervisor types what the package does not
+    know yet); dates formatted as dates, the type from a drop-down, a hint on the date."""
+    table = _plain_table(kind, s.HOLIDAYS, lang)
+    date_col = [column.key for column in s.HOLIDAYS.columns].index("date")
+    table.columns[date_col].validation = {
+        "validate": "any",
+        "input_title": s.HOLIDAYS.column("date").label(lang),
+        "input_message": g.HOLIDAY_DATE_MESSAGE(lang),
+    }
+    return table
+
+
+def _holidays_note(writer: _Writer, sheet: Any) -> None:
+    """The sheet's guide line, grey in the title row beside the title (the 说明 sheet has
+    the whole explanation)."""
+    note_format = writer.styles.get(font_color=PALETTE.note)
+    sheet.write_string(TITLE_ROW, 1, g.HOLIDAYS_SHEET_NOTE(writer.lang), note_format)
+
+
 def _peer_detail_table(kind: s.WorkbookKind, lang: str) -> _Table:
     table = _plain_table(kind, s.PEER_DETAIL, lang)
     keys = [column.key for column in s.PEER_DETAIL.columns]
@@ -831,9 +854,14 @@ def _write_sheet(
         "standards": lambda: _standards_table(kind, lang),
         "sla_metrics": lambda: _sla_metrics_table(kind, lang),
         "monthly": lambda: _monthly_table(kind, lang),
+        "holidays": lambda: _holidays_table(kind, lang),
     }
     table = builders.get(spec.key, lambda: _plain_table(kind, spec, lang))()
-    writer.table(table, protect=any(c.computed for c in table.columns) or bool(table.checks))
+    sheet = writer.table(
+        table, protect=any(c.computed for c in table.columns) or bool(table.checks)
+    )
+    if spec.key == "holidays":
+        _holidays_note(writer, sheet)
 
 
 # ---------------------------------------------------------------- regenerating the shipped templates

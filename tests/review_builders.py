@@ -94,6 +94,7 @@ def build(
     metrics: list[list[Any]] | None = None,
     reviews: list[list[Any]] | None = None,
     peer_detail: list[list[Any]] | None = None,
+    holidays: list[list[Any]] | None = None,
     sheet_names: dict[str, str] | None = None,
     title_rows: int = 1,
 ) -> Path:
@@ -106,6 +107,7 @@ def build(
         "metrics": "指标数据",
         "reviews": "360评价",
         "peer": "互评明细",
+        "holidays": "节假日",
     }
     names.update(sheet_names or {})
     indicators = ZH_INDICATORS if indicators is None else indicators
@@ -140,6 +142,8 @@ def build(
     )
     if peer_detail is not None:
         table("peer", ["评价人", "被评价人工号", "评分项", "分数"], peer_detail)
+    if holidays is not None:
+        table("holidays", ["日期", "类型", "名称"], holidays)
     workbook.close()
     return path
 

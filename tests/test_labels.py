@@ -11,6 +11,7 @@ from cs_kpi.labels import normalize_label
 # values) in traditional characters, written by hand, in schema order.
 TRADITIONAL = """
 任務責任分工表 任務模塊 子任務內容 負責人 協辦人 交付標準 開始日期 截止日期 狀態 完成日期 備註
+節假日 日期 類型 名稱
 問題跟蹤表 問題描述 發生時間 嚴重程度 責任人 當前狀態 解決方案 計劃完成時間 實際完成時間 專項會議時間
 協作需求單 需求方 協作部門 需求內容 期望交付成果 提出日期 需求方負責人 接收方確認人 確認日期 交付日期
 考核方案 考核週期 週期開始 週期結束 自評權重 互評權重 上級評價權重 定量指標佔比 等級方案 改進計劃閾值
@@ -21,7 +22,7 @@ TRADITIONAL = """
 到期日期 甲方聯繫人 乙方聯繫人 服務目標 月度服務費 優秀線 合格線 違約連續月數 違約扣減比例 服務標準
 服務模塊 服務內容 服務渠道 服務時間 標準要求 數據來源 考核指標 標準值 每差1個百分點扣分 說明 月度數據
 月份 未開始 進行中 已完成 延期 一般 重大 待處理 處理中 已解決 越高越好 越低越好 扣分法 比率法 是 否
-四級 SABC 專員 組長 主管 未達成
+四級 SABC 專員 組長 主管 未達成 休息日 調休上班
 """.split()
 
 
@@ -43,6 +44,7 @@ def schema_labels() -> list[str]:
         schema.GRADE_SCHEME,
         schema.ROLE,
         schema.PLAN_STATUS,
+        schema.DAY_TYPE,
     ):
         labels += [option.zh for option in choices.options]
     return list(dict.fromkeys(labels))

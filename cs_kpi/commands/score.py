@@ -10,7 +10,7 @@ from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.numbers import as_number
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
-from cs_kpi.problems import InputError
+from cs_kpi.problems import InputError, Problems
 from cs_kpi.review.model import AgentResult, ScoreResult
 
 SAME_OUTPUT = Text(
@@ -26,23 +26,34 @@ WRITING = (
 
 
 def run(
-    path: Path, output: Path | None, plan: Path | None, lang: str, as_of: dt.date | None = None
+    path: Path,
+    output: Path | None,
+    plan: Path | None,
+    lang: str,
+    as_of: dt.date | None = None,
+    holidays: Path | None = None,
 ) -> Outcome:
-    """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5)."""
+    """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5).
+
+    `holidays` is a --holidays file whose entries override the workbook's 节假日 sheet
+    (SPEC §2); its problems are listed with the workbook's."""
     from cs_kpi.commands.pipeline import Run
-    from cs_kpi.review.read import load_review
+    from cs_kpi.holidays import calendar_of
     from cs_kpi.review.report import write_plan_workbook, write_report
     from cs_kpi.review.rules import score_review
 
     path = Path(path)
     report_path = output_target(path, output, "_report")
     plan_path = output_target(path, plan, "_improvement_plan", folder=report_path.parent)
-    refuse_overwriting_input(path, [report_path, plan_path])
+    for given in (path, holidays):
+        if given is not None:
+            refuse_overwriting_input(Path(given), [report_path, plan_path])
     if report_path.resolve() == plan_path.resolve():
         raise InputError.single(SAME_OUTPUT.msg(path=report_path))
     with Run(lang, WRITING, source=path) as steps:
-        data = steps.read(lambda: load_review(path))
-        result = steps.rules(lambda: score_review(data, as_of or dt.date.today()))
+        data, file_days = steps.read(lambda: _load(path, holidays))
+        calendar = calendar_of(data.holidays, file_days)
+        result = steps.rules(lambda: score_review(data, as_of or dt.date.today(), calendar))
         warnings = steps.warnings
         # Both files or neither: a plan that cannot be written leaves no report behind.
         steps.write(
@@ -69,6 +80,20 @@ def run(
         lambda console, lang_: _render(console, lang_, result, outputs),
         details,
     )
+
+
+def _load(path: Path, holidays: Path | None) -> tuple[Any, Problems]:
+    """The workbook and the --holidays file, read together so that every problem of both
+    is listed at once."""
+    from cs_kpi.holidays import read_holidays_file
+    from cs_kpi.review.read import load_review
+
+    data, problems = load_review(path)
+    file_days: dict[dt.date, bool] = {}
+    if holidays is not None:
+        file_days, file_problems = read_holidays_file(holidays)
+        problems.extend(file_problems.in_file(str(holidays)))  # named by its own file
+    return (None if data is None else (data, file_days)), problems
 
 
 def _render(console: Any, lang: str, result: Any, outputs: list[str]) -> None:

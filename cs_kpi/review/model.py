@@ -123,6 +123,8 @@ class ReviewInput:
     reviews: list[ReviewRow]
     file_name: str = ""
     file_sha256: str = ""
+    # The 节假日 sheet's entries: a day → True (调休上班) / False (休息日) (SPEC §2, §4.5)
+    holidays: dict[dt.date, bool] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- results

@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from cs_kpi.holidays import read_sheet_entries
 from cs_kpi.i18n import Text, register_codes
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import ONE, ZERO, pct_text, round2
@@ -105,6 +106,7 @@ def load_review(source: Path | WorkbookFile) -> tuple[ReviewInput | None, Proble
     people = reading.people()
     metrics = reading.metrics(indicators, people)
     reviews = reading.reviews(items, people)
+    holidays = read_sheet_entries(reading)
     reading.require_something_to_score(people, metrics, reviews)
     if problems.errors:
         return None, problems
@@ -117,6 +119,7 @@ def load_review(source: Path | WorkbookFile) -> tuple[ReviewInput | None, Proble
         reviews=reviews,
         file_name=Path(path).name,
         file_sha256=file_sha256(Path(path)),
+        holidays=holidays,
     )
     return data, problems
 

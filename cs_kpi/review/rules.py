@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from cs_kpi.i18n import Text, register_codes
 from cs_kpi.numbers import HUNDRED, ONE, ZERO, round2
@@ -35,6 +36,9 @@ from cs_kpi.review.model import (
     grade_scale,
 )
 from cs_kpi.vocab import FLAG_ORDER, GRADE_FLOORS, QUOTAS, grade_label  # noqa: F401
+
+if TYPE_CHECKING:
+    from cs_kpi.workdays import Calendar
 
 TEN = Decimal(10)
 # SPEC §4.5: 2% of bonus for every whole percentage point beyond target.
@@ -474,10 +478,15 @@ def _names_in_order(names: Iterable[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- the whole review
-def score_review(data: ReviewInput, report_date: dt.date) -> tuple[ScoreResult, list[Problem]]:
-    """Apply SPEC §4 to validated input. Returns the result and warnings (never errors)."""
+def score_review(
+    data: ReviewInput, report_date: dt.date, calendar: Calendar | None = None
+) -> tuple[ScoreResult, list[Problem]]:
+    """Apply SPEC §4 to validated input. Returns the result and warnings (never errors).
+
+    `calendar` counts the working days of the §4.5 dates; by default the package's
+    calendar corrected by the workbook's own 节假日 sheet."""
     from cs_kpi.review.plan import build_plan
-    from cs_kpi.workdays import build_schedule
+    from cs_kpi.workdays import Calendar
 
     scheme = data.scheme
     rows_by_person: dict[str, list[ReviewRow]] = defaultdict(list)
@@ -501,7 +510,9 @@ def score_review(data: ReviewInput, report_date: dt.date) -> tuple[ScoreResult, 
         for item in agent.reviews
         if (case := calibration_case(agent.person, item, scheme.calibration_gap)) is not None
     ]
-    schedule, calendar_warning = build_schedule(report_date)
+    if calendar is None:
+        calendar = Calendar(data.holidays)
+    schedule, calendar_warning = calendar.schedule(report_date)
     if calendar_warning:
         warnings.append(Problem(calendar_warning))
     result = ScoreResult(
