@@ -10,8 +10,8 @@ from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.numbers import as_number
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
-from cs_kpi.problems import InputError
-from cs_kpi.review.model import AgentResult, ScoreResult
+from cs_kpi.problems import InputError, Problem
+from cs_kpi.review.model import AgentResult, ReviewInput, ScoreResult
 
 SAME_OUTPUT = Text(
     "报告和改进计划不能写入同一个文件 {path}；请用 -o 和 --plan 指定两个不同的文件名",
@@ -25,6 +25,15 @@ WRITING = (
 )
 
 
+def apply_rules(data: ReviewInput, as_of: dt.date | None) -> tuple[ScoreResult, list[Problem]]:
+    """SPEC §4 on read input: the result and the warnings of the rules (blank indicator
+    values, people not assessed, SABC quotas, the calendar). `score` and `validate` both
+    call this, so `validate` lists every warning `score` would give (issue 10, point 7)."""
+    from cs_kpi.review.rules import score_review
+
+    return score_review(data, as_of or dt.date.today())
+
+
 def run(
     path: Path, output: Path | None, plan: Path | None, lang: str, as_of: dt.date | None = None
 ) -> Outcome:
@@ -32,7 +41,6 @@ def run(
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.review.read import load_review
     from cs_kpi.review.report import write_plan_workbook, write_report
-    from cs_kpi.review.rules import score_review
 
     path = Path(path)
     report_path = output_target(path, output, "_report")
@@ -42,7 +50,7 @@ def run(
         raise InputError.single(SAME_OUTPUT.msg(path=report_path))
     with Run(lang, WRITING) as steps:
         data = steps.read(lambda: load_review(path))
-        result = steps.rules(lambda: score_review(data, as_of or dt.date.today()))
+        result = steps.rules(lambda: apply_rules(data, as_of))
         warnings = steps.warnings
         # Both files or neither: a plan that cannot be written leaves no report behind.
         steps.write(
