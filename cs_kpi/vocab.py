@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cs_kpi.i18n import Text
+from cs_kpi.numbers import plain_number
 
 
 # ---------------------------------------------------------------- grades (SPEC §4.3, §6)
@@ -149,22 +150,29 @@ def grade_label(code: str, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- flags (SPEC §9)
-# Flag codes in the order they are listed on a person, and their shown labels.
+# Flag codes in the order they are listed on a person, and their shown labels. A label
+# says why in words: `mandatory_plan` names the threshold the total fell below (issue 10).
 FLAGS: dict[str, Text] = {
     "missing_review": Text("缺评", "Missing review"),
     "incomplete_metrics": Text("指标不全", "Incomplete indicators"),
     "no_metrics": Text("无指标", "No indicators"),
     "no_reviews": Text("无评价", "No reviews"),
     "not_assessed": Text("未参评", "Not assessed"),
-    "mandatory_plan": Text("须改进", "Improvement plan required"),
+    "mandatory_plan": Text(
+        "低于改进阈值 {threshold}", "Below the improvement threshold {threshold}"
+    ),
 }
 FLAG_ORDER = tuple(FLAGS)
 
 
-def flag_text(flags: list[str], lang: str) -> str:
-    """Flags as a person reads them: '缺评、须改进' / 'Missing review, Improvement plan required'."""
+def flag_text(flags: list[str], lang: str, *, improvement_threshold: Decimal) -> str:
+    """Flags as a person reads them: '缺评、低于改进阈值 70' /
+    'Missing review, Below the improvement threshold 70' (the threshold of 考核方案)."""
     sep = ", " if lang == "en" else "、"
-    return sep.join(FLAGS[flag](lang) if flag in FLAGS else flag for flag in flags)
+    threshold = plain_number(improvement_threshold)
+    return sep.join(
+        FLAGS[flag](lang, threshold=threshold) if flag in FLAGS else flag for flag in flags
+    )
 
 
 # ---------------------------------------------------------------- report sheets

@@ -9,6 +9,7 @@ import pytest
 from test_review_rules import (
     REPORT_DATE,
     build,
+    by_id,
     fcr,
     ind,
     person,
@@ -18,8 +19,15 @@ from test_review_rules import (
 )
 
 from cs_kpi.numbers import pct_shown as percent_text
-from cs_kpi.review.model import ReviewItem, Scheme
-from cs_kpi.review.plan import add_one_month, plain_number, plan_due
+from cs_kpi.review.model import Person, ReviewItem, Scheme
+from cs_kpi.review.plan import (
+    DEFAULT_ITEM_ACTION,
+    add_one_month,
+    plain_number,
+    plan_due,
+    tracker_lookup,
+    tracker_text,
+)
 from cs_kpi.review.rules import score_review
 
 D = Decimal
@@ -157,7 +165,7 @@ def test_plan_rows_order_and_texts():
             "M2",
             "一次性解决率 87.0% 低于目标 90.0%",
             "一次性解决率 ≥ 90.0%",
-            "分析未达标原因，制定具体改进措施，每周跟进进度" + MENTORING_ZH,
+            "分析未达标原因，制定具体改进措施，每周跟进进度",  # mentoring only on the first row
             True,
         ),
         (
@@ -167,19 +175,12 @@ def test_plan_rows_order_and_texts():
             "制定个人改进计划，逐项提升薄弱环节" + MENTORING_ZH,
             True,
         ),
-        # then the others by rank: O1 (rank 1), then O2 and O4 (both rank 2) by ID
-        (
-            "O1",
-            "沟通表达能力 5.45 分 低于 6 分",
-            "沟通表达能力 ≥ 6 分",
-            "与上级逐项沟通评分依据，制定具体改进措施",
-            False,
-        ),
-        # within a person: indicators first, then items in 评分项 order
+        # then the others by total ascending: O2 and O4 (both 84.20) by ID, then O1 (90.90)
+        # within a person: indicators first, then one row per review dimension
         ("O2", "平均响应时长 33 秒 高于目标 30 秒", "平均响应时长 ≤ 30 秒", "复盘超时会话", False),
         (
             "O2",
-            "会议参与率 5.00 分 低于 6 分",
+            "会议参与率 5.00 低于 6 分",
             "会议参与率 ≥ 6 分",
             "对照评分标准改进：按时参加率100%得10分",
             False,
@@ -187,9 +188,16 @@ def test_plan_rows_order_and_texts():
         ("O4", "平均响应时长 33 秒 高于目标 30 秒", "平均响应时长 ≤ 30 秒", "复盘超时会话", False),
         (
             "O4",
-            "会议参与率 5.00 分 低于 6 分",
+            "会议参与率 5.00 低于 6 分",
             "会议参与率 ≥ 6 分",
             "对照评分标准改进：按时参加率100%得10分",
+            False,
+        ),
+        (
+            "O1",
+            "沟通表达能力 5.45 低于 6 分",
+            "沟通表达能力 ≥ 6 分",
+            "与上级逐项沟通评分依据，制定具体改进措施",
             False,
         ),
     ]
@@ -259,7 +267,7 @@ def test_plan_texts_in_english():
         ),
         (
             "E1",
-            "Communication skills scored 5.50, below 6",
+            "Communication skills 5.50 below 6",
             "Communication skills ≥ 6",
             "Improve against the scoring standard: Clear and accurate",
             False,
@@ -291,3 +299,130 @@ def test_lower_is_better_percent_indicator_texts():
     assert row.mandatory is False
     # no period end given: report date 2024-10-08 + 1 month
     assert row.due == dt.date(2024, 11, 8)
+
+
+# ---------------------------------------------------------------- issue 10, point 6
+GROUPED_ITEMS = [  # 评分项 order interleaves the two dimensions on purpose
+    ReviewItem("沟通协作", "会议参与率", "按时参加率100%得10分"),
+    ReviewItem("服务质量", "沟通表达能力", ""),
+    ReviewItem("沟通协作", "信息同步及时性", "当日信息当日同步"),
+    ReviewItem("服务质量", "专业知识", "熟悉业务知识"),
+]
+
+
+def grouped_case():
+    """P1 has two items below 6 in 沟通协作 and one in 服务质量; the manager cells name the
+    lead by name (P1) and by ID (P2)."""
+    people = [
+        person("L1", "王磊", manager="陈静"),  # 陈静 is not in 员工
+        person("P1", "周八", manager="王磊"),
+        person("P2", "吴九", manager="L1"),
+    ]
+    reviews = [
+        # P1: 会议参与率 0.2×6 + 0.3×6 + 0.5×5.8 = 1.2 + 1.8 + 2.9 = 5.90
+        review("P1", "会议参与率", "6", "6", "5.8"),
+        # 沟通表达能力 0.2×4 + 0.3×5 + 0.5×5 = 0.8 + 1.5 + 2.5 = 4.80
+        review("P1", "沟通表达能力", "4", "5", "5"),
+        # 信息同步及时性 5.5 × (0.2 + 0.3 + 0.5) = 5.50
+        review("P1", "信息同步及时性", "5.5", "5.5", "5.5"),
+        review("P1", "专业知识", "8", "8", "8"),  # 8.00, not below 6
+        # r = 10 × (5.90 + 4.80 + 5.50 + 8.00) / 4 = 10 × 6.05 = 60.50 = total (no metrics):
+        # 合格, below the threshold 70 → mandatory
+        # P2: 专业知识 5.00, the rest 9.00: r = 10 × (9 + 9 + 9 + 5) / 4 = 80.00 → not mandatory
+        review("P2", "会议参与率", "9", "9", "9"),
+        review("P2", "沟通表达能力", "9", "9", "9"),
+        review("P2", "信息同步及时性", "9", "9", "9"),
+        review("P2", "专业知识", "5", "5", "5"),
+        # L1: everything 9 → 90.00, no rows
+        *(review("L1", item.name, "9", "9", "9") for item in GROUPED_ITEMS),
+    ]
+    data = build(people, [], GROUPED_ITEMS, {}, reviews, period_end=dt.date(2024, 9, 30))
+    result, _ = score_review(data, REPORT_DATE)
+    return result
+
+
+def test_items_below_6_are_one_row_per_dimension():
+    result = grouped_case()
+    totals = {a.person.id: a.total for a in result.agents}
+    assert totals == {"L1": D("90.00"), "P1": D("60.50"), "P2": D("80.00")}
+    assert by_id(result, "P1").grade.code == "pass"
+    rows = [r for r in result.plan if r.id == "P1"]
+    assert [(*_texts(r, "zh"), r.mandatory) for r in rows] == [
+        (  # 2 rows, not 3: 沟通协作 (first in 评分项 order) names both of its items
+            "会议参与率 5.90、信息同步及时性 5.50 低于 6 分",
+            "会议参与率、信息同步及时性 每项 ≥ 6 分",
+            "对照评分标准逐项改进。会议参与率：按时参加率100%得10分；"
+            "信息同步及时性：当日信息当日同步" + MENTORING_ZH,
+            True,
+        ),
+        (  # the mandatory sentence only once, on the person's first row
+            "沟通表达能力 4.80 低于 6 分",
+            "沟通表达能力 ≥ 6 分",
+            "与上级逐项沟通评分依据，制定具体改进措施",
+            True,
+        ),
+    ]
+    assert [_texts(r, "en") for r in rows] == [
+        (
+            "会议参与率 5.90, 信息同步及时性 5.50 below 6",
+            "会议参与率, 信息同步及时性: each ≥ 6",
+            "Improve against each item's scoring standard. 会议参与率: 按时参加率100%得10分; "
+            "信息同步及时性: 当日信息当日同步; one-to-one mentoring, re-assessment within one month",
+        ),
+        ("沟通表达能力 4.80 below 6", "沟通表达能力 ≥ 6", DEFAULT_ITEM_ACTION("en")),
+    ]
+
+
+def test_tracker_is_id_and_name_like_the_owner():
+    plan = grouped_case().plan
+    # P1's manager typed as the name 王磊, P2's as the ID L1: both are "L1 王磊"
+    assert {(r.id, r.owner, r.tracker) for r in plan} == {
+        ("P1", "P1 周八", "L1 王磊"),
+        ("P2", "P2 吴九", "L1 王磊"),
+    }
+
+
+def test_tracker_lookup_by_name_id_or_both_and_as_typed_otherwise():
+    people = [
+        Person("L1", "王磊"),
+        Person("L2", "李娜"),
+        Person("L3", "李娜"),  # two people named 李娜: the name alone names nobody
+    ]
+    lookup = tracker_lookup(people)
+    assert tracker_text("王磊", lookup) == "L1 王磊"
+    assert tracker_text(" 王 磊 ", lookup) == "L1 王磊"  # spaces ignored in matching
+    assert tracker_text("ｌ1", lookup) == "L1 王磊"  # width and case ignored
+    assert tracker_text("L1 王磊", lookup) == "L1 王磊"
+    assert tracker_text("李娜", lookup) == "李娜"
+    assert tracker_text("L3", lookup) == "L3 李娜"
+    assert tracker_text("陈静", lookup) == "陈静"  # not in 员工: as typed
+    assert tracker_text("", lookup) == ""
+
+
+def test_plan_sorted_mandatory_first_then_total_ascending():
+    """Metrics only: 一次性解决率 ≥ 90%, 25 points, 1 point a percentage point."""
+    actuals = {"S1": "0.85", "S2": "0.80", "S3": "0.87", "S4": "0.60", "S5": "0.85"}
+    data = build(
+        [person(pid) for pid in actuals],
+        [fcr()],
+        [],
+        {pid: values({"一次性解决率": actual}) for pid, actual in actuals.items()},
+    )
+    result, _ = score_review(data, REPORT_DATE)
+    # 85% → 25 − 5 = 20 → 80.00; 80% → 15 → 60.00; 87% → 22 → 88.00; 60% → 0 → 0.00
+    assert {a.person.id: a.total for a in result.agents} == {
+        "S1": D("80.00"),
+        "S2": D("60.00"),
+        "S3": D("88.00"),
+        "S4": D("0.00"),
+        "S5": D("80.00"),
+    }
+    # below 70 first (S4, S2), then total ascending with ID breaking the tie (S1, S5), S3
+    # last — not by rank, which would put S3 (rank 1) before S1 and S5 (rank 2)
+    assert [(r.id, r.mandatory) for r in result.plan] == [
+        ("S4", True),
+        ("S2", True),
+        ("S1", False),
+        ("S5", False),
+        ("S3", False),
+    ]

@@ -114,6 +114,7 @@ KNOWN_CODES = (
     "positive",
     "powerpoint",
     "pptx",
+    "quota_breached",
     "rater_weights_not_100",
     "read_as_points",
     "required",

@@ -314,7 +314,8 @@ def test_scores_sheet_headers_and_values(reports):
     r3 = _row_of(ws, 1, "A003")
     assert ws.cell(r3, _col(ws, "总分")).value == 67.14
     assert ws.cell(r3, _col(ws, "服务结果")).value is None  # no 一次性解决率 value
-    assert ws.cell(r3, _col(ws, "标记")).value == "缺评、指标不全、须改进"
+    # 67.14 is 合格 but below the threshold 70: the flag says so in words, not a bare 须改进
+    assert ws.cell(r3, _col(ws, "标记")).value == "缺评、指标不全、低于改进阈值 70"
     assert ws.cell(r3, _col(ws, "团队排名")).value == 2
 
 
@@ -335,7 +336,7 @@ def test_english_scores_use_english_labels(reports):
     r = _row_of(ws, 1, "A003")
     assert ws.cell(r, _col(ws, "Grade")).value == "Pass"
     assert ws.cell(r, _col(ws, "Flags")).value == (
-        "Missing review, Incomplete indicators, Improvement plan required"
+        "Missing review, Incomplete indicators, Below the improvement threshold 70"
     )
     assert ws.cell(_row_of(ws, 1, "A004"), _col(ws, "Flags")).value == "Not assessed"
 

@@ -36,8 +36,20 @@ def test_band_text_is_the_spec_text():
 
 def test_flags_in_order_with_labels():
     assert vocab.FLAG_ORDER[0] == "missing_review" and vocab.FLAG_ORDER[-1] == "mandatory_plan"
-    assert vocab.flag_text(["missing_review", "mandatory_plan"], "zh") == "缺评、须改进"
-    assert vocab.flag_text(["no_metrics", "odd"], "en") == "No indicators, odd"
+    seventy = D(70)
+    assert (
+        vocab.flag_text(["missing_review", "mandatory_plan"], "zh", improvement_threshold=seventy)
+        == "缺评、低于改进阈值 70"
+    )
+    # the threshold is the scheme's, shown as typed (72.5 stays 72.5)
+    assert (
+        vocab.flag_text(["mandatory_plan"], "en", improvement_threshold=D("72.50"))
+        == "Below the improvement threshold 72.5"
+    )
+    assert (
+        vocab.flag_text(["no_metrics", "odd"], "en", improvement_threshold=seventy)
+        == "No indicators, odd"
+    )
 
 
 def test_reader_knows_the_reports_by_the_vocabulary_markers():

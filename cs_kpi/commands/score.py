@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.numbers import as_number
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
-from cs_kpi.problems import InputError, Problems
-from cs_kpi.review.model import AgentResult, ScoreResult
+from cs_kpi.problems import InputError, Problem, Problems
+from cs_kpi.review.model import AgentResult, ReviewInput, ScoreResult
+
+if TYPE_CHECKING:
+    from cs_kpi.workdays import Calendar
 
 SAME_OUTPUT = Text(
     "报告和改进计划不能写入同一个文件 {path}；请用 -o 和 --plan 指定两个不同的文件名",
@@ -23,6 +26,18 @@ WRITING = (
     Text("写入报告", "Writing the report"),
     Text("写入改进计划", "Writing the improvement plan"),
 )
+
+
+def apply_rules(
+    data: ReviewInput, as_of: dt.date | None, calendar: Calendar | None = None
+) -> tuple[ScoreResult, list[Problem]]:
+    """SPEC §4 on read input: the result and the warnings of the rules (blank indicator
+    values, people not assessed, SABC quotas, the calendar). `score` and `validate` both
+    call this, so `validate` lists every warning `score` would give (issue 10, point 7).
+    Without `calendar`, the workbook's 节假日 sheet over the package's calendar."""
+    from cs_kpi.review.rules import score_review
+
+    return score_review(data, as_of or dt.date.today(), calendar)
 
 
 def run(
@@ -40,7 +55,6 @@ def run(
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.holidays import calendar_of
     from cs_kpi.review.report import write_plan_workbook, write_report
-    from cs_kpi.review.rules import score_review
 
     path = Path(path)
     report_path = output_target(path, output, "_report")
@@ -53,7 +67,7 @@ def run(
     with Run(lang, WRITING, source=path) as steps:
         data, file_days = steps.read(lambda: _load(path, holidays))
         calendar = calendar_of(data.holidays, file_days)
-        result = steps.rules(lambda: score_review(data, as_of or dt.date.today(), calendar))
+        result = steps.rules(lambda: apply_rules(data, as_of, calendar))
         warnings = steps.warnings
         # Both files or neither: a plan that cannot be written leaves no report behind.
         steps.write(

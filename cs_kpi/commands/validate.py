@@ -20,13 +20,19 @@ def _check(path: Path) -> tuple[Any, Problems]:
     if report_message:
         problems.error(report_message)
     elif kind is not None and kind.key == "performance-review":
+        from cs_kpi.commands.score import apply_rules
         from cs_kpi.review.read import load_review
 
-        _, problems = load_review(book)
+        data, problems = load_review(book)
+        if data is not None and not problems.errors:  # the rules' warnings, as score gives them
+            problems.warnings.extend(apply_rules(data, None)[1])
     elif kind is not None and kind.key == "sla":
         from cs_kpi.sla.read import load_sla
+        from cs_kpi.sla.rules import evaluate
 
-        _, problems = load_sla(book)
+        sla_data, problems = load_sla(book)
+        if sla_data is not None and not problems.errors:  # as sla-report gives them
+            problems.warnings.extend(evaluate(sla_data).warnings)
     elif kind is not None:
         problems = _validate_generic(book, kind)
     else:

@@ -202,7 +202,8 @@ class _Context:
         return names
 
     def flag_text(self, flags: list[str]) -> str:
-        return vocab.flag_text(flags, self.lang)
+        threshold = self.result.scheme.improvement_threshold
+        return vocab.flag_text(flags, self.lang, improvement_threshold=threshold)
 
 
 # ---------------------------------------------------------------- public API
@@ -273,7 +274,7 @@ def _scores_sheet(ctx: _Context) -> None:
         Column(ctx.tr("奖金系数", "Bonus coefficient"), "bonus", attrgetter("bonus_coefficient")),
         Column(
             ctx.tr("标记", "Flags"),
-            value=lambda agent: vocab.flag_text(agent.flags, lang),
+            value=lambda agent: ctx.flag_text(agent.flags),
             minimum=8,
             maximum=60,
         ),

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from cs_kpi.i18n import Text, register_codes
+from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.numbers import HUNDRED, ONE, ZERO, round2
 from cs_kpi.problems import Problem
 from cs_kpi.review.model import (
@@ -35,7 +35,14 @@ from cs_kpi.review.model import (
     ScoreResult,
     grade_scale,
 )
-from cs_kpi.vocab import FLAG_ORDER, GRADE_FLOORS, QUOTAS, grade_label  # noqa: F401
+from cs_kpi.vocab import (  # noqa: F401
+    FLAG_ORDER,
+    GRADE_FLOORS,
+    QUOTA_MAX,
+    QUOTA_MIN,
+    QUOTAS,
+    grade_label,
+)
 
 if TYPE_CHECKING:
     from cs_kpi.workdays import Calendar
@@ -54,6 +61,16 @@ NOT_ASSESSED = Text(
     "{id} {name} has neither indicator values nor review scores; listed as not assessed "
     "(no total, grade or rank)",
 )
+# SPEC §4.3: an S or A share above its quota, or a C share below it, said in words on the
+# console and in `warnings` as well as in the workbook: one per team × grade, and for
+# everybody assessed when there is more than one team.
+QUOTA_BREACHED = Text(
+    "{group}：{grade} 占比 {share}（{count}/{people} 人），不符合配额：{quota}",
+    "{group}: {grade} share {share} ({count} of {people}), breaks the quota: {quota}",
+)
+QUOTA_TEAM = Text("团队“{team}”", "team “{team}”")
+QUOTA_NO_TEAM = Text("未分组人员", "people without a team")
+QUOTA_EVERYBODY = Text("全部参评人员", "everybody assessed")
 # An indicator dimension named like a review dimension: its key in AgentResult.dimensions
 # and the JSON is the zh form whatever --lang is (SPEC §9); reports label it in their language.
 DIMENSION_CLASH = Text("{name}（指标）", "{name} (indicators)")
@@ -267,6 +284,45 @@ def grade_shares(codes: Sequence[str], grade_scheme: str) -> list[GradeShare]:
         quota_text = _quota_text(code) if grade_scheme == "sabc" else ""
         shares.append(GradeShare(code, count, share, quota_text, breached))
     return shares
+
+
+def quota_warnings(agents: Sequence[AgentResult], grade_scheme: str) -> list[Problem]:
+    """A warning for every team × grade whose share breaks its SABC quota (teams in order
+    of first appearance, grades best first), then the same over everybody assessed when
+    there are several teams. Nothing under the four-band scheme, which has no quotas."""
+    if grade_scheme != "sabc":
+        return []
+    teams: dict[str, list[str]] = defaultdict(list)
+    for agent in agents:
+        if agent.grade is not None:
+            teams[agent.person.team].append(agent.grade.code)
+    groups = [
+        (QUOTA_TEAM.msg(team=team) if team else QUOTA_NO_TEAM.msg(), codes)
+        for team, codes in teams.items()
+    ]
+    if len(teams) > 1:
+        groups.append((QUOTA_EVERYBODY.msg(), [c for codes in teams.values() for c in codes]))
+    return [
+        _quota_warning(group, share, len(codes))
+        for group, codes in groups
+        for share in grade_shares(codes, grade_scheme)
+        if share.breached
+    ]
+
+
+def _quota_warning(group: Msg, share: GradeShare, people: int) -> Problem:
+    bound, quota = QUOTAS[share.code]
+    quota_text = (QUOTA_MAX if bound == "max" else QUOTA_MIN).msg(q=f"{quota * HUNDRED:.0f}%")
+    return Problem(
+        QUOTA_BREACHED.msg(
+            group=group,
+            grade=next(g for g in grade_scale("sabc") if g.code == share.code),
+            share=f"{Decimal(share.count) * HUNDRED / people:.1f}%",
+            count=share.count,
+            people=people,
+            quota=quota_text,
+        )
+    )
 
 
 def competition_ranks(totals: dict[str, Decimal]) -> dict[str, int]:
@@ -513,6 +569,7 @@ def score_review(
     if calendar is None:
         calendar = Calendar(data.holidays)
     schedule, calendar_warning = calendar.schedule(report_date)
+    warnings.extend(quota_warnings(agents, scheme.grade_scheme))
     if calendar_warning:
         warnings.append(Problem(calendar_warning))
     result = ScoreResult(
@@ -529,4 +586,13 @@ def score_review(
     return result, warnings
 
 
-register_codes(globals(), skip=("DIMENSION_CLASH",))
+# Labels inside messages, not problems of their own.
+LABELS = (
+    "DIMENSION_CLASH",
+    "QUOTA_TEAM",
+    "QUOTA_NO_TEAM",
+    "QUOTA_EVERYBODY",
+    "QUOTA_MAX",
+    "QUOTA_MIN",
+)
+register_codes(globals(), skip=LABELS)
