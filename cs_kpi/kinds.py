@@ -28,7 +28,8 @@ NOT_A_CHOICE = Text(
 
 
 def id_text(raw: Any) -> str:
-    """An ID cell as text: 1001.0 → '1001', ' A01 ' → 'A01', '１００１' → '1001'."""
+    """An ID cell as text, shown as typed (SPEC §2): 1001.0 → '1001', ' A01 ' → 'A01',
+    '１００１' stays '１００１' (it matches 1001: the readers compare IDs width-folded)."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, Decimal) and raw == raw.to_integral_value():
@@ -37,7 +38,7 @@ def id_text(raw: Any) -> str:
 
 
 # Kinds whose values are text (blank is ""), and those whose unique key ignores case and
-# width (an ID is compared as typed).
+# width (an ID's ignores width only).
 TEXT_KINDS = frozenset({"text", "typed", "id"})
 LABEL_KINDS = frozenset({"text", "typed", "choice"})
 
