@@ -7,6 +7,7 @@ a target read as a percentage when its row's unit is %).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,12 @@ def id_text(raw: Any) -> str:
     if isinstance(raw, Decimal) and raw == raw.to_integral_value():
         return str(int(raw))
     return v.clean_text(raw)
+
+
+def id_key(shown: str) -> str:
+    """An ID (as `id_text` gives it) the way the readers compare IDs: width folded, case
+    kept (`１００１` is 1001, `a01` is not A01). ASCII, nearly every ID, is its own key."""
+    return shown if shown.isascii() else unicodedata.normalize("NFKC", shown)
 
 
 # Kinds whose values are text (blank is ""), and those whose unique key ignores case and

@@ -25,7 +25,7 @@ from typing import Any
 
 from cs_kpi import values as v
 from cs_kpi.i18n import Msg
-from cs_kpi.kinds import LABEL_KINDS, Parser, Refused, blank_value, parser_for
+from cs_kpi.kinds import LABEL_KINDS, Parser, Refused, blank_value, id_key, parser_for
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text
 from cs_kpi.problems import Problems, Source
@@ -396,7 +396,7 @@ def _resolver(
     # IDs ignore width only (`１００１` is 1001, `a01` is not A01); names also case and
     # spaces. Either way the value becomes the other sheet's spelling (SPEC §2).
     is_id = column.kind == "id"
-    key_of = v.folded_text if is_id else normalize_label
+    key_of = id_key if is_id else normalize_label
     if is_id:
         index: dict[str, Any] = {}
         for typed in target.values[ref.column]:
@@ -494,7 +494,7 @@ def _key_part(values: list[Any], column: Column) -> list[Any]:
     width; None for blank."""
     kind = column.parse_as or column.kind
     if kind in LABEL_KINDS or kind == "id":
-        key_of = v.folded_text if kind == "id" else normalize_label
+        key_of = id_key if kind == "id" else normalize_label
         norm = {value: key_of(value) for value in set(values) if value}
         norm[""] = None
         return list(map(norm.get, values))

@@ -25,6 +25,7 @@ from sla_builders import build as build_sla
 from typer.testing import CliRunner
 
 from cs_kpi.cli import app
+from cs_kpi.kinds import id_key, id_text
 
 # ---------------------------------------------------------------- the review workbook
 ID = "１００１"  # full-width in 员工; 1001 (half-width) in 指标数据 and 360评价
@@ -267,3 +268,9 @@ def test_ids_typed_in_two_widths_are_one_person(tmp_path):
     problems = json.loads(result.stdout)["problems"]
     assert [(p["sheet"], p["cell"], p["code"]) for p in problems] == [("员工", "A4", "duplicate")]
     assert "员工!A3" in problems[0]["message"]
+
+
+def test_an_id_is_shown_as_typed_and_compared_width_folded():
+    assert [id_text(raw) for raw in (" １００１ ", 1001.0, "A01")] == ["１００１", "1001", "A01"]
+    assert id_key("１００１") == id_key("1001") == "1001"
+    assert id_key("Ａ０１") == "A01" != id_key("a01")  # case counts in an ID, as before
