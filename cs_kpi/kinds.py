@@ -7,6 +7,7 @@ a target read as a percentage when its row's unit is %).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -28,7 +29,8 @@ NOT_A_CHOICE = Text(
 
 
 def id_text(raw: Any) -> str:
-    """An ID cell as text: 1001.0 → '1001', ' A01 ' → 'A01', '１００１' → '1001'."""
+    """An ID cell as text, shown as typed (SPEC §2): 1001.0 → '1001', ' A01 ' → 'A01',
+    '１００１' stays '１００１' (it matches 1001: the readers compare IDs width-folded)."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, Decimal) and raw == raw.to_integral_value():
@@ -36,8 +38,14 @@ def id_text(raw: Any) -> str:
     return v.clean_text(raw)
 
 
+def id_key(shown: str) -> str:
+    """An ID (as `id_text` gives it) the way the readers compare IDs: width folded, case
+    kept (`１００１` is 1001, `a01` is not A01). ASCII, nearly every ID, is its own key."""
+    return shown if shown.isascii() else unicodedata.normalize("NFKC", shown)
+
+
 # Kinds whose values are text (blank is ""), and those whose unique key ignores case and
-# width (an ID is compared as typed).
+# width (an ID's ignores width only).
 TEXT_KINDS = frozenset({"text", "typed", "id"})
 LABEL_KINDS = frozenset({"text", "typed", "choice"})
 

@@ -54,6 +54,14 @@ def to_simplified(text: str) -> str:
     return text.translate(_TO_SIMPLIFIED)
 
 
+def text_key(text: str) -> str:
+    """The comparable form of a free text that groups rows, such as a team or a dimension:
+    width (NFKC), case and every space ignored (`１组`, `1组 ` and `1 组` are one team).
+    Unlike `normalize_label` a bracketed part is kept (`一组（夜班）` and `一组（白班）` are
+    two teams) and traditional characters are not simplified."""
+    return _SPACES.sub("", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))).casefold()
+
+
 def normalize_label(text: object) -> str:
     """The comparable form of a header label or a closed-set value."""
     if text is None:
@@ -82,3 +90,17 @@ def _normalize(text: str) -> str:
     label = _SPACE_BY_CJK.sub("", label)
     label = _SPACES.sub(" ", label).strip().casefold()
     return to_simplified(label)
+
+
+class FirstSpelling:
+    """Texts that group rows, each shown as first typed among those with its `text_key`
+    (SPEC §2): a team typed `１组` in one row and `1组 ` in another is one team, shown
+    `１组`."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        return self.first.setdefault(text_key(text), text)

@@ -25,7 +25,7 @@ from typing import Any
 
 from cs_kpi import values as v
 from cs_kpi.i18n import Msg
-from cs_kpi.kinds import LABEL_KINDS, Parser, Refused, blank_value, parser_for
+from cs_kpi.kinds import LABEL_KINDS, Parser, Refused, blank_value, id_key, parser_for
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text
 from cs_kpi.problems import Problems, Source
@@ -393,25 +393,25 @@ def _resolver(
     target = known.get(ref.sheet)
     if target is None:
         return None  # the other sheet could not be read: reported there
-    exact = column.kind == "id"  # IDs match as typed; names ignore case and width
-    if exact:
+    # IDs ignore width only (`１００１` is 1001, `a01` is not A01); names also case and
+    # spaces. Either way the value becomes the other sheet's spelling (SPEC §2).
+    is_id = column.kind == "id"
+    key_of = id_key if is_id else normalize_label
+    if is_id:
         index: dict[str, Any] = {}
-        valid = list(dict.fromkeys(x for x in target.values[ref.column] if x))
+        for typed in target.values[ref.column]:
+            if typed:
+                index.setdefault(key_of(typed), typed)
     else:
         index = target.keys(ref.column)
-        valid = list(index.values())
+    valid = list(index.values())
     if not valid:
         return None  # the other sheet is empty: reported by its reader
-    valid_set = set(valid)
 
     def resolve(value: Any) -> tuple[Any, Msg | None]:
-        if exact:
-            if value in valid_set:
-                return value, None
-        else:
-            hit = index.get(normalize_label(value))
-            if hit is not None:
-                return hit, None
+        hit = index.get(key_of(value))
+        if hit is not None:
+            return hit, None
         return None, ref.message.msg(value=value, sheet=target.sheet, valid=valid)
 
     return resolve
@@ -490,10 +490,12 @@ _SKIP = object()
 
 
 def _key_part(values: list[Any], column: Column) -> list[Any]:
-    """A column's values as a key compares them: labels ignore case and width; None
-    for blank."""
-    if (column.parse_as or column.kind) in LABEL_KINDS:
-        norm = {value: normalize_label(value) for value in set(values) if value}
+    """A column's values as a key compares them: labels ignore case and width, IDs
+    width; None for blank."""
+    kind = column.parse_as or column.kind
+    if kind in LABEL_KINDS or kind == "id":
+        key_of = id_key if kind == "id" else normalize_label
+        norm = {value: key_of(value) for value in set(values) if value}
         norm[""] = None
         return list(map(norm.get, values))
     return [None if value in (None, "") else value for value in values]

@@ -84,8 +84,17 @@ _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 
 
 def clean_text(raw: object) -> str:
-    """Text form of a cell: NFKC (full-width → half-width), control characters dropped,
-    trimmed."""
+    """Text of a cell as it is shown (SPEC §2): as typed, control characters dropped,
+    trimmed. Full-width forms are kept (`一组（夜班）`, `１组`, `复盘超时会话，使用…`); they
+    are folded only to match (`cs_kpi.labels.text_key`) or to read a number (`folded_text`)."""
+    if raw is None:
+        return ""
+    return str(raw).translate(_CONTROL).strip()
+
+
+def folded_text(raw: object) -> str:
+    """`clean_text` with full-width forms folded (NFKC: `９７％` → `97%`), for reading a
+    number, a date or a month, and for comparing IDs; never for what is shown."""
     if raw is None:
         return ""
     return unicodedata.normalize("NFKC", str(raw)).translate(_CONTROL).strip()
@@ -140,7 +149,7 @@ def parse_number(raw: object, allow_negative: bool = False) -> Decimal | None:
     if isinstance(raw, int | float | Decimal):
         value = cell_decimal(raw)
     elif isinstance(raw, str):
-        text = _CURRENCY_PREFIX.sub("", _number_text(clean_text(raw)))
+        text = _CURRENCY_PREFIX.sub("", _number_text(folded_text(raw)))
         match = _UNIT_SUFFIX.match(text)
         if not match:
             raise CellValueError(NOT_A_NUMBER, value=raw)
@@ -177,7 +186,7 @@ def parse_percent(raw: object) -> tuple[Decimal | None, bool]:
     if is_blank(raw):
         return None, False
     if isinstance(raw, str):
-        text = _number_text(clean_text(raw)).lstrip("≥>=≤<")
+        text = _number_text(folded_text(raw)).lstrip("≥>=≤<")
         if text.endswith("%"):
             try:
                 points = Decimal(text[:-1])
@@ -209,7 +218,7 @@ def parse_step_percent(raw: object) -> Decimal | None:
     """A step for a % indicator, as a fraction: `1%`, `0.01` and `1` all mean one point."""
     if is_blank(raw):
         return None
-    if isinstance(raw, str) and clean_text(raw).endswith(("%", "％")):
+    if isinstance(raw, str) and folded_text(raw).endswith(("%", "％")):
         value, _ = parse_percent(raw)
         return value
     number = parse_number(raw)
@@ -284,7 +293,7 @@ def parse_date(raw: object, date1904: bool = False) -> dt.date | None:
         return _number_date(float(raw), date1904)
     if not isinstance(raw, str):
         raise CellValueError(NOT_A_DATE, value=raw)
-    text = clean_text(raw)
+    text = folded_text(raw)
     match = _DATE_TEXT.match(text) or _DATE_TIME_TEXT.match(text)
     if match:
         try:
@@ -317,7 +326,7 @@ def parse_datetime(raw: object, date1904: bool = False) -> dt.datetime | None:
         if not (float(raw).is_integer() and raw >= 10_000_000):
             seconds = round((float(raw) - int(raw)) * 86400)
         return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
-    text = clean_text(raw) if isinstance(raw, str) else ""
+    text = folded_text(raw) if isinstance(raw, str) else ""
     match = _DATE_TIME_TEXT.match(text)
     if match:
         try:
@@ -354,7 +363,7 @@ def parse_month(raw: object, date1904: bool = False) -> str | None:
         compact = _COMPACT_MONTH.match(text)  # the number 202403 (calamine gives 202403.0)
         if compact:
             return _month(int(compact.group(1)), int(compact.group(2)), raw)
-    text = clean_text(raw)
+    text = folded_text(raw)
     match = _MONTH_TEXT.match(text) or _COMPACT_MONTH.match(text)
     if match:
         return _month(int(match.group(1)), int(match.group(2)), raw)
@@ -373,8 +382,8 @@ def parse_choice(raw: object, choices: dict[str, str]) -> str | None:
 
 
 def typed_text(raw: object) -> str:
-    """Free text as typed, only trimmed: names, contacts and notes keep their full-width
-    punctuation (the NFKC form is for matching labels, never for what a report shows)."""
+    """Free text as typed (`clean_text`), and a number or a date cell as Excel shows it:
+    86.0 → '86', a midnight datetime → '2024-03-01'."""
     if is_blank(raw):
         return ""
     if isinstance(raw, float) and raw.is_integer():
@@ -383,7 +392,7 @@ def typed_text(raw: object) -> str:
         return raw.date().isoformat()
     if isinstance(raw, dt.date):
         return raw.isoformat()
-    return str(raw).strip()
+    return clean_text(raw)
 
 
 NOT_MONEY = Text(
@@ -409,7 +418,7 @@ def parse_money(raw: object) -> Decimal | None:
             return parse_number(raw)
         except CellValueError:
             raise CellValueError(NOT_MONEY, value=raw) from None
-    text = drop_grouping(clean_text(raw).replace(" ", ""))  # `50,00` is refused, not 5000
+    text = drop_grouping(folded_text(raw).replace(" ", ""))  # `50,00` is refused, not 5000
     text = _MONEY_WORDS.sub("", text)
     text = _MONEY_WORDS.sub("", text)
     scale = ONE
@@ -429,7 +438,7 @@ def parse_breach_months(raw: object) -> Decimal | None:
     if is_blank(raw):
         return None
     if isinstance(raw, str):
-        raw = _BREACH_MONTH_WORDS.sub("", clean_text(raw))
+        raw = _BREACH_MONTH_WORDS.sub("", folded_text(raw))
     try:
         value = parse_number(raw)
     except CellValueError:
@@ -446,6 +455,7 @@ __all__ = [
     "drop_grouping",
     "shown_value",
     "clean_text",
+    "folded_text",
     "is_blank",
     "parse_breach_months",
     "parse_choice",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cs_kpi import schema
-from cs_kpi.labels import normalize_label
+from cs_kpi.labels import FirstSpelling, normalize_label, text_key
 
 # Every zh label of the schema (sheet names, columns, settings, closed-set
 # values) in traditional characters, written by hand, in schema order.
@@ -107,3 +107,22 @@ def test_columns_and_sheets_match_through_the_schema():
     assert schema.AGREEMENT.setting("client").matches("甲方（客戶方）")
     assert schema.DIRECTION.lookup()[normalize_label("越高越好")] == "higher"
     assert schema.TASK_STATUS.lookup()[normalize_label("進行中")] == "in_progress"
+
+
+def test_a_grouping_text_ignores_width_case_and_spaces_but_keeps_brackets():
+    assert text_key("１组") == text_key("1组 ") == text_key("1 组") == text_key("1组\u3000")
+    assert text_key("Team A") == text_key("team a") == text_key("ＴＥＡＭ Ａ")
+    assert text_key("一组（夜班）") == text_key("一组(夜班)")
+    assert text_key("一组（夜班）") != text_key("一组（白班）") != text_key("一组")
+
+
+def test_each_text_is_shown_as_first_typed():
+    spelling = FirstSpelling()
+    assert [spelling(t) for t in ["１组", "1组", "二组", "1 组", "", "二組"]] == [
+        "１组",
+        "１组",
+        "二组",
+        "１组",
+        "",
+        "二組",  # traditional and simplified are different teams: only labels fold them
+    ]

@@ -286,7 +286,8 @@ def test_an_absent_settings_sheet_is_one_error_without_default_warnings(tmp_path
 
 def test_free_text_is_parsed_when_first_asked_for_with_the_same_result(tmp_path):
     """姓名 of 360评价 has no constraint: it is parsed on first access, cleaned as any text
-    (full width → half width, trimmed), and an error cell in it is still reported at once."""
+    (trimmed, full width kept as typed: SPEC §2), and an error cell in it is still reported
+    at once."""
     path = tmp_path / "t.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("数据")
@@ -305,5 +306,5 @@ def test_free_text_is_parsed_when_first_asked_for_with_the_same_result(tmp_path)
     records = read_records(WorkbookFile(path), spec, problems)
     assert where(problems.errors) == [("error_cell", "数据", "B4")]
     assert records is not None and "note" not in dict.keys(records.values)  # not parsed yet
-    assert records.values["note"] == ["ABC", ""]
-    assert records.record(0) == {"id": "1001", "note": "ABC"}
+    assert records.values["note"] == ["ＡＢＣ", ""]
+    assert records.record(0) == {"id": "1001", "note": "ＡＢＣ"}

@@ -216,8 +216,14 @@ def test_bad_months(raw):
 
 # ---------------------------------------------------------------- text
 def test_clean_text_and_blank():
-    assert v.clean_text("  Ａ０１ ") == "A01"
+    # Shown as typed (SPEC §2): trimmed, control characters dropped, full width kept.
+    assert v.clean_text("  Ａ０１ ") == "Ａ０１"
+    assert v.clean_text(" 一组（夜班）\x01 ") == "一组（夜班）"
+    assert v.clean_text("复盘超时会话，使用快捷回复模板") == "复盘超时会话，使用快捷回复模板"
     assert v.clean_text(None) == ""
+    # Folded only to read a number or compare an ID.
+    assert v.folded_text("  Ａ０１ ") == "A01"
+    assert v.folded_text(None) == ""
     assert v.is_blank("\u3000 \t")
     assert not v.is_blank(0)
     assert not v.is_blank("0")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cs_kpi.holidays import read_sheet_entries
 from cs_kpi.i18n import Text, register_codes
-from cs_kpi.labels import normalize_label
+from cs_kpi.labels import FirstSpelling, normalize_label
 from cs_kpi.numbers import ONE, ZERO, pct_text, round2
 from cs_kpi.paths import file_sha256
 from cs_kpi.problems import Problems
@@ -132,6 +132,10 @@ class _Reading(Reading):
         self.parse = CellParser(problems)  # for what a spec cannot say (a target by its unit)
         # Sheets as the file names them, for messages (the book's own language when absent).
         self.roster_sheet = book.find_sheet(ROSTER) or ROSTER.name(book.lang)
+        # Teams and dimensions group by their key and show as first typed (SPEC §2); one
+        # dimension spelling for 指标 and 评分项, so a clash of the two is still seen.
+        self.team = FirstSpelling()
+        self.dimension = FirstSpelling()
 
     def require_something_to_score(
         self, people: list[Person], metrics: dict[str, list[MetricValue]], reviews: list[ReviewRow]
@@ -213,7 +217,7 @@ class _Reading(Reading):
         if None in (value["direction"], target, value["weight"]):
             return None
         return Indicator(
-            dimension=value["dimension"],
+            dimension=self.dimension(value["dimension"]),
             name=value["name"],
             direction=value["direction"],
             target=target,  # type: ignore[arg-type]
@@ -252,7 +256,7 @@ class _Reading(Reading):
         values = records.values
         return [
             ReviewItem(
-                dimension=values["dimension"][i],
+                dimension=self.dimension(values["dimension"][i]),
                 name=values["item"][i],
                 standard=values["standard"][i],
                 weight=values["weight"][i] if values["weight"][i] is not None else Decimal(1),
@@ -266,7 +270,10 @@ class _Reading(Reading):
         records = self.read(ROSTER)
         if records is None:
             return []
-        return people_of(records)
+        people = people_of(records)
+        for person in people:
+            person.team = self.team(person.team)
+        return people
 
     # ------------------------------------------------------------ 指标数据
     def metrics(

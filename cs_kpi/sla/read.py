@@ -141,7 +141,7 @@ def _sign_direction(raw: object) -> str | None:
     """'≤2%' → lower, '≥90%' → higher, anything else → None."""
     if not isinstance(raw, str):
         return None
-    text = v.clean_text(raw).replace(" ", "")
+    text = v.folded_text(raw).replace(" ", "")
     if text.startswith(_LOWER_SIGNS):
         return "lower"
     if text.startswith(_HIGHER_SIGNS):
