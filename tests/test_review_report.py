@@ -787,3 +787,16 @@ def test_clashing_dimension_is_keyed_alike_and_labelled_in_english(tmp_path):
     ws = _load(target)["Scores"]
     assert _header(ws)[8] == "服务质量 (indicators)"
     assert ws.cell(_row_of(ws, 1, "A001"), 9).value == 100
+
+
+def test_long_category_labels_turn_a_chart_into_bars():
+    from cs_kpi.review.report import _category_chart_kind
+
+    # 7 dimensions under a 528-pixel chart: 528 × 0.85 / 7 = 64.1 pixels a column.
+    # 沟通协作: 4 CJK characters = 8 width units × 6.5 px = 52 px, fits → columns.
+    assert _category_chart_kind(["沟通协作"] * 7, 528) == "column"
+    # "Communication and collaboration": 31 characters × 1.1 = 34.1 units × 6.5 = 221.65 px
+    # > 64.1: Excel would break the words, LibreOffice turn them → bars, one line each.
+    labels = ["Communication and collaboration", *["Teamwork"] * 6]
+    assert _category_chart_kind(labels, 528) == "bar"
+    assert _category_chart_kind([], 528) == "column"

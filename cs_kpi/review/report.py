@@ -594,7 +594,7 @@ def _team_sheet(ctx: _Context) -> None:
     ctx.finish(table, freeze_cols=1, autofilter=False)
     if stats:
         table.writer.filter(2 + len(stats) - 1, len(cols) - 1)
-    _team_charts(ctx, table, grade_rows, team_rows, dim_rows)
+    _team_charts(ctx, table, grade_rows, team_rows, dim_rows, [team.label for team in stats])
 
 
 def _share_header(ctx: _Context, code: str) -> str:
@@ -720,6 +720,7 @@ def _team_charts(
     grade_rows: tuple[int, int],
     team_rows: tuple[int, int] | None,
     dim_rows: tuple[int, int] | None,
+    team_labels: Sequence[str] = (),
 ) -> None:
     """Native charts: grades and dimensions beside their tables, teams below, table-wide."""
     sheet, name = table.sheet, table.sheet.name
@@ -758,10 +759,12 @@ def _team_charts(
     )
     sheet.insert_chart(side_row, side_col, grades, {"x_scale": 0.8, "y_scale": 1.0})
     if dim_rows:
-        dims = _chart(
-            ctx, "column", ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score")
-        )
         first, last = dim_rows
+        dim_labels = [label for _, label, _ in ctx.dimensions]
+        dim_kind = _category_chart_kind(dim_labels, int(480 * 1.1))
+        dims = _chart(
+            ctx, dim_kind, ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score")
+        )
         dims.add_series(
             {
                 "name": ctx.tr("平均分", "Mean"),
@@ -772,13 +775,16 @@ def _team_charts(
                 "gap": 60,
             }
         )
+        if dim_kind == "bar":
+            dims.set_y_axis({"num_font": CHART_FONT, "reverse": True})
         sheet.insert_chart(
             side_row, side_col, dims, {"x_offset": int(480 * 0.8) + 16, "x_scale": 1.1}
         )
     if team_rows:
         first, last = team_rows
         count = last - first + 1
-        kind = "bar" if count > 8 else "column"
+        width = sum(w * 7 + 5 for w in table.widths)  # Excel column width → pixels
+        kind = "bar" if count > 8 else _category_chart_kind(team_labels, max(width, 480))
         teams = _chart(
             ctx,
             kind,
@@ -797,7 +803,6 @@ def _team_charts(
         )
         if kind == "bar":
             teams.set_y_axis({"num_font": CHART_FONT, "reverse": True})
-        width = sum(w * 7 + 5 for w in table.widths)  # Excel column width → pixels
         height = 22 * count + 90 if kind == "bar" else 300
         below = max(table.row + 1, side_row + 16)  # under the tables and the side charts
         sheet.insert_chart(
@@ -806,6 +811,19 @@ def _team_charts(
 
 
 CHART_FONT = {"name": FONT, "size": 9}
+CHART_CHAR_PX = 6.5  # pixels per width unit of a 9-point label (cells.text_width)
+PLOT_SHARE = 0.85  # of a chart's width left to the plot beside the value axis
+
+
+def _category_chart_kind(labels: Sequence[str], chart_px: int) -> str:
+    """'column' when every category label fits under its column, else 'bar': a label
+    wider than its slot is wrapped (Excel breaks a long English word mid-word) or turned
+    on its side (LibreOffice); a bar chart writes each label on one line at the left."""
+    if not labels:
+        return "column"
+    slot = chart_px * PLOT_SHARE / len(labels)
+    widest = max(text_width(label) for label in labels) * CHART_CHAR_PX
+    return "bar" if widest > slot else "column"
 
 
 def _chart(ctx: _Context, kind: str, title: str, value_title: str) -> Any:

@@ -162,8 +162,8 @@ RULES = (
     ),
 )
 
-METRIC_WIDTH = 10.5
-NOTES_WIDTH = 30  # 月度考核's notes wrap: the table prints at ~8 pt on A4 landscape
+METRIC_WIDTH = 9.5
+NOTES_WIDTH = 26  # 月度考核's notes wrap: the table prints at ~8 pt on A4 landscape
 BREACH = {"bg_color": PALETTE.bad, "font_color": PALETTE.bad_font, "bold": True}
 PLAN_WIDTHS = (10, 9, 8, 44, 80, 14, 12)
 METHOD_WIDTHS = (20, 10, 10, 14, 12, 40)
@@ -379,7 +379,7 @@ class _Writer:
             # The standard is the agreement's, the same every month: it is shown once, in
             # the header, so that the table prints legibly on one page wide (README).
             sign = "≤" if metric.direction == "lower" else "≥"
-            standard = f"{self.t('standard')} {sign}{self._percent_text(metric.standard)}"
+            standard = f"{sign}{self._percent_text(metric.standard)}"
             cols += [
                 Column(
                     f"{metric.name}\n{self.t('actual')}\n{standard}",
@@ -397,16 +397,14 @@ class _Writer:
             ("breach", "text", lambda m: yes if m.breach else no, True),
             ("month_fee", "money", attrgetter("fee"), False),
             ("deduction", "money", attrgetter("fee_deduction"), False),
-            ("report_due", "date", attrgetter("report_due"), False),
-            ("scoring_due", "date", attrgetter("scoring_due"), False),
-        ]
+        ]  # the due dates (5th / 10th of the next month) are on 汇总 and in 计算说明 rule 6
         for key, kind, getter, centre in tail:
             self.month_cols[key] = len(cols)
             cols.append(Column(self.t(key), kind, getter, center=centre))
         self.month_cols["notes"] = len(cols)
         cols.append(Column(self.t("notes"), value=self._notes, wrap=True))
         widths = [10.0] + [METRIC_WIDTH] * (2 * len(self.result.metrics))
-        widths += [9, 9, 10, 8, 13, 12, 12, 12]
+        widths += [9, 9, 10, 8, 11.5, 10.5]
         notes = [self._notes(m) for m in self.result.months]
         widths.append(fit_width([self.t("notes"), *notes], minimum=12, maximum=NOTES_WIDTH))
         for col, width in zip(cols, widths, strict=True):

@@ -135,6 +135,9 @@ class Table:
             for c, value in enumerate(values):
                 fmt = self.fmt(c, kinds[c] if kinds else None, **extra)
                 write_value(self.sheet, self.row, c, value, fmt)
+            height = self._height(values) if self._wraps else None
+            if height is not None:  # neither Excel nor LibreOffice grows it on opening
+                self.sheet.set_row(self.row, height)
         self.row += 1
 
     def _height(self, values: Sequence[Any]) -> float | None:
