@@ -321,7 +321,7 @@ class _Writer:
                 row += 1
             row += 1  # a blank row between sections
         sheet.freeze_panes(FIRST_ROW, 0)
-        writer.print_setup(landscape=False, repeat_header=False, area=(row, 1))
+        writer.print_setup(landscape=True, repeat_header=False, area=(row, 1))
         sheet.activate()
 
     # ------------------------------------------------------------ label–value sheets
@@ -357,7 +357,7 @@ class _Writer:
         sheet.freeze_panes(TITLE_ROW + 1, 0)
         if computed_rows:
             sheet.protect("", PROTECT_OPTIONS)
-        writer.print_setup(landscape=False, repeat_header=False, area=(row - 1, 2))
+        writer.print_setup(landscape=True, repeat_header=False, area=(row - 1, 2))
 
     def _setting_extras(self, key: str, sheet: Any, row: int, label_fmt: Any, hint_fmt: Any) -> int:
         """Computed rows of 考核方案: the weight total (red unless 100%) and the 360 share."""
@@ -455,9 +455,7 @@ class _Writer:
         if protect:
             sheet.protect("", PROTECT_OPTIONS)
         print_last = FIRST_ROW + len(table.rows) + PRINT_BLANK_ROWS - 1
-        writer.print_setup(
-            landscape=sum(widths) > 90, area=(min(print_last, last_row), len(columns) - 1)
-        )
+        writer.print_setup(landscape=True, area=(min(print_last, last_row), len(columns) - 1))
         return sheet
 
     def _check(self, sheet: Any, check: _Check) -> None:

@@ -153,8 +153,8 @@ def test_below_threshold_flag_says_so_in_words(tmp_path):
         zhang = next(a for a in json.loads(result.stdout)["agents"] if a["id"] == "1001")
         assert zhang["total"] == 89.08 and zhang["flags"] == ["missing_review", "mandatory_plan"]
         ws = openpyxl.load_workbook(report)[sheet]
-        header = [c.value for c in ws[2]]
-        row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "1001")
+        header = [c.value for c in ws[3]]  # row 2 holds the 360/指标 group headings
+        row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "1001")
         assert ws.cell(row, header.index(label) + 1).value == expected
 
 

@@ -249,7 +249,9 @@ def _load(path: Path) -> openpyxl.Workbook:
 
 
 def _header(ws) -> list[str]:
-    return [c.value for c in ws[2] if c.value is not None]
+    """The header row: row 2, row 3 on 成绩汇总 (its 360 / 指标 headings are row 2)."""
+    row = 3 if ws.title in ("成绩汇总", "Scores") else 2
+    return [c.value for c in ws[row] if c.value is not None]
 
 
 def _row_of(ws, column: int, value: str, start: int = 3) -> int:
@@ -281,14 +283,16 @@ def test_custom_properties_mark_the_kinds(reports):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_data_sheet_has_title_header_freeze_and_filter(reports, lang):
     book = _load(reports[lang])
+    scores = "成绩汇总" if lang == "zh" else "Scores"
     for ws in book.worksheets:
+        header = 3 if ws.title == scores else 2  # 成绩汇总: the 360 / 指标 headings above
         assert ws["A1"].value.startswith("2024-Q3 "), ws.title
-        assert ws["A2"].value, ws.title
-        assert ws.freeze_panes is not None and ws.freeze_panes[-1] == "3", ws.title
+        assert ws[f"A{header}"].value, ws.title
+        assert ws.freeze_panes is not None and ws.freeze_panes[-1] == str(header + 1), ws.title
         assert ws.page_setup.orientation in ("landscape", "portrait")
         assert ws.page_setup.fitToWidth in (1, None) and ws.sheet_properties.pageSetUpPr.fitToPage
         if ws.title not in {"日程", "Dates", "计算说明", "Settings"}:
-            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:"), ws.title
+            assert ws.auto_filter.ref.startswith(f"A{header}:"), ws.title
     assert book["成绩汇总" if lang == "zh" else "Scores"]["A1"].value == (
         "2024-Q3 绩效考核结果" if lang == "zh" else "2024-Q3 Performance review results"
     )
@@ -302,8 +306,8 @@ def test_scores_sheet_headers_and_values(reports):
         "沟通协作", "服务质量", "服务过程", "服务结果",  # review dimensions, then indicator ones
         "总分", "等级", "团队排名", "总排名", "奖金系数", "标记",
     ]  # fmt: skip
-    assert ws.freeze_panes == "C3"
-    assert ws.auto_filter.ref == "A2:O6"
+    assert ws.freeze_panes == "C4"  # title, the 360 / 指标 headings, the header
+    assert ws.auto_filter.ref == "A3:O7"
     r = _row_of(ws, 1, "A001")
     assert [ws.cell(r, c).value for c in range(1, 16)] == [
         "A001", "张三", "一组", 97, 87, 97, 77, 92, 100, 93, "优秀", 1, 1, 1.03, None,
@@ -317,6 +321,17 @@ def test_scores_sheet_headers_and_values(reports):
     # 67.14 is 合格 but below the threshold 70: the flag says so in words, not a bare 须改进
     assert ws.cell(r3, _col(ws, "标记")).value == "缺评、指标不全、低于改进阈值 70"
     assert ws.cell(r3, _col(ws, "团队排名")).value == 2
+
+
+def test_scores_group_dimension_columns_under_360_and_indicator_headings(reports):
+    ws = _load(reports["zh"])["成绩汇总"]
+    # Row 2: F–G (沟通协作, 服务质量) are the 360 dimensions, H–I the indicator ones.
+    merged = {str(rng): ws[str(rng).split(":")[0]].value for rng in ws.merged_cells.ranges}
+    assert merged["F2:G2"] == "360评价维度" and merged["H2:I2"] == "指标维度"
+    assert merged["A2:E2"] is None and merged["J2:O2"] is None  # the rest of the band
+    assert ws.print_title_rows == "$1:$3"
+    en = _load(reports["en"])["Scores"]
+    assert en["F2"].value == "Review dimensions" and en["H2"].value == "Indicator dimensions"
 
 
 def test_not_assessed_person_is_listed_without_total_grade_rank(reports):
@@ -361,14 +376,14 @@ def test_text_from_the_input_stays_text(reports):
 def test_grade_colours_and_colour_scale(reports):
     ws = _load(reports["zh"])["成绩汇总"]
     rules = {str(rng.sqref): [r for r in rng.rules] for rng in ws.conditional_formatting}
-    grade_rules = rules["K3:K6"]  # 等级 column
+    grade_rules = rules["K4:K7"]  # 等级 column
     assert sorted(r.formula[0] for r in grade_rules) == sorted(
         ['"优秀"', '"良好"', '"合格"', '"待改进"']
     )
     assert all(r.type == "cellIs" and r.operator == "equal" for r in grade_rules)
     fills = {r.formula[0]: r.dxf.fill.bgColor.rgb for r in grade_rules}
     assert fills['"优秀"'].endswith("C6EFCE") and fills['"待改进"'].endswith("FFC7CE")
-    assert [r.type for r in rules["J3:J6"]] == ["colorScale"]  # 总分 column
+    assert [r.type for r in rules["J4:J7"]] == ["colorScale"]  # 总分 column
 
 
 # ---------------------------------------------------------------- detail sheets
@@ -397,7 +412,7 @@ def test_review_detail_marks_peer_average_and_missing(reports):
     ws = _load(reports["zh"])["360明细"]
     assert _header(ws) == [
         "工号", "姓名", "维度", "评分项", "自评", "互评", "互评来源", "上级评价", "项目得分",
-        "缺评", "来源行",
+        "缺评", "来源单元格",
     ]  # fmt: skip
     rows = {(ws.cell(r, 1).value, ws.cell(r, 4).value): r for r in range(3, ws.max_row + 1)}
     r = rows[("A001", "会议参与率")]  # 10, 9, 10 → 9.70
@@ -405,7 +420,7 @@ def test_review_detail_marks_peer_average_and_missing(reports):
     assert ws.cell(r, 9).number_format == "0.00"
     r = rows[("A003", "会议参与率")]  # self 8, peer blank, manager 6 → 6.57
     assert ws.cell(r, 6).value is None and ws.cell(r, 9).value == 6.57
-    assert ws.cell(r, 10).value == "互评" and ws.cell(r, 11).value == "360评价 第7行"
+    assert ws.cell(r, 10).value == "互评" and ws.cell(r, 11).value == "360评价!D7:F7"
     r = rows[("A003", "专业知识")]
     assert ws.cell(r, 7).value == "互评明细平均"
 
@@ -440,9 +455,19 @@ def test_team_summary_four_band(reports):
     assert values["+二组"][12] == 1
     # All: (93 + 76.90 + 67.14) / 3 = 237.04 / 3 = 79.0133 → 79.01.
     assert values["全部"][:10] == ["全部", 4, 3, 79.01, 67.14, 93, 1, 0, 2, 0]
-    assert values["全部"][10] == pytest.approx(1 / 3)
+    assert values["全部"][10] == 0.333  # 1 of 3 优秀: 33.33…% shown and stored as 33.3%
+    assert ws["K5"].number_format == "0.0%"
     assert ws["K5"].number_format.endswith("%") and ws["D3"].number_format == "0.00"
     assert ws.auto_filter.ref == "A2:N4"  # team rows only; the overall row stays put
+
+
+def test_team_summary_four_band_has_no_quota_columns(reports):
+    ws = _load(reports["zh"])["团队统计"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if "配额" in t or "是否符合" in t]
+    grade_row = _row_of(ws, 1, "优秀", 6)  # 等级分布: grade · count · share, nothing after
+    assert [ws.cell(grade_row, c).value for c in range(1, 5)] == ["优秀", 1, 0.333, None]
+    assert ws.cell(grade_row, 3).number_format == "0.0%"
 
 
 def test_team_summary_sabc_quota_breach_in_red(reports):
@@ -451,14 +476,14 @@ def test_team_summary_sabc_quota_breach_in_red(reports):
     assert header[10] == "S 占比（配额 ≤10%）" and header[13] == "C 占比（配额 ≥5%）"
     overall = _row_of(ws, 1, "全部")
     s_share = ws.cell(overall, 11)  # S share 1/3 > 10%: breached
-    assert s_share.value == pytest.approx(1 / 3)
+    assert s_share.value == 0.333  # 1/3 shown and stored as 33.3%
     assert s_share.fill.fgColor.rgb.endswith("FFC7CE")
     assert not ws.cell(overall, 14).fill.fgColor.rgb.endswith("FFC7CE")  # C 1/3 ≥ 5%
     grade_row = _row_of(ws, 1, "S", overall + 1)
     assert [ws.cell(grade_row, c).value for c in range(1, 6)] == [
         "S",
         1,
-        pytest.approx(1 / 3),
+        0.333,
         "≤10%",
         "超出配额",
     ]
@@ -734,7 +759,7 @@ def test_streamed_rows_of_a_large_team_all_reach_the_file(tmp_path):
     target = tmp_path / "big.xlsx"
     write_report(result, data, target, "zh", [])
     book = openpyxl.load_workbook(target, read_only=True)
-    assert book["成绩汇总"].max_row == 2 + 2_000
+    assert book["成绩汇总"].max_row == 3 + 2_000  # title, 360 / 指标 headings, header
     assert book["指标明细"].max_row == 2 + 2_000 * 6
     assert book["360明细"].max_row == 2 + 2_000 * 9
     assert book["改进计划"].max_row == 2 + 3 * 666
@@ -763,3 +788,16 @@ def test_clashing_dimension_is_keyed_alike_and_labelled_in_english(tmp_path):
     ws = _load(target)["Scores"]
     assert _header(ws)[8] == "服务质量 (indicators)"
     assert ws.cell(_row_of(ws, 1, "A001"), 9).value == 100
+
+
+def test_long_category_labels_turn_a_chart_into_bars():
+    from cs_kpi.review.report import _category_chart_kind
+
+    # 7 dimensions under a 528-pixel chart: 528 × 0.85 / 7 = 64.1 pixels a column.
+    # 沟通协作: 4 CJK characters = 8 width units × 6.5 px = 52 px, fits → columns.
+    assert _category_chart_kind(["沟通协作"] * 7, 528) == "column"
+    # "Communication and collaboration": 31 characters × 1.1 = 34.1 units × 6.5 = 221.65 px
+    # > 64.1: Excel would break the words, LibreOffice turn them → bars, one line each.
+    labels = ["Communication and collaboration", *["Teamwork"] * 6]
+    assert _category_chart_kind(labels, 528) == "bar"
+    assert _category_chart_kind([], 528) == "column"

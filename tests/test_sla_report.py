@@ -88,7 +88,11 @@ def test_month_table_values_and_formats(report):
     _, _, book = report
     sheet = book["月度考核"]
     header = [c.value for c in sheet[2]]
-    assert header[:4] == ["月份", "客户满意度\n实际值", "客户满意度\n标准值", "客户满意度\n得分"]
+    header = header[: header.index(None)]  # the month table; the chart's data is beyond a gap
+    # The standard is the agreement's, the same every month: in the header, not a column.
+    assert header[:3] == ["月份", "客户满意度\n实际值\n≥90.0%", "客户满意度\n得分"]
+    assert len(header) == 1 + 2 * 3 + 6 + 1  # month, 3 × (actual, score), results, notes
+    assert "月报提交截止" not in header  # the due dates are on 汇总 (and rule 6 of 计算说明)
     col = {label: i + 1 for i, label in enumerate(header)}
     months = [sheet.cell(r, 1).value for r in range(3, 8)]
     assert months == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]  # calendar order
@@ -96,9 +100,8 @@ def test_month_table_values_and_formats(report):
     def at(month_index: int, label: str):
         return sheet.cell(3 + month_index, col[label])
 
-    actual = at(0, "客户满意度\n实际值")
-    assert actual.value == 0.86 and actual.number_format == "0.0##%"
-    assert at(0, "客户满意度\n标准值").value == 0.9
+    actual = at(0, "客户满意度\n实际值\n≥90.0%")
+    assert actual.value == 0.86 and actual.number_format == "0.0%"
     score = at(0, "客户满意度\n得分")
     assert score.value == 80 and score.number_format == "0.00"
     assert [at(i, "考核总分").value for i in range(5)] == [92, 80, 72.5, 72.5, 72.5]
@@ -109,9 +112,6 @@ def test_month_table_values_and_formats(report):
     assert deduction.value == 4000 and deduction.number_format == "#,##0.00"
     assert at(3, "扣减金额").value is None
     assert at(4, "月度服务费").value == 80000 and at(3, "月度服务费").value == 100000
-    due = at(0, "月报提交截止")
-    assert due.value == dt.datetime(2024, 2, 5) and due.number_format == "yyyy-mm-dd"
-    assert at(0, "甲方评分截止").value == dt.datetime(2024, 2, 10)
     assert sheet.freeze_panes == "B3"
     assert sheet.auto_filter.ref.startswith("A2:")
     # the latest month is highlighted (bold), the others are not
@@ -170,7 +170,7 @@ def test_method_sheet_traces_the_input(report):
     assert right_of(sheet, "cs-kpi 版本").value == __version__
     weight = right_of(sheet, "客户满意度")
     # One percent format (writer.style): "0.##%" showed 40% as "40.%"
-    assert weight.value == 0.4 and weight.number_format == "0.0##%"
+    assert weight.value == 0.4 and weight.number_format == "0.0%"
     # the worked example of the highlighted month: 0.4 × 50 + 0.3 × 85 + 0.3 × 90 = 72.5
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("40% × 50.00 + 30% × 85.00 + 30% × 90.00 = 72.50" in t for t in texts)
@@ -188,6 +188,54 @@ def test_native_chart_of_totals_with_the_pass_and_excellent_lines(report):
     assert xml.count("<c:ser>") == 3
     assert "合格线 80" in xml and "优秀线 90" in xml
     assert "'月度考核'!$" in xml or "月度考核!$" in xml
+
+
+def test_chart_data_beside_the_month_table_outside_its_print_area(report):
+    _, _, book = report
+    sheet = book["月度考核"]
+    header = [c.value for c in sheet[2]]
+    gap = header.index(None)
+    assert sheet.print_area == f"'月度考核'!$A$1:${openpyxl.utils.get_column_letter(gap)}$7"
+    first = gap + 2  # one blank column, then month · total · pass line · excellent line
+    assert header[first - 1 : first + 3] == ["趋势图数据", "考核总分", "合格线", "优秀线"]
+    rows = [[sheet.cell(r, c).value for c in range(first, first + 4)] for r in range(3, 8)]
+    assert rows[0] == ["2024-01", 92, 80, 90] and rows[4] == ["2024-05", 72.5, 80, 90]
+
+
+def test_one_month_still_draws_the_pass_and_excellent_lines(tmp_path):
+    source = build(tmp_path / "sla.xlsx", [MONTHS[1]])  # 2024-01 alone: 92.00
+    out = tmp_path / "r.xlsx"
+    run_sla_report(source, out, None, "zh")
+    sheet = openpyxl.load_workbook(out)["月度考核"]
+    first = [c.value for c in sheet[2]].index("趋势图数据") + 1
+    # A line of one point draws nothing: the month stands between two blank ones, and
+    # each line has three points (LibreOffice render checked by hand, README).
+    rows = [[sheet.cell(r, c).value for c in range(first, first + 4)] for r in range(3, 6)]
+    assert rows == [[None, None, 80, 90], ["2024-01", 92, 80, 90], [None, None, 80, 90]]
+    with zipfile.ZipFile(out) as archive:
+        xml = archive.read("xl/charts/chart1.xml").decode("utf-8")
+    letter = openpyxl.utils.get_column_letter(first + 2)
+    assert f"${letter}$3:${letter}$5" in xml  # the pass line spans the 3 rows
+
+
+def test_method_works_the_breach_month_with_its_deduction(report):
+    _, _, book = report
+    sheet = book["计算说明"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    # MONTHS: 2024-05 is the highlighted month and the breach (run 3): worked once.
+    assert texts.count("2024-05 计算过程") == 1
+    assert "连续未达标 3 个月 ≥ 违约连续月数 3 → 违约" in texts
+    assert "扣减金额 = 5% × 80,000.00 = 4,000.00" in texts  # 5% of the month's fee 80,000
+
+
+def test_method_works_a_breach_month_that_is_not_highlighted(tmp_path):
+    source = build(tmp_path / "sla.xlsx", MONTHS)
+    out = tmp_path / "r.xlsx"
+    run_sla_report(source, out, "2024-02", "zh")
+    sheet = openpyxl.load_workbook(out)["计算说明"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "2024-02 计算过程" in texts and "2024-05 计算过程" in texts
+    assert texts.index("2024-02 计算过程") < texts.index("2024-05 计算过程")
 
 
 def test_month_option_highlights_that_month(tmp_path):
@@ -210,7 +258,7 @@ def test_english_report(tmp_path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == EN_SHEETS
     table = book["Monthly Results"]
-    assert table.cell(2, 2).value == "Customer satisfaction\nactual"
+    assert table.cell(2, 2).value == "Customer satisfaction\nactual\n≥90.0%"
     header = [c.value for c in table[2]]
     assert table.cell(4, header.index("Grade") + 1).value == "Fail"
     plan = book["Results and Improvement"]

@@ -420,7 +420,7 @@ def test_default_indicators(generated: dict[str, Path]) -> None:
     assert all(r[11] for r in rows)  # every default has a suggested action
     assert sheet["A9"].value is None
     # % targets and steps are numbers shown as %; others plain numbers.
-    assert sheet["E4"].number_format == "0.0##%" and sheet["I4"].number_format == "0.0##%"
+    assert sheet["E4"].number_format == "0.0%" and sheet["I4"].number_format == "0.0%"
     assert sheet["E3"].number_format == "General" and sheet["I3"].number_format == "General"
     en = book(generated["en"] / "04_performance_review.xlsx")["Indicators"]
     assert [c.value for c in en[6]][:7] == [
@@ -468,7 +468,7 @@ def test_sla_defaults(generated: dict[str, Path]) -> None:
         ("响应时效达标率", 0.3, 0.95, "越高越好", 2),
     ]
     assert sla["考核指标"]["B3"].number_format == "0%"
-    assert sla["考核指标"]["C3"].number_format == "0.0##%"
+    assert sla["考核指标"]["C3"].number_format == "0.0%"
     standards = [row for row in sla["服务标准"].iter_rows(min_row=3, values_only=True) if row[0]]
     assert [r[0] for r in standards] == ["咨询服务", "投诉处理", "售后支持"]
     assert len(standards) == len(s.DEFAULT_SERVICE_STANDARDS)
@@ -617,7 +617,7 @@ def test_number_formats(generated: dict[str, Path]) -> None:
     metrics = review["指标数据"]
     assert metrics["A3"].number_format == "@"
     assert metrics["C3"].number_format == 'General" 秒"'
-    assert metrics["D3"].number_format == "0.0##%" and metrics["F3"].number_format == "0.0##%"
+    assert metrics["D3"].number_format == "0.0%" and metrics["F3"].number_format == "0.0%"
     assert metrics["E3"].number_format == "General"
     assert review["360评价"]["D3"].number_format == "0.00"
     assert review["360评价"]["G3"].number_format == "0.00"
@@ -633,7 +633,7 @@ def test_number_formats(generated: dict[str, Path]) -> None:
     sla = book(generated["zh"] / "sla_agreement.xlsx")
     monthly = sla["月度数据"]
     assert monthly["A3"].number_format == "@"
-    assert [monthly[f"{c}3"].number_format for c in "BCD"] == ["0.0##%"] * 3
+    assert [monthly[f"{c}3"].number_format for c in "BCD"] == ["0.0%"] * 3
     assert monthly["E3"].number_format == "#,##0.00"
     agreement = sla["协议信息"]
     assert agreement["B5"].number_format == "yyyy-mm-dd" and agreement["B16"].number_format == "0%"

@@ -20,12 +20,13 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from cs_kpi import __version__, vocab
+from cs_kpi.cellrefs import column_number
 from cs_kpi.i18n import Msg, Text, register_codes, tr
 from cs_kpi.labels import normalize_label
 from cs_kpi.numbers import pct_text, plain_number, round2
@@ -57,7 +58,14 @@ from cs_kpi.schema import (
 from cs_kpi.writer.cells import fit_width, merge_text, text_width, write_value
 from cs_kpi.writer.sheet import SheetWriter, new_workbook, row_height
 from cs_kpi.writer.stream import RowStream, splice
-from cs_kpi.writer.style import FONT, PALETTE, Styles
+from cs_kpi.writer.style import (
+    FONT,
+    PALETTE,
+    SHARE_DECIMALS,
+    Styles,
+    percent_decimals,
+    percent_format,
+)
 from cs_kpi.writer.table import Column, Table
 
 PLAN_VALIDATION_SPARE_ROWS = 200  # drop-downs also cover rows typed in later
@@ -70,7 +78,16 @@ ROUNDING_RULE = Text(
 )
 
 
+# SPEC §4.3: a share is shown rounded and the cell stores the shown value (1/3 → 33.3%).
+SHARE_QUANTUM = Decimal(1).scaleb(-(SHARE_DECIMALS + 2))
+
+
 # ---------------------------------------------------------------- small helpers
+def _shown_share(share: Decimal | None) -> Decimal | None:
+    """A grade share as the report shows and stores it: 0.3333 → 0.333 (33.3%)."""
+    return None if share is None else share.quantize(SHARE_QUANTUM, rounding=ROUND_HALF_UP)
+
+
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
@@ -130,10 +147,16 @@ class _Context:
         return SheetWriter(self.workbook, self.styles, name or vocab.SCORE_SHEETS[key](self.lang))
 
     def table(
-        self, key: str, cols: list[Column], streamed: bool = True, name: str | None = None
+        self,
+        key: str,
+        cols: list[Column],
+        streamed: bool = True,
+        name: str | None = None,
+        groups: Sequence[tuple[int, int, str]] = (),
     ) -> Table:
-        """A data sheet: title row 1, header row 2; streamed rows for the big sheets."""
-        table = Table(self.sheet(key, name), cols, self.title(key), streamed)
+        """A data sheet: title row 1, header row 2 (3 under group headings); streamed rows
+        for the big sheets."""
+        table = Table(self.sheet(key, name), cols, self.title(key), streamed, groups=groups)
         self.tables.append(table)
         return table
 
@@ -167,6 +190,11 @@ class _Context:
 
     def grade_label(self, code: str) -> str:
         return self._grade_labels.get(code, code)
+
+    @property
+    def has_quotas(self) -> bool:
+        """Quotas exist under the SABC scheme only (SPEC §4.3): no quota columns otherwise."""
+        return self.result.scheme.grade_scheme == "sabc"
 
     def quota(self, code: str) -> str:
         for share in self.result.grade_shares:
@@ -279,16 +307,16 @@ def _scores_sheet(ctx: _Context) -> None:
             maximum=60,
         ),
     ]
-    table = ctx.table("scores", cols)
-    table.add_all(ctx.result.agents)
     first_dim = 5
+    table = ctx.table("scores", cols, groups=_dimension_groups(ctx, first_dim))
+    table.add_all(ctx.result.agents)
     total_col = first_dim + len(ctx.dimensions)
     grade_col = total_col + 1
-    last = table.row - 1
-    if last >= 2:
-        _grade_colours(ctx, table.sheet, 2, grade_col, last)
+    first, last = table.first_row, table.row - 1
+    if last >= first:
+        _grade_colours(ctx, table.sheet, first, grade_col, last)
         table.sheet.conditional_format(
-            2,
+            first,
             total_col,
             last,
             total_col,
@@ -300,6 +328,23 @@ def _scores_sheet(ctx: _Context) -> None:
             },
         )
     ctx.finish(table, freeze_cols=2)
+
+
+def _dimension_groups(ctx: _Context, first_dim: int) -> list[tuple[int, int, str]]:
+    """The 360 and 指标 headings over 成绩汇总's dimension columns: one per run of
+    review or indicator dimensions (review ones come first)."""
+    labels = {
+        True: ctx.tr("360评价维度", "Review dimensions"),
+        False: ctx.tr("指标维度", "Indicator dimensions"),
+    }
+    groups: list[tuple[int, int, str]] = []
+    for offset, (_, _, is_review) in enumerate(ctx.dimensions):
+        col = first_dim + offset
+        if groups and groups[-1][2] == labels[is_review] and groups[-1][1] == col - 1:
+            groups[-1] = (groups[-1][0], col, groups[-1][2])
+        else:
+            groups.append((col, col, labels[is_review]))
+    return groups
 
 
 def _dimension_getter(name: str) -> Callable[[AgentResult], Any]:
@@ -367,7 +412,17 @@ def _indicator_sheet(ctx: _Context) -> None:
         ),
     ]
     table = ctx.table("indicators", cols)
-    # Actual, target and shortfall of a % indicator are fractions shown as %.
+    # Actual, target and shortfall of a % indicator are fractions shown as %, with one
+    # number of decimals on the sheet: as many as the typed values need.
+    table.percent_format = percent_format(
+        percent_decimals(
+            value
+            for agent in ctx.result.agents
+            for res in agent.metrics
+            if res.indicator.is_percent
+            for value in (res.actual, res.indicator.target, res.shortfall)
+        )
+    )
     percent_kinds = [None] * len(cols)
     for key in (4, 5, 7):
         percent_kinds[key] = "percent"
@@ -418,7 +473,9 @@ def _review_sheet(ctx: _Context) -> None:
         Column(ctx.tr("项目得分", "Item score"), "score", lambda row: row[1].score),
         Column(ctx.tr("缺评", "Missing"), value=missing, minimum=6, center=True),
         Column(
-            ctx.tr("来源行", "Source row"), value=lambda row: _row_text(ctx, row[1].row), minimum=10
+            ctx.tr("来源单元格", "Source cell"),
+            value=lambda row: _score_cells(row[1].row),
+            minimum=12,
         ),
     ]
     table = ctx.table("reviews", cols)
@@ -431,6 +488,25 @@ def _missing_labels(ctx: _Context) -> dict[str, str]:
         "self": REVIEWS.column("self").label(ctx.lang),
         "peer": REVIEWS.column("peer").label(ctx.lang),
     }
+
+
+def _score_cells(row: Any) -> str | None:
+    """The 360评价 cells an item score came from, cited like 指标明细 cites its cell:
+    '360评价!D7:F7' (自评 to 上级评价 of one row), '360评价!F7' when only one is there.
+    A peer score averaged from 互评明细 lives on another sheet; 互评来源 says so."""
+    if row is None:
+        return None
+    sources = [s for s in (row.self_source, row.peer_source, row.manager_source) if s]
+    if not sources:
+        return None
+    sheet = sources[-1].sheet  # 上级评价 always has a cell on 360评价
+    cells = sorted((column_number(_letters(s.cell)), s.cell) for s in sources if s.sheet == sheet)
+    first, last = cells[0][1], cells[-1][1]
+    return f"{sheet}!{first}" if first == last else f"{sheet}!{first}:{last}"
+
+
+def _letters(cell: str) -> str:
+    return cell.rstrip("0123456789")
 
 
 def _row_text(ctx: _Context, row: Any) -> str | None:
@@ -519,12 +595,12 @@ def _team_sheet(ctx: _Context) -> None:
     ctx.finish(table, freeze_cols=1, autofilter=False)
     if stats:
         table.writer.filter(2 + len(stats) - 1, len(cols) - 1)
-    _team_charts(ctx, table, grade_rows, team_rows, dim_rows)
+    _team_charts(ctx, table, grade_rows, team_rows, dim_rows, [team.label for team in stats])
 
 
 def _share_header(ctx: _Context, code: str) -> str:
     label = ctx.grade_label(code)
-    quota = ctx.quota(code)
+    quota = ctx.quota(code) if ctx.has_quotas else ""
     if quota:
         return ctx.tr("{g} 占比（配额 {q}）", "{g} share (quota {q})", g=label, q=quota)
     return ctx.tr("{g} 占比", "{g} share", g=label)
@@ -533,9 +609,9 @@ def _share_header(ctx: _Context, code: str) -> str:
 def _team_row(team: _TeamStats, codes: list[str], shares: dict[str, Decimal] | None) -> list[Any]:
     counts = [team.counts.get(code, 0) for code in codes]
     if shares:
-        share_values: list[Any] = [shares.get(code) for code in codes]
+        share_values: list[Any] = [_shown_share(shares.get(code)) for code in codes]
     elif team.assessed:
-        share_values = [Decimal(n) / team.assessed for n in counts]
+        share_values = [_shown_share(Decimal(n) / team.assessed) for n in counts]
     else:
         share_values = [None for _ in codes]
     return [
@@ -578,36 +654,31 @@ def _grade_share_table(
     breached: set[str],
 ) -> tuple[int, int]:
     """等级分布: grade · count · share · quota · result; chart data for the grade chart."""
+    labels = [ctx.tr("等级", "Grade"), ctx.tr("人数", "Count"), ctx.tr("占比", "Share")]
+    if ctx.has_quotas:
+        labels += [ctx.tr("配额", "Quota"), ctx.tr("是否符合", "Within quota")]
     first = _sub_table(
-        ctx,
-        table,
-        ctx.tr("等级分布（全部参评人员）", "Grade distribution (all assessed)"),
-        [
-            ctx.tr("等级", "Grade"),
-            ctx.tr("人数", "Count"),
-            ctx.tr("占比", "Share"),
-            ctx.tr("配额", "Quota"),
-            ctx.tr("是否符合", "Within quota"),
-        ],
+        ctx, table, ctx.tr("等级分布（全部参评人员）", "Grade distribution (all assessed)"), labels
     )
     by_code = {s.code: s for s in ctx.result.grade_shares}
+    kinds: list[str | None] = ["text", "int", "percent", "text", "text"][: len(labels)]
     for code in codes:
         count = overall.counts.get(code, 0)
         share = shares.get(code)
         if share is None and overall.assessed:
             share = Decimal(count) / overall.assessed
-        quota = by_code[code].quota if code in by_code else ""
-        if code in breached:
-            verdict = ctx.tr("超出配额", "Quota breached")
-        else:
-            verdict = ctx.tr("符合", "Yes") if quota else None
-        kinds: list[str | None] = ["text", "int", "percent", "text", "text"]
+        values = [ctx.grade_label(code), count, _shown_share(share)]
+        if ctx.has_quotas:
+            quota = by_code[code].quota if code in by_code else ""
+            if code in breached:
+                verdict = ctx.tr("超出配额", "Quota breached")
+            else:
+                verdict = ctx.tr("符合", "Yes") if quota else None
+            values += [quota or None, verdict]
         extra = (
             {"bg_color": PALETTE.bad, "font_color": PALETTE.bad_font} if code in breached else {}
         )
-        table.add_values(
-            [ctx.grade_label(code), count, share, quota or None, verdict], kinds, **extra
-        )
+        table.add_values(values, kinds, **extra)
     return first, table.row - 1
 
 
@@ -650,6 +721,7 @@ def _team_charts(
     grade_rows: tuple[int, int],
     team_rows: tuple[int, int] | None,
     dim_rows: tuple[int, int] | None,
+    team_labels: Sequence[str] = (),
 ) -> None:
     """Native charts: grades and dimensions beside their tables, teams below, table-wide."""
     sheet, name = table.sheet, table.sheet.name
@@ -688,10 +760,12 @@ def _team_charts(
     )
     sheet.insert_chart(side_row, side_col, grades, {"x_scale": 0.8, "y_scale": 1.0})
     if dim_rows:
-        dims = _chart(
-            ctx, "column", ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score")
-        )
         first, last = dim_rows
+        dim_labels = [label for _, label, _ in ctx.dimensions]
+        dim_kind = _category_chart_kind(dim_labels, int(480 * 1.1))
+        dims = _chart(
+            ctx, dim_kind, ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score")
+        )
         dims.add_series(
             {
                 "name": ctx.tr("平均分", "Mean"),
@@ -702,13 +776,16 @@ def _team_charts(
                 "gap": 60,
             }
         )
+        if dim_kind == "bar":
+            dims.set_y_axis({"num_font": CHART_FONT, "reverse": True})
         sheet.insert_chart(
             side_row, side_col, dims, {"x_offset": int(480 * 0.8) + 16, "x_scale": 1.1}
         )
     if team_rows:
         first, last = team_rows
         count = last - first + 1
-        kind = "bar" if count > 8 else "column"
+        width = sum(w * 7 + 5 for w in table.widths)  # Excel column width → pixels
+        kind = "bar" if count > 8 else _category_chart_kind(team_labels, max(width, 480))
         teams = _chart(
             ctx,
             kind,
@@ -727,7 +804,6 @@ def _team_charts(
         )
         if kind == "bar":
             teams.set_y_axis({"num_font": CHART_FONT, "reverse": True})
-        width = sum(w * 7 + 5 for w in table.widths)  # Excel column width → pixels
         height = 22 * count + 90 if kind == "bar" else 300
         below = max(table.row + 1, side_row + 16)  # under the tables and the side charts
         sheet.insert_chart(
@@ -736,6 +812,19 @@ def _team_charts(
 
 
 CHART_FONT = {"name": FONT, "size": 9}
+CHART_CHAR_PX = 6.5  # pixels per width unit of a 9-point label (cells.text_width)
+PLOT_SHARE = 0.85  # of a chart's width left to the plot beside the value axis
+
+
+def _category_chart_kind(labels: Sequence[str], chart_px: int) -> str:
+    """'column' when every category label fits under its column, else 'bar': a label
+    wider than its slot is wrapped (Excel breaks a long English word mid-word) or turned
+    on its side (LibreOffice); a bar chart writes each label on one line at the left."""
+    if not labels:
+        return "column"
+    slot = chart_px * PLOT_SHARE / len(labels)
+    widest = max(text_width(label) for label in labels) * CHART_CHAR_PX
+    return "bar" if widest > slot else "column"
 
 
 def _chart(ctx: _Context, kind: str, title: str, value_title: str) -> Any:
@@ -941,7 +1030,7 @@ def _dates_sheet(ctx: _Context) -> None:
             )
         )
         table.add_values([ctx.tr("日历说明", "Calendar"), None, note])
-    ctx.finish(table, autofilter=False, landscape=False)
+    ctx.finish(table, autofilter=False)  # A4 landscape like every sheet (SPEC §2)
 
 
 # ---------------------------------------------------------------- 计算说明
@@ -970,6 +1059,10 @@ def _settings_sheet(ctx: _Context, warnings: list[Problem]) -> None:
     header = [ctx.tr("项目", "Item"), ctx.tr("值", "Value"), ctx.tr("说明", "Notes")]
     table = Table(ctx.sheet("settings"), cols, ctx.title("settings"), header=header)
     table.writer.header_span(1, 2, _SETTINGS_COLS - 1, header[2])
+    percent_indicators = [i for i in (ctx.data.indicators if ctx.data else []) if i.is_percent]
+    table.percent_format = percent_format(
+        percent_decimals(v for i in percent_indicators for v in (i.target, i.step))
+    )
     _settings_scheme(ctx, table)
     _settings_grades(ctx, table)
     _settings_rules(ctx, table)

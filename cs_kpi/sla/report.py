@@ -29,7 +29,7 @@ from cs_kpi.sla.rules import (
 )
 from cs_kpi.writer.cells import fit_width, merge_text, wrapped_lines, write_value
 from cs_kpi.writer.sheet import SheetWriter, new_workbook, row_height
-from cs_kpi.writer.style import PALETTE, Styles
+from cs_kpi.writer.style import PALETTE, Styles, percent_decimals, percent_format
 from cs_kpi.writer.table import Column, Table
 
 SHEETS = vocab.SLA_SHEETS
@@ -85,6 +85,7 @@ L: dict[str, Text] = {
     "deduction": Text("扣减金额", "Deduction"),
     "report_due": Text("月报提交截止", "Provider report due"),
     "scoring_due": Text("甲方评分截止", "Client scoring due"),
+    "chart_data": Text("趋势图数据", "Chart data"),
     "gap_note": Text("此前缺月，连续计数重新开始", "month missing before: run restarted"),
     # improvement plan
     "plan_title": Text("考核结果与改进计划", "Results and improvement plan"),
@@ -108,6 +109,10 @@ L: dict[str, Text] = {
     "warning_count": Text("提示", "Warnings"),
     "warning_text": Text("{n} 条（见“{sheet}”）", "{n} (see “{sheet}”)"),
     "floor": Text("最低 0 分", "not below 0"),
+    "breach_run": Text(
+        "连续未达标 {run} 个月 ≥ 违约连续月数 {months} → 违约",
+        "{run} months below pass in a row ≥ breach months {months} → breach",
+    ),
     "where": Text("位置", "Where"),
     "message": Text("内容", "Message"),
     "source_file": Text("输入文件", "Input file"),
@@ -157,7 +162,8 @@ RULES = (
     ),
 )
 
-METRIC_WIDTH = 10.5
+METRIC_WIDTH = 9.5
+NOTES_WIDTH = 26  # 月度考核's notes wrap: the table prints at ~8 pt on A4 landscape
 BREACH = {"bg_color": PALETTE.bad, "font_color": PALETTE.bad_font, "bold": True}
 PLAN_WIDTHS = (10, 9, 8, 44, 80, 14, 12)
 METHOD_WIDTHS = (20, 10, 10, 14, 12, 40)
@@ -208,6 +214,15 @@ class _Writer:
         }
         self.sheets = {key: writer.sheet for key, writer in self.writers.items()}
         self.month_rows: dict[str, int] = {}  # month → row index in the month table
+        # One percent format for every sheet: as many decimals as the typed values need.
+        self.percent_decimals = percent_decimals(
+            [
+                data.agreement.breach_deduction,
+                *(v for m in result.metrics for v in (m.weight, m.standard)),
+                *(r.actual for month in result.months for r in month.metrics),
+            ]
+        )
+        self.percent_format = percent_format(self.percent_decimals)
         self.month_cols: dict[str, int] = {}  # column key → index in the month table
 
     def t(self, key: str, **values: object) -> str:
@@ -215,7 +230,12 @@ class _Writer:
 
     # ------------------------------------------------------------ formats
     def fmt(self, kind: str = "text", **extra: Any) -> Any:
-        return self.s.cell(kind, **extra)
+        num_format = self.percent_format if kind == "percent" else None
+        return self.s.cell(kind, num_format, **extra)
+
+    def _percent_text(self, fraction: Decimal) -> str:
+        """A fraction as the report's percent cells show it: 0.9 → '90.0%'."""
+        return f"{fmt_num(fraction * HUNDRED, self.percent_decimals)}%"
 
     def label_fmt(self) -> Any:
         return self.s.label
@@ -353,17 +373,22 @@ class _Writer:
     # ------------------------------------------------------------ 月度考核
     def month_columns(self) -> list[Column]:
         """The month table: per metric actual · standard · score, then the month's results."""
-        agreement = self.result.agreement
         yes, no = self.t("yes"), self.t("no")
         cols = [Column(self.t("col_month"), value=attrgetter("month"), center=True)]
         for index, metric in enumerate(self.result.metrics):
+            # The standard is the agreement's, the same every month: it is shown once, in
+            # the header, so that the table prints legibly on one page wide (README).
+            sign = "≤" if metric.direction == "lower" else "≥"
+            standard = f"{sign}{self._percent_text(metric.standard)}"
             cols += [
-                Column(f"{metric.name}\n{self.t(part)}", kind, _metric_getter(index, field))
-                for part, kind, field in (
-                    ("actual", "percent", "actual"),
-                    ("standard", "percent", "standard"),
-                    ("score", "score", "score"),
-                )
+                Column(
+                    f"{metric.name}\n{self.t('actual')}\n{standard}",
+                    "percent",
+                    _metric_getter(index, "actual"),
+                ),
+                Column(
+                    f"{metric.name}\n{self.t('score')}", "score", _metric_getter(index, "score")
+                ),
             ]
         tail: list[tuple[str, str, Any, bool]] = [
             ("total", "score", attrgetter("total"), False),
@@ -372,26 +397,23 @@ class _Writer:
             ("breach", "text", lambda m: yes if m.breach else no, True),
             ("month_fee", "money", attrgetter("fee"), False),
             ("deduction", "money", attrgetter("fee_deduction"), False),
-            ("report_due", "date", attrgetter("report_due"), False),
-            ("scoring_due", "date", attrgetter("scoring_due"), False),
-            ("pass_line", "number", lambda m: agreement.pass_line, False),
-            ("excellent_line", "number", lambda m: agreement.excellent_line, False),
-        ]
+        ]  # the due dates (5th / 10th of the next month) are on 汇总 and in 计算说明 rule 6
         for key, kind, getter, centre in tail:
             self.month_cols[key] = len(cols)
             cols.append(Column(self.t(key), kind, getter, center=centre))
         self.month_cols["notes"] = len(cols)
         cols.append(Column(self.t("notes"), value=self._notes, wrap=True))
-        widths = [10.0] + [METRIC_WIDTH] * (3 * len(self.result.metrics))
-        widths += [9, 9, 10, 8, 13, 12, 12, 12, 8, 8]
+        widths = [10.0] + [METRIC_WIDTH] * (2 * len(self.result.metrics))
+        widths += [9, 9, 10, 8, 11.5, 10.5]
         notes = [self._notes(m) for m in self.result.months]
-        widths.append(fit_width([self.t("notes"), *notes], minimum=12, maximum=50) + 4)
+        widths.append(fit_width([self.t("notes"), *notes], minimum=12, maximum=NOTES_WIDTH))
         for col, width in zip(cols, widths, strict=True):
             col.minimum = col.maximum = width  # fixed widths: the chart sits beside them
         return cols
 
     def months(self) -> None:
         table = Table(self.writers["months"], self.month_columns(), self.t("months_title"))
+        table.percent_format = self.percent_format
         for month in self.result.months:
             self.month_rows[month.month] = table.row
             if month.month == self.highlight:
@@ -404,6 +426,31 @@ class _Writer:
         writer.widths(table.fitted_widths())
         writer.freeze(2, 1)
         writer.filter(last, len(table.columns) - 1)
+        self.months_area = (last, len(table.columns) - 1)
+        self._chart_data(len(table.columns) + 1)
+
+    def _chart_data(self, col: int) -> None:
+        """The trend chart's data beside the month table, outside its print area: month,
+        total, pass line, excellent line. A line of one point draws nothing, so a single
+        month is written between two blank months: the column stands in the middle and
+        both lines cross it."""
+        sheet = self.sheets["months"]
+        agreement = self.result.agreement
+        months: list[MonthResult | None] = list(self.result.months)
+        if len(months) == 1:
+            months = [None, months[0], None]
+        labels = ("chart_data", "total", "pass_line", "excellent_line")
+        for offset, key in enumerate(labels):
+            sheet.write_string(1, col + offset, self.t(key), self.s.header)
+        for r, month in enumerate(months, start=2):
+            write_value(sheet, r, col, month.month if month else "", self.fmt(align="center"))
+            write_value(sheet, r, col + 1, month.total if month else None, self.fmt("score"))
+            write_value(sheet, r, col + 2, agreement.pass_line, self.fmt("number"))
+            write_value(sheet, r, col + 3, agreement.excellent_line, self.fmt("number"))
+        sheet.set_column(col, col + 3, 12)
+        self.chart_rows = (2, 1 + len(months))
+        self.chart_col = col
+        self.chart_months = months
 
     def _notes(self, month: MonthResult) -> str:
         """The month's notes as typed, after a remark when a month is missing before it."""
@@ -438,7 +485,7 @@ class _Writer:
         )
         below = self.s.fill("", font_color=PALETTE.bad_font)
         for index in range(metric_count):
-            col = 3 + 3 * index
+            col = 2 + 2 * index  # the metric's score column
             sheet.conditional_format(
                 2, col, last, col, {"type": "cell", "criteria": "<", "value": 100, "format": below}
             )
@@ -519,7 +566,11 @@ class _Writer:
             text = f"{number}. {rule(self.lang, **values)}"
             merge_text(sheet, r, 0, 5, text, wrap)
             sheet.set_row(r, row_height(wrapped_lines(text, sum(METHOD_WIDTHS))))
-        r = self._worked_example(sheet, r + 2)
+        # The highlighted month, then every breach month (SPEC §6): the deduction is worked too.
+        worked = [self.highlight]
+        worked += [m.month for m in self.result.months if m.breach and m.month != self.highlight]
+        for month in worked:
+            r = self._worked_example(sheet, r + 2, month)
         r += 2
         rows = [
             ("source_file", self.data.file_name),
@@ -546,9 +597,9 @@ class _Writer:
                 sheet.set_row(r, row_height(lines))
         self.writers["method"].widths(METHOD_WIDTHS)
 
-    def _worked_example(self, sheet: Any, r: int) -> int:
-        """The highlighted month's arithmetic, step by step, so every number is traceable."""
-        month = self.result.month(self.highlight)
+    def _worked_example(self, sheet: Any, r: int, month_key: str) -> int:
+        """A month's arithmetic, step by step, so every number is traceable."""
+        month = self.result.month(month_key)
         assert month is not None
         self.writers["method"].section(r, self.t("worked", month=month.month), 6)
         parts = []
@@ -589,28 +640,50 @@ class _Writer:
             total_line += f" → {fmt_num(month.total)}"
         total_line += f" ({grade_label(month.grade, self.lang)})"
         merge_text(sheet, r, 0, 5, total_line, self.s.get(bold=True))
+        for line in self._breach_lines(month):
+            r += 1
+            merge_text(sheet, r, 0, 5, line, self.s.get(font_color=PALETTE.bad_font))
         return r
+
+    def _breach_lines(self, month: MonthResult) -> list[str]:
+        """A breach month's run and deduction: '连续未达标 3 个月 ≥ 3 → 违约' and
+        '扣减金额 = 5% × 198,000.00 = 9,900.00'."""
+        if not month.breach:
+            return []
+        agreement = self.result.agreement
+        lines = [self.t("breach_run", run=month.run_below_pass, months=agreement.breach_months)]
+        if month.fee is not None and month.fee_deduction is not None:
+            share = pct_shown(agreement.breach_deduction).replace(".0%", "%")
+            lines.append(
+                f"{self.t('deduction')} = {share} × {month.fee:,.2f} = {month.fee_deduction:,.2f}"
+            )
+        return lines
 
     # ------------------------------------------------------------ printing
     def page_setup(self) -> None:
         """A4 landscape, one page wide; the tables repeat their title and header rows."""
         for key, writer in self.writers.items():
-            writer.print_setup(landscape=True, repeat_header=key in ("standards", "months", "plan"))
+            area = self.months_area if key == "months" else None
+            writer.print_setup(
+                landscape=True, repeat_header=key in ("standards", "months", "plan"), area=area
+            )
 
     # ------------------------------------------------------------ chart
     def chart(self) -> None:
         """Monthly totals as columns (coloured by grade) with the pass and excellent lines."""
-        months = self.result.months
         name = SHEETS["months"](self.lang)
-        first, last = 2, 1 + len(months)
-        cols = self.month_cols
+        first, last = self.chart_rows
+        months = self.result.months
 
-        def ref(col: int) -> list[Any]:
-            return [name, first, col, last, col]
+        def ref(offset: int) -> list[Any]:
+            return [name, first, self.chart_col + offset, last, self.chart_col + offset]
 
         columns = self.workbook.add_chart({"type": "column"})
-        points = []
-        for m in months:
+        points: list[dict[str, Any] | None] = []
+        for m in self.chart_months:
+            if m is None:
+                points.append(None)
+                continue
             point: dict[str, Any] = {"fill": {"color": vocab.GRADE_CHART_COLOURS[m.grade]}}
             if m.month == self.highlight:
                 point["border"] = {"color": PALETTE.chart_marked, "width": 2.25}
@@ -619,7 +692,7 @@ class _Writer:
             {
                 "name": self.t("series_total"),
                 "categories": ref(0),
-                "values": ref(cols["total"]),
+                "values": ref(1),
                 "fill": {"color": PALETTE.chart_grey},
                 "points": points,
                 # Labels on every column stay readable up to a year of months.
@@ -628,15 +701,15 @@ class _Writer:
             }
         )
         lines = self.workbook.add_chart({"type": "line"})
-        for key, color in (
-            ("pass_line", PALETTE.line_pass),
-            ("excellent_line", PALETTE.line_excellent),
+        for offset, (key, color) in enumerate(
+            (("pass_line", PALETTE.line_pass), ("excellent_line", PALETTE.line_excellent)),
+            start=2,
         ):
             lines.add_series(
                 {
                     "name": f"{self.t(key)} {_plain(getattr(self.result.agreement, key))}",
                     "categories": ref(0),
-                    "values": ref(cols[key]),
+                    "values": ref(offset),
                     "line": {"color": color, "width": 1.75, "dash_type": "dash"},
                     "marker": {"type": "none"},
                 }

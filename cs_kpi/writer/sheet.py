@@ -19,6 +19,7 @@ from cs_kpi.writer.style import Styles
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2  # 0-based
 LINE_HEIGHT = 13.5  # points per line of 10-point text
 HEADER_LINE = 14  # a header label wider than this wraps onto a second line
+TITLE_HEIGHT = 30  # points: a 14-point title set at the top leaves a gap above the header
 
 
 def new_workbook(
@@ -67,7 +68,8 @@ class SheetWriter:
 
     # ------------------------------------------------------------ frame
     def title(self, text: str, row: int = TITLE_ROW) -> None:
-        self.sheet.set_row(row, 24)
+        """The title at the top of a row taller than it, so it never touches the header."""
+        self.sheet.set_row(row, TITLE_HEIGHT)
         self.sheet.write_string(row, 0, text, self.styles.title)
 
     def header(
@@ -85,6 +87,27 @@ class SheetWriter:
             parts = label.split("\n")
             lines = max(lines, sum(max(1, math.ceil(text_width(p) / room)) for p in parts))
         self.sheet.set_row(row, max(20, 15 * min(lines, 4)))
+
+    def group_headings(self, row: int, width: int, groups: Sequence[tuple[int, int, str]]) -> None:
+        """A row of headings merged over column groups (first, last, label); the columns
+        outside every group are merged blank, so the band reads as one."""
+        spans: list[tuple[int, int, str]] = []
+        col = 0
+        for first, last, label in sorted(groups):
+            if first > col:
+                spans.append((col, first - 1, ""))
+            spans.append((first, last, label))
+            col = last + 1
+        if col < width:
+            spans.append((col, width - 1, ""))
+        for first, last, label in spans:
+            if last > first:
+                merge_text(self.sheet, row, first, last, label, self.styles.header)
+            elif label:
+                self.sheet.write_string(row, first, label, self.styles.header)
+            else:
+                self.sheet.write_blank(row, first, None, self.styles.header)
+        self.sheet.set_row(row, 20)
 
     def header_span(self, row: int, first: int, last: int, label: str) -> None:
         """A header label over several merged columns."""
@@ -111,10 +134,13 @@ class SheetWriter:
         landscape: bool = True,
         repeat_header: bool = True,
         area: tuple[int, int] | None = None,
+        header_row: int = HEADER_ROW,
     ) -> None:
-        """A4, one page wide, title and header repeated, sheet name and page numbers below.
+        """A4, one page wide, title and header repeated, sheet name and page numbers below
+        (SPEC §2).
 
-        `area` is (last row, last column) of the print area, 0-based.
+        `area` is (last row, last column) of the print area, 0-based; `header_row` the
+        last row repeated on every page.
         """
         sheet = self.sheet
         sheet.set_paper(9)
@@ -127,7 +153,7 @@ class SheetWriter:
         name = self.name.replace("&", "&&")
         sheet.set_footer(f"&L{name}&R&P / &N")
         if repeat_header:
-            sheet.repeat_rows(TITLE_ROW, HEADER_ROW)
+            sheet.repeat_rows(TITLE_ROW, header_row)
         if area is not None:
             sheet.print_area(0, 0, max(area[0], FIRST_ROW), area[1])
 

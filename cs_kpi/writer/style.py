@@ -7,7 +7,9 @@ vertically.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 FONT = "Microsoft YaHei"
@@ -57,7 +59,10 @@ NUMBER_FORMATS: dict[str, str | None] = {
     "number": "General",  # actuals, targets, lines (0.## would show 30 as "30.")
     "score": "0.00",
     "formula": "0.00",  # a template's computed points preview
-    "percent": "0.0##%",  # % actuals, targets, standards, shares: decimals never hidden
+    # % actuals, targets, standards, shares: one fixed number of decimals per sheet
+    # (issue 10 point 8); a report sheet widens it with `percent_format` when its
+    # typed values have more, so a typed decimal is never hidden.
+    "percent": "0.0%",
     "weight": "0%",
     "bonus": "0.00%",  # metric score / 100 keeps 4 decimals
     "int": "0",
@@ -71,6 +76,31 @@ def number_format(kind: str) -> dict[str, Any]:
     """The `num_format` property of a value kind; {} for General text."""
     fmt = NUMBER_FORMATS[kind]
     return {"num_format": fmt} if fmt else {}
+
+
+SHARE_DECIMALS = 1  # SPEC §4.3: a share is shown and stored rounded, 1/3 → 33.3%
+MAX_PERCENT_DECIMALS = 3
+
+
+def percent_decimals(fractions: Iterable[Decimal | float | int | None]) -> int:
+    """The decimals (of the percentage) that show every one of `fractions` exactly:
+    at least SHARE_DECIMALS, at most MAX_PERCENT_DECIMALS. 0.875 → 1, 0.8525 → 2."""
+    needed = SHARE_DECIMALS
+    for value in fractions:
+        if value is None or isinstance(value, bool):
+            continue
+        percent = (Decimal(str(value)) * 100).normalize()
+        exponent = percent.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > needed:
+            needed = min(-exponent, MAX_PERCENT_DECIMALS)
+            if needed == MAX_PERCENT_DECIMALS:
+                break
+    return needed
+
+
+def percent_format(decimals: int = SHARE_DECIMALS) -> str:
+    """A fixed percent format: 1 → '0.0%', 2 → '0.00%'."""
+    return f"0.{'0' * decimals}%" if decimals > 0 else "0%"
 
 
 def seconds_format(lang: str) -> str:
@@ -132,7 +162,7 @@ class Styles:
 
     @property
     def title(self) -> Any:
-        return self.get(bold=True, font_size=14, font_color=PALETTE.title)
+        return self.get(bold=True, font_size=14, font_color=PALETTE.title, valign="top")
 
     @property
     def header(self) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cs_kpi.writer.cells import fit_width, text_width, wrapped_lines, write_value
-from cs_kpi.writer.sheet import FIRST_ROW, HEADER_ROW, SheetWriter, row_height
+from cs_kpi.writer.sheet import HEADER_ROW, SheetWriter, row_height
 from cs_kpi.writer.stream import RowStream
 
 EXCEL_ROWS = 1_048_576
@@ -48,25 +48,35 @@ class Table:
         title: str,
         streamed: bool = False,
         header: Sequence[str] | None = None,
+        groups: Sequence[tuple[int, int, str]] = (),
     ):
+        """`groups` are (first column, last column, label) headings merged over columns
+        in a row of their own between the title and the header (成绩汇总's 360 and 指标
+        dimensions); the header and the data then move one row down."""
         self.writer = writer
         self.sheet = writer.sheet
         self.styles = writer.styles
         self.columns = list(columns)
-        self.row = FIRST_ROW
+        self.header_row = HEADER_ROW + 1 if groups else HEADER_ROW
+        self.first_row = self.header_row + 1
+        self.row = self.first_row
         self.texts: list[set[str]] = [set() for _ in self.columns]
         self.widths: list[float] = []
         self.dropped = 0  # rows beyond Excel's last row
-        self.stream = RowStream(self.sheet, len(self.columns)) if streamed else None
+        # One percent format for the whole sheet (style.percent_format); set before rows.
+        self.percent_format: str | None = None
+        self.stream = RowStream(self.sheet, len(self.columns), self.first_row) if streamed else None
         self._getters = [col.value for col in self.columns]
         self._wraps = any(col.wrap for col in self.columns)
         self._formats: dict[tuple, Any] = {}
         self._layouts: dict[Any, int] = {}
         self._lines: dict[tuple[str, float], int] = {}
         writer.title(title)
+        if groups:
+            writer.group_headings(HEADER_ROW, len(self.columns), groups)
         fixed = [col.maximum for col in self.columns if col.minimum == col.maximum]
         widths = fixed if len(fixed) == len(self.columns) and not header else None
-        writer.header(header or [col.label for col in self.columns], widths=widths)
+        writer.header(header or [col.label for col in self.columns], self.header_row, widths=widths)
 
     def fmt(self, c: int, kind: str | None = None, **extra: Any) -> Any:
         """The format of column `c` for a value of `kind` (the column's own by default)."""
@@ -79,7 +89,9 @@ class Table:
                 props.setdefault("text_wrap", True)
             if col.center:
                 props.setdefault("align", "center")
-            found = self.styles.cell(kind or col.kind, **props)
+            shown = kind or col.kind
+            num_format = self.percent_format if shown == "percent" else None
+            found = self.styles.cell(shown, num_format, **props)
             self._formats[key] = found
         return found
 
@@ -123,6 +135,9 @@ class Table:
             for c, value in enumerate(values):
                 fmt = self.fmt(c, kinds[c] if kinds else None, **extra)
                 write_value(self.sheet, self.row, c, value, fmt)
+            height = self._height(values) if self._wraps else None
+            if height is not None:  # neither Excel nor LibreOffice grows it on opening
+                self.sheet.set_row(self.row, height)
         self.row += 1
 
     def _height(self, values: Sequence[Any]) -> float | None:
@@ -168,7 +183,7 @@ class Table:
             self.stream.write_probes()
         self.widths = self.fitted_widths()
         self.writer.widths(self.widths)
-        self.writer.freeze(FIRST_ROW, freeze_cols)
+        self.writer.freeze(self.first_row, freeze_cols)
         if autofilter:
-            self.writer.filter(self.row - 1, len(self.columns) - 1, HEADER_ROW)
-        self.writer.print_setup(landscape)
+            self.writer.filter(self.row - 1, len(self.columns) - 1, self.header_row)
+        self.writer.print_setup(landscape, header_row=self.header_row)
