@@ -219,8 +219,9 @@ def init_templates(
         PresetName | None,
         typer.Option(
             "--preset",
-            help="指标与评分项预设 · indicator and review-item preset: front-desk "
-            "(前台服务六维度) | call-centre (呼叫中心标准, 60/40); default: the SPEC defaults.",
+            help="指标与评分项预设，不加则用默认指标 · indicator and review-item preset: "
+            "front-desk (前台服务六维度) | call-centre (呼叫中心标准, 60/40); "
+            "without it, the default indicators.",
             show_default=False,
         ),
     ] = None,
