@@ -755,14 +755,15 @@ def _weighted_formula(lang: str, refs: dict[str, str]) -> Callable[[int], str]:
     考核方案; a blank self or peer scales the present weights up; a blank 互评 takes the
     互评明细 average (2 decimals). Blank while the row has no manager score."""
     detail = _quote(s.PEER_DETAIL.name(lang))
-    last = VALIDATION_LAST_ROW + 1
     ws, wp, wm = refs["self_weight"], refs["peer_weight"], refs["manager_weight"]
 
     def formula(row: int) -> str:
         n = row + 1
+        # whole columns: every 互评明细 row counts, and the formula stays short (xlsxwriter's
+        # time per formula grows with its length; 360评价 has one on each of ~1000 rows)
         peer = (
-            f'IF($E{n}<>"",$E{n},IFERROR(ROUND(AVERAGEIFS({detail}!$D$3:$D${last},'
-            f'{detail}!$B$3:$B${last},$A{n},{detail}!$C$3:$C${last},$C{n}),2),""))'
+            f'IF($E{n}<>"",$E{n},IFERROR(ROUND(AVERAGEIFS({detail}!$D:$D,'
+            f'{detail}!$B:$B,$A{n},{detail}!$C:$C,$C{n}),2),""))'
         )
         numerator = f'IF($D{n}="",0,$D{n}*{ws})+IF({peer}="",0,{peer}*{wp})+$F{n}*{wm}'
         denominator = f'IF($D{n}="",0,{ws})+IF({peer}="",0,{wp})+{wm}'
