@@ -42,6 +42,13 @@ class Lang(StrEnum):
     en = "en"
 
 
+class PresetName(StrEnum):
+    """`init-templates --preset` (cs_kpi.presets)."""
+
+    front_desk = "front-desk"
+    call_centre = "call-centre"
+
+
 LangOption = Annotated[
     Lang,
     typer.Option(
@@ -236,6 +243,16 @@ def init_templates(
             help="考核周期 · appraisal period: 2024-Q3, 2024-H1, 2024-09 or 2024 (SLA year).",
         ),
     ] = None,
+    preset: Annotated[
+        PresetName | None,
+        typer.Option(
+            "--preset",
+            help="指标与评分项预设，不加则用默认指标 · indicator and review-item preset: "
+            "front-desk (前台服务六维度) | call-centre (呼叫中心标准, 60/40); "
+            "without it, the default indicators.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -255,7 +272,14 @@ def init_templates(
     def work() -> Any:
         from cs_kpi.commands.init_templates import run
 
-        return run(folder, lang=lang.value, force=force, roster=roster, period=period)
+        return run(
+            folder,
+            lang=lang.value,
+            force=force,
+            roster=roster,
+            period=period,
+            preset=preset.value if preset else "default",
+        )
 
     _run(work, lang.value, as_json, debug, source=roster)
 

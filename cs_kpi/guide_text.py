@@ -24,17 +24,47 @@ COMPUTED_LEGEND = Text(
     "Blue cells: formula previews and checks (locked). cs-kpi never uses formula results; "
     "it always recomputes from the raw inputs.",
 )
+# Only in the guides of workbooks that have protected sheets (issue 10, point 9).
 PROTECTION_NOTE = Text(
-    "含公式的工作表设置了无密码的工作表保护，只防止误改公式；需要时在“审阅 → 撤销工作表保护”即可解除。"
-    "表头标签请勿改名（可在标签后加括号备注，如“目标值（必填）”）。",
+    "含公式的工作表设置了无密码的工作表保护，只防止误改公式；需要时在“审阅 → 撤销工作表保护”即可解除。",
     "Sheets with formulas are protected without a password, only against accidental edits; "
-    "use Review → Unprotect Sheet when needed. Keep the header labels (a note in brackets "
-    "after a label, such as “Target (required)”, is fine).",
+    "use Review → Unprotect Sheet when needed.",
 )
+LABELS_NOTE = Text(
+    "表头标签请勿改名（可在标签后加括号备注，如“目标值（必填）”）。",
+    "Keep the header labels (a note in brackets after a label, such as “Target (required)”, "
+    "is fine).",
+)
+COLOURS_PLAIN = Text("颜色与表头", "Colours and headers")  # the heading when nothing is protected
 LAYOUT_NOTE = Text(
     "每张数据表第 1 行是标题，第 2 行是表头，从第 3 行开始填写；可以在表头上方插入行。",
     "On every data sheet row 1 is the title, row 2 the header; type from row 3. "
     "You may insert rows above the header.",
+)
+
+# A workbook written with --roster / --preset (issue 10, point 9).
+PEOPLE = Text("人员名单", "People")
+PEOPLE_SHEET_NOTE = Text(
+    "“{sheet}”表是生成模板时的人员名单（--roster）；{columns}的下拉列表取自其中的姓名，"
+    "新同事可追加在表末。不在名单中的姓名只提示、不阻止。",
+    "The “{sheet}” sheet is the roster the template was written with (--roster); the "
+    "drop-downs of {columns} offer its names, and new colleagues may be added at its end. "
+    "A name not on it is only questioned, never refused.",
+)
+PLAN_PEOPLE_NOTE = Text(
+    "已为名单中的每人预填一行（考核周期、工号、姓名、负责人、跟踪人 = 直属上级）；"
+    "一人有多项不足时复制其行，不需要改进计划的人可删除其行。",
+    "Each person of the roster has a row already (Period, ID, Name, Owner, Tracker = their "
+    "manager); copy a person's row for each further shortfall and delete the rows of people "
+    "who need no plan.",
+)
+PRESET = Text("预设", "Preset")
+PRESET_NOTE = Text(
+    "本工作簿按“{title}”预设生成：{indicators} 个指标（权重合计 {weights}）、{items} 个评分项，"
+    "定量指标占比 {share}。下文计算示例沿用默认指标，规则相同。",
+    "This workbook was written with the “{title}” preset: {indicators} indicators (weights "
+    "adding up to {weights}), {items} review items, quantitative share {share}. The worked "
+    "example below uses the default indicators; the rules are the same.",
 )
 
 # Labels of the template-only check cells (not read by any command).
@@ -128,6 +158,10 @@ ID_LIST_MESSAGE = Text(
 ITEM_LIST_MESSAGE = Text("评分项应来自“{sheet}”表", "Items come from the “{sheet}” sheet")
 MANAGER_LIST_MESSAGE = Text(
     "直属上级通常是“{sheet}”表中的姓名", "The manager is usually a name from the “{sheet}” sheet"
+)
+NAME_LIST_MESSAGE = Text(
+    "通常是“{sheet}”表中的姓名；名单之外的人也可以填写",
+    "Usually a name from the “{sheet}” sheet; someone not on it may be typed too",
 )
 DUPLICATE_ID_MESSAGE = Text("工号重复，每人只能出现一次", "Duplicate ID: one row per person")
 MONTH_MESSAGE = Text("月份格式 YYYY-MM，例如 2024-09", "Month as YYYY-MM, e.g. 2024-09")

@@ -791,11 +791,12 @@ class DefaultIndicator:
     unit: str
     unit_en: str
     weight: int
-    step: str
-    points_per_step: int
+    step: str  # blank for 比率法
+    points_per_step: int | None  # None for 比率法
     excess_bonus: bool
     suggestion: str
     suggestion_en: str
+    method: str = "deduction"  # or "ratio" (SPEC §4.2)
 
 
 DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (

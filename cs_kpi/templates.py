@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 import re
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,9 +27,11 @@ from cs_kpi import schema as s
 from cs_kpi import vocab
 from cs_kpi.i18n import Text, register_codes
 from cs_kpi.language import LANG_PROPERTY
+from cs_kpi.presets import DEFAULT, Preset
 from cs_kpi.problems import InputError
 from cs_kpi.reader import column_letter
 from cs_kpi.review.model import Person
+from cs_kpi.review.plan import add_one_month
 from cs_kpi.writer.cells import text_width, wrapped_lines, write_value
 from cs_kpi.writer.sheet import FIRST_ROW, TITLE_ROW, SheetWriter, new_workbook, row_height
 from cs_kpi.writer.style import NUMBER_FORMATS, PALETTE, Styles, seconds_format
@@ -174,12 +177,19 @@ class _Table:
     cell_formats: dict[tuple[int, int], str | None] = field(default_factory=dict)
     freeze_cols: int = 0
     checks: list[_Check] = field(default_factory=list)
+    printed_rows: int | None = None  # rows the print area counts as filled (default: all rows)
 
     @property
     def prepared(self) -> int:
         """Formatted input rows: the sheet's default, or roster rows plus EXTRA_ROWS."""
         extra = EXTRA_ROWS if self.key in ROSTER_FILLED else 0
         return max(PREPARED_ROWS[self.key], len(self.rows) + extra)
+
+    @property
+    def last_row(self) -> int:
+        """The last (0-based) row the drop-downs and the formula previews reach: Excel row
+        1000, or the last prepared row of a longer roster."""
+        return max(VALIDATION_LAST_ROW, FIRST_ROW + self.prepared - 1)
 
 
 def _quote(sheet_name: str) -> str:
@@ -271,6 +281,7 @@ class _Writer:
         self.lang = lang
         self.styles = Styles(workbook)
         self.refs: dict[str, str] = {}  # setting key → absolute reference ('考核方案'!$B$5)
+        self.written: dict[str, Any] = {}  # setting key → the value written (cached results)
 
     # ------------------------------------------------------------ formats
     def cell_format(
@@ -288,7 +299,9 @@ class _Writer:
         return self.styles.get(**props)
 
     # ------------------------------------------------------------ guide
-    def guide(self) -> None:
+    def guide(self, protected: bool, notes: tuple[g.Section, ...] = ()) -> None:
+        """The guide sheet; `protected` when some sheet of the workbook is, since only then
+        does the guide speak of protection and of blue cells; `notes` follow the colours."""
         lang = self.lang
         writer = SheetWriter(self.workbook, self.styles, s.GUIDE_SHEET[1 if lang == "en" else 0])
         sheet = writer.sheet
@@ -298,11 +311,12 @@ class _Writer:
         heading = self.styles.get(bold=True, bg_color=PALETTE.label, valign="top", text_wrap=True)
         body = self.styles.get(text_wrap=True, valign="top")
         sections = list(g.GUIDES[self.kind.key])
-        colours = (
-            g.COLOURS,
-            (g.INPUT_LEGEND, g.COMPUTED_LEGEND, g.PROTECTION_NOTE, g.LAYOUT_NOTE),
-        )
-        sections.insert(1, colours)
+        if protected:
+            legend = (g.INPUT_LEGEND, g.COMPUTED_LEGEND, g.PROTECTION_NOTE, g.LABELS_NOTE)
+            colours: g.Section = (g.COLOURS, (*legend, g.LAYOUT_NOTE))
+        else:
+            colours = (g.COLOURS_PLAIN, (g.INPUT_LEGEND, g.LABELS_NOTE, g.LAYOUT_NOTE))
+        sections[1:1] = [colours, *notes]
         row = FIRST_ROW
         for section_heading, lines in sections:
             for index, line in enumerate(lines):
@@ -340,6 +354,7 @@ class _Writer:
         for setting in spec.settings:
             num_format = _setting_format(setting)
             value = values.get(setting.key, _setting_default(setting, lang))
+            self.written[setting.key] = value
             hint = g.SETTING_HINTS.get(setting.key)
             sheet.write_string(row, 0, setting.label(lang), label_fmt)
             write_value(sheet, row, 1, value, self.cell_format(num_format=num_format))
@@ -383,7 +398,7 @@ class _Writer:
             return 1
         if key == "quantitative_share":
             formula = f"=1-$B${row}"
-            share = 1 - float(s.SCHEME.setting(key).default)  # type: ignore[arg-type]
+            share = 1 - float(self.written[key])
             labels = (g.REVIEW_SHARE(lang), g.REVIEW_SHARE_HINT(lang))
             self._computed_setting(sheet, row, labels, formula, share, label_fmt, hint_fmt)
             return 1
@@ -444,9 +459,10 @@ class _Writer:
                     lines = max(lines, wrapped_lines(value, widths[c]))
             if lines > 1:
                 sheet.set_row(row, row_height(lines))
+        self._previews_below(sheet, table)
         for c, col in enumerate(columns):
             if col.validation:
-                writer.drop_down(c, FIRST_ROW, VALIDATION_LAST_ROW, col.validation)
+                writer.drop_down(c, FIRST_ROW, table.last_row, col.validation)
         for check in table.checks:
             self._check(sheet, check)
         last_row = FIRST_ROW + table.prepared - 1
@@ -454,9 +470,20 @@ class _Writer:
         writer.freeze(FIRST_ROW, table.freeze_cols)
         if protect:
             sheet.protect("", PROTECT_OPTIONS)
-        print_last = FIRST_ROW + len(table.rows) + PRINT_BLANK_ROWS - 1
+        filled = len(table.rows) if table.printed_rows is None else table.printed_rows
+        print_last = FIRST_ROW + filled + PRINT_BLANK_ROWS - 1
         writer.print_setup(landscape=True, area=(min(print_last, last_row), len(columns) - 1))
         return sheet
+
+    def _previews_below(self, sheet: Any, table: _Table) -> None:
+        """The formula previews (加权得分) on every row below the prepared ones that the
+        drop-downs reach, so a row typed there is previewed too (issue 10, point 9)."""
+        for c, col in enumerate(table.columns):
+            if col.formula is None:
+                continue
+            fmt = self.cell_format(computed=True, num_format=col.num_format)
+            for row in range(FIRST_ROW + table.prepared, table.last_row + 1):
+                sheet.write_formula(row, c, col.formula(row), fmt, "")
 
     def _check(self, sheet: Any, check: _Check) -> None:
         fmt = self.cell_format(computed=True, num_format=check.num_format)
@@ -547,14 +574,16 @@ def _plain_table(kind: s.WorkbookKind, spec: s.TableSheet, lang: str) -> _Table:
     return _Table(spec.key, spec.name(lang), _title(kind, spec, lang), columns)
 
 
-def _indicators_table(kind: s.WorkbookKind, lang: str) -> _Table:
+def _indicators_table(
+    kind: s.WorkbookKind, lang: str, indicators: tuple[s.DefaultIndicator, ...]
+) -> _Table:
     table = _plain_table(kind, s.INDICATORS, lang)
     keys = [column.key for column in s.INDICATORS.columns]
     for col in table.columns:
         if col.label in (s.INDICATORS.column(k).label(lang) for k in ("target", "step")):
             col.num_format = None  # % rows get a % format cell by cell
     target_col, step_col = keys.index("target"), keys.index("step")
-    for r, ind in enumerate(s.DEFAULT_INDICATORS):
+    for r, ind in enumerate(indicators):
         is_percent = ind.unit in PERCENT_UNITS
         table.rows.append(
             [
@@ -565,8 +594,8 @@ def _indicators_table(kind: s.WorkbookKind, lang: str) -> _Table:
                 _decimal(ind.target),
                 _lang_pick(lang, ind.unit, ind.unit_en),
                 ind.weight,
-                s.METHOD.label("deduction", lang),
-                _decimal(ind.step),
+                s.METHOD.label(ind.method, lang),
+                _decimal(ind.step) if ind.step else None,  # 比率法 has no step
                 ind.points_per_step,
                 s.YES_NO.label("yes" if ind.excess_bonus else "no", lang),
                 _lang_pick(lang, ind.suggestion, ind.suggestion_en),
@@ -583,7 +612,7 @@ def _indicators_table(kind: s.WorkbookKind, lang: str) -> _Table:
         _Check(
             weight_col,
             f"=SUM({letter}{first}:{letter}{last})",
-            float(sum(ind.weight for ind in s.DEFAULT_INDICATORS)),
+            float(sum(ind.weight for ind in indicators)),
             "General",
             f"=ROUND(${letter}$1,6)<>100",
             severity="warn",
@@ -595,9 +624,11 @@ def _indicators_table(kind: s.WorkbookKind, lang: str) -> _Table:
     return table
 
 
-def _review_items_table(kind: s.WorkbookKind, lang: str) -> _Table:
+def _review_items_table(
+    kind: s.WorkbookKind, lang: str, items: tuple[s.DefaultReviewItem, ...]
+) -> _Table:
     table = _plain_table(kind, s.REVIEW_ITEMS, lang)
-    for item in s.DEFAULT_REVIEW_ITEMS:
+    for item in items:
         table.rows.append(
             [
                 _lang_pick(lang, item.dimension, item.dimension_en),
@@ -626,15 +657,7 @@ def _roster_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Tab
     table.columns[manager_col].validation = _range_list(
         roster, name_col, g.MANAGER_LIST_MESSAGE(lang, sheet=roster), lang
     )
-    teams = list(dict.fromkeys(person.team for person in people if person.team))
-    if teams and len(",".join(teams)) <= 250:  # Excel's limit for a literal list is 255
-        table.columns[keys.index("team")].validation = {
-            "validate": "list",
-            "source": teams,
-            "error_type": "warning",
-            "error_title": g.VALIDATION_TITLE(lang),
-            "error_message": g.VALIDATION_MESSAGE(lang, options=" / ".join(teams)),
-        }
+    table.columns[keys.index("team")].validation = _team_validation(people, lang)
     for person in people:
         table.rows.append(
             [
@@ -647,6 +670,28 @@ def _roster_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Tab
             ]
         )
     return table
+
+
+def _team_validation(people: list[Person], lang: str) -> dict[str, Any] | None:
+    """The roster's teams as a drop-down (warning only), when they fit a literal list."""
+    teams = list(dict.fromkeys(person.team for person in people if person.team))
+    if not teams or len(",".join(teams)) > 250:  # Excel's limit for a literal list is 255
+        return None
+    return {
+        "validate": "list",
+        "source": teams,
+        "error_type": "warning",
+        "error_title": g.VALIDATION_TITLE(lang),
+        "error_message": g.VALIDATION_MESSAGE(lang, options=" / ".join(teams)),
+    }
+
+
+def _name_validation(lang: str) -> dict[str, Any]:
+    """A drop-down of the 员工 sheet's names (warning only: a helper from another team may
+    be typed)."""
+    roster = s.ROSTER.name(lang)
+    name_col = [c.key for c in s.ROSTER.columns].index("name")
+    return _range_list(roster, name_col, g.NAME_LIST_MESSAGE(lang, sheet=roster), lang)
 
 
 def _id_validation(lang: str) -> dict[str, Any]:
@@ -668,10 +713,15 @@ def _indicator_format(unit: str, lang: str) -> str | None:
     return None
 
 
-def _metrics_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Table:
+def _metrics_table(
+    kind: s.WorkbookKind,
+    lang: str,
+    people: list[Person],
+    indicators: tuple[s.DefaultIndicator, ...],
+) -> _Table:
     table = _plain_table(kind, s.METRICS, lang)
     table.columns[0].validation = _id_validation(lang)
-    for ind in s.DEFAULT_INDICATORS:
+    for ind in indicators:
         name = _lang_pick(lang, ind.name, ind.name_en)
         table.columns.append(
             _Col(name, max(10.0, text_width(name) + 2), _indicator_format(ind.unit, lang))
@@ -682,7 +732,11 @@ def _metrics_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Ta
 
 
 def _reviews_table(
-    kind: s.WorkbookKind, lang: str, people: list[Person], refs: dict[str, str]
+    kind: s.WorkbookKind,
+    lang: str,
+    people: list[Person],
+    refs: dict[str, str],
+    items: tuple[s.DefaultReviewItem, ...],
 ) -> _Table:
     table = _plain_table(kind, s.REVIEWS, lang)
     keys = [column.key for column in s.REVIEWS.columns]
@@ -691,7 +745,7 @@ def _reviews_table(
     table.columns[keys.index("weighted")].formula = _weighted_formula(lang, refs)
     table.columns[keys.index("weighted")].num_format = NUMBER_FORMATS["formula"]
     for person in people:
-        for item in s.DEFAULT_REVIEW_ITEMS:
+        for item in items:
             table.rows.append([person.id, person.name, _lang_pick(lang, item.item, item.item_en)])
     table.freeze_cols = 3
     return table
@@ -702,14 +756,15 @@ def _weighted_formula(lang: str, refs: dict[str, str]) -> Callable[[int], str]:
     考核方案; a blank self or peer scales the present weights up; a blank 互评 takes the
     互评明细 average (2 decimals). Blank while the row has no manager score."""
     detail = _quote(s.PEER_DETAIL.name(lang))
-    last = VALIDATION_LAST_ROW + 1
     ws, wp, wm = refs["self_weight"], refs["peer_weight"], refs["manager_weight"]
 
     def formula(row: int) -> str:
         n = row + 1
+        # whole columns: every 互评明细 row counts, and the formula stays short (xlsxwriter's
+        # time per formula grows with its length; 360评价 has one on each of ~1000 rows)
         peer = (
-            f'IF($E{n}<>"",$E{n},IFERROR(ROUND(AVERAGEIFS({detail}!$D$3:$D${last},'
-            f'{detail}!$B$3:$B${last},$A{n},{detail}!$C$3:$C${last},$C{n}),2),""))'
+            f'IF($E{n}<>"",$E{n},IFERROR(ROUND(AVERAGEIFS({detail}!$D:$D,'
+            f'{detail}!$B:$B,$A{n},{detail}!$C:$C,$C{n}),2),""))'
         )
         numerator = f'IF($D{n}="",0,$D{n}*{ws})+IF({peer}="",0,{peer}*{wp})+$F{n}*{wm}'
         denominator = f'IF($D{n}="",0,{ws})+IF({peer}="",0,{wp})+{wm}'
@@ -788,7 +843,7 @@ def _sla_metrics_table(kind: s.WorkbookKind, lang: str) -> _Table:
     return table
 
 
-def _monthly_table(kind: s.WorkbookKind, lang: str) -> _Table:
+def _monthly_table(kind: s.WorkbookKind, lang: str, period: Period | None) -> _Table:
     spec = s.MONTHLY
     plans = {column.key: _column_plan(column, lang) for column in spec.columns}
     plans["fee"].num_format = MONEY_FORMAT
@@ -797,7 +852,88 @@ def _monthly_table(kind: s.WorkbookKind, lang: str) -> _Table:
         name = _lang_pick(lang, metric.metric, metric.metric_en)
         columns.append(_Col(name, max(10.0, text_width(name) + 2), NUMBER_FORMATS["percent"]))
     columns += [plans["fee"], plans["notes"]]
-    return _Table(spec.key, spec.name(lang), _title(kind, spec, lang), columns, freeze_cols=1)
+    table = _Table(spec.key, spec.name(lang), _title(kind, spec, lang), columns, freeze_cols=1)
+    if period:  # one row per month of the service period (issue 10, point 9)
+        table.rows = [[month] for month in period_months(period)]
+    return table
+
+
+def period_months(period: Period) -> list[str]:
+    """The months of a period as YYYY-MM, in order: 2024-Q3 → 2024-07, 2024-08, 2024-09."""
+    months = []
+    year, month = period.start.year, period.start.month
+    while dt.date(year, month, 1) <= period.end:
+        months.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+# ---------------------------------------------------------------- the roster in the other workbooks
+# With --roster, the tracker workbooks and 05 carry the 员工 sheet too (SPEC §3.4): their
+# people columns offer its names, 05 one row per person.
+PEOPLE_KINDS = ("task-assignment", "issue-tracker", "collaboration-request", "improvement-plan")
+NAME_COLUMNS = {"tasks": ("owner", "assistant"), "issues": ("owner",), "requests": ("requester",)}
+TEAM_COLUMNS = {"requests": "team"}
+
+
+def _with_people(table: _Table, spec: s.TableSheet, lang: str, people: list[Person]) -> _Table:
+    """A tracker sheet whose people (and team) columns drop down the roster's names."""
+    keys = [column.key for column in spec.columns]
+    for key in NAME_COLUMNS.get(spec.key, ()):
+        table.columns[keys.index(key)].validation = _name_validation(lang)
+    if spec.key in TEAM_COLUMNS:
+        table.columns[keys.index(TEAM_COLUMNS[spec.key])].validation = _team_validation(
+            people, lang
+        )
+    return table
+
+
+def _plan_table(
+    kind: s.WorkbookKind, lang: str, period: Period | None, people: list[Person]
+) -> _Table:
+    """05: one row per person of the roster (考核周期, 工号, 姓名, 完成时间, 负责人, 跟踪人);
+    without a roster, the period alone in every prepared row."""
+    table = _plain_table(kind, s.PLAN, lang)
+    keys = [column.key for column in s.PLAN.columns]
+    period_text = period.text if period else ""
+    if not people:
+        if period:
+            table.rows = [[period_text] for _ in range(PREPARED_ROWS["plan"])]
+            table.printed_rows = 0  # a period alone is not a plan: print as blank
+        return table
+    table.columns[keys.index("id")].validation = _id_validation(lang)
+    due = add_one_month(period.end) if period else None  # SPEC §4.6
+    for person in people:
+        row: list[Any] = [None] * len(keys)
+        row[keys.index("period")] = period_text
+        row[keys.index("id")] = person.id
+        row[keys.index("name")] = person.name
+        row[keys.index("due")] = due
+        row[keys.index("owner")] = _id_and_name(person)
+        row[keys.index("tracker")] = _tracker(person, people)
+        table.rows.append(row)
+    return table
+
+
+def _id_and_name(person: Person) -> str:
+    return f"{person.id} {person.name}".strip()
+
+
+def _name_key(text: str) -> str:
+    """A name or ID for comparing: width folded, spaces removed (SPEC §3.4)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _tracker(person: Person, people: list[Person]) -> str:
+    """The person's manager (直属上级, an ID or a name) as ID and name when the roster knows
+    them by ID or by a name only one person has; otherwise as typed."""
+    wanted = _name_key(person.manager)
+    if not wanted:
+        return ""
+    by_id = [p for p in people if _name_key(p.id) == wanted]
+    by_name = [p for p in people if _name_key(p.name) == wanted]
+    match = by_id or (by_name if len(by_name) == 1 else [])
+    return _id_and_name(match[0]) if match else person.manager
 
 
 # ---------------------------------------------------------------- build one workbook
@@ -807,10 +943,12 @@ def build_template(
     lang: str,
     period: str | None = None,
     roster: list[Person] | None = None,
+    preset: Preset = DEFAULT,
 ) -> None:
     """Write the blank workbook of `kind` at `path` (SPEC §3)."""
     parsed = parse_period(period, lang) if period else None
     people = list(roster or [])
+    with_people = bool(people) and kind.key in PEOPLE_KINDS
     properties = {
         vocab.KIND_PROPERTY: kind.key,
         vocab.TEMPLATE_VERSION_PROPERTY: s.TEMPLATE_VERSION,
@@ -819,9 +957,13 @@ def build_template(
     workbook = new_workbook(Path(path), properties, title=kind.title(lang), subject=kind.file_name)
     try:
         writer = _Writer(workbook, kind, lang)
-        writer.guide()
+        writer.guide(_protects(kind), _guide_notes(kind, lang, preset, with_people))
         for spec in kind.sheets:
-            _write_sheet(writer, kind, spec, lang, parsed, people)
+            _write_sheet(writer, kind, spec, lang, parsed, people, preset)
+        if with_people:
+            roster_table = _roster_table(kind, lang, people)
+            roster_table.title = s.ROSTER.name(lang)
+            writer.table(roster_table)
     finally:
         workbook.close()
 
@@ -833,33 +975,85 @@ def _write_sheet(
     lang: str,
     period: Period | None,
     people: list[Person],
+    preset: Preset,
 ) -> None:
     if isinstance(spec, s.SettingsSheet):
         values: dict[str, Any] = {}
+        if spec.key == "scheme":
+            values = {"quantitative_share": preset.quantitative_share}
         if period and spec.key == "scheme":
-            values = {"period": period.text, "period_start": period.start, "period_end": period.end}
+            values |= {
+                "period": period.text,
+                "period_start": period.start,
+                "period_end": period.end,
+            }
         elif period and spec.key == "agreement":
             values = {"service_start": period.start, "service_end": period.end}
         writer.settings(spec, values)
         return
     builders: dict[str, Callable[[], _Table]] = {
-        "indicators": lambda: _indicators_table(kind, lang),
-        "review_items": lambda: _review_items_table(kind, lang),
+        "indicators": lambda: _indicators_table(kind, lang, preset.indicators),
+        "review_items": lambda: _review_items_table(kind, lang, preset.review_items),
         "roster": lambda: _roster_table(kind, lang, people),
-        "metrics": lambda: _metrics_table(kind, lang, people),
-        "reviews": lambda: _reviews_table(kind, lang, people, writer.refs),
+        "metrics": lambda: _metrics_table(kind, lang, people, preset.indicators),
+        "reviews": lambda: _reviews_table(kind, lang, people, writer.refs, preset.review_items),
         "peer_detail": lambda: _peer_detail_table(kind, lang),
         "standards": lambda: _standards_table(kind, lang),
         "sla_metrics": lambda: _sla_metrics_table(kind, lang),
-        "monthly": lambda: _monthly_table(kind, lang),
+        "monthly": lambda: _monthly_table(kind, lang, period),
+        "plan": lambda: _plan_table(kind, lang, period, people),
         "holidays": lambda: _holidays_table(kind, lang),
     }
     table = builders.get(spec.key, lambda: _plain_table(kind, spec, lang))()
+    if people and spec.key in NAME_COLUMNS:
+        table = _with_people(table, spec, lang, people)
     sheet = writer.table(
         table, protect=any(c.computed for c in table.columns) or bool(table.checks)
     )
     if spec.key == "holidays":
         _holidays_note(writer, sheet)
+
+
+# Sheets that hold formulas or check cells, hence are protected (PROTECT_OPTIONS).
+PROTECTED_SHEETS = frozenset({"scheme", "indicators", "reviews", "sla_metrics"})
+
+
+def _protects(kind: s.WorkbookKind) -> bool:
+    """Whether any sheet of `kind` is protected: only then does its guide mention protection
+    (issue 10, point 9; tests check this against the sheets written)."""
+    return any(spec.key in PROTECTED_SHEETS for spec in kind.sheets)
+
+
+def _guide_notes(
+    kind: s.WorkbookKind, lang: str, preset: Preset, with_people: bool
+) -> tuple[g.Section, ...]:
+    """Guide sections on what --preset and --roster put into this workbook."""
+    if kind.key == "performance-review" and preset is not DEFAULT:
+        share = f"{preset.quantitative_share * 100:.0f}%"
+        note = g.PRESET_NOTE
+        values = {
+            "indicators": len(preset.indicators),
+            "weights": sum(ind.weight for ind in preset.indicators),
+            "items": len(preset.review_items),
+            "share": share,
+        }
+        line = Text(
+            note.zh.format(title=preset.zh, **values), note.en.format(title=preset.en, **values)
+        )
+        return ((g.PRESET, (line,)),)
+    if not with_people:
+        return ()
+    if kind.key == "improvement-plan":
+        return ((g.PEOPLE, (g.PLAN_PEOPLE_NOTE,)),)
+    spec = next(sheet for sheet in kind.sheets if sheet.key in NAME_COLUMNS)
+    assert isinstance(spec, s.TableSheet)
+    columns = [spec.column(key) for key in NAME_COLUMNS[spec.key]]
+    note = g.PEOPLE_SHEET_NOTE
+    line = Text(
+        note.zh.format(sheet=s.ROSTER.zh, columns="、".join(c.zh for c in columns)),
+        note.en.format(sheet=s.ROSTER.en, columns=", ".join(c.en for c in columns)),
+    )
+    return ((g.PEOPLE, (line,)),)
 
 
 # ---------------------------------------------------------------- regenerating the shipped templates

@@ -72,6 +72,7 @@ KNOWN_CODES = (
     "month_blank",
     "month_not_in_data",
     "month_skipped",
+    "months_not_yet_reported",
     "name_mismatch",
     "negative",
     "no_fee",

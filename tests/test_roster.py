@@ -216,9 +216,9 @@ def test_long_roster_gets_more_prepared_rows(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init-templates", str(out), "--roster", str(path)])
     assert result.exit_code == 0, result.output
     reviews = openpyxl.load_workbook(out / "04_performance_review.xlsx")["360评价"]
-    # 40 people × 9 items = 360 rows (3..362) plus 50 blank rows with the formula (..412)
+    # 40 people × 9 items = 360 rows (3..362); the preview reaches row 1000 like the drop-downs
     assert reviews["A362"].value == "40" and reviews["A363"].value is None
-    assert reviews["G412"].value.startswith("=IF(") and reviews["G413"].value is None
+    assert reviews["G1000"].value.startswith("=IF(") and reviews["G1001"].value is None
 
 
 def test_english_template_from_a_chinese_roster(tmp_path: Path) -> None:

@@ -646,7 +646,10 @@ def test_prepared_input_rows(generated: dict[str, Path]) -> None:
     assert tasks.auto_filter.ref == "A2:J102"
     reviews = book(generated["zh"] / "04_performance_review.xlsx")["360评价"]
     assert reviews["G302"].value.startswith("=IF(OR($A302")
-    assert reviews["G303"].value is None
+    # the preview reaches as far as the drop-downs (Excel row 1000), not only the 300 rows
+    assert reviews["G1000"].value.startswith("=IF(OR($A1000")
+    assert reviews["G1001"].value is None
+    assert str(validation_at(reviews, "A1000").sqref) == "A3:A1000"
 
 
 # ---------------------------------------------------------------- the guide

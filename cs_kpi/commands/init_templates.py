@@ -26,9 +26,12 @@ def run(
     force: bool = False,
     roster: Path | None = None,
     period: str | None = None,
+    preset: str = "default",
 ) -> Outcome:
-    """Write the six workbooks into `folder` (SPEC §2, §3); nothing is written on a problem."""
+    """Write the six workbooks into `folder` (SPEC §2, §3); nothing is written on a problem.
+    `preset` is a key of `cs_kpi.presets.PRESETS` (the CLI offers only those)."""
     from cs_kpi.commands.pipeline import Run
+    from cs_kpi.presets import PRESETS
     from cs_kpi.templates import build_template, parse_period
 
     folder = Path(folder)
@@ -47,7 +50,10 @@ def run(
         steps.rules(lambda: (None, []))  # templates apply no rule
         steps.write(
             targets,
-            [_builder(build_template, kind, lang, period, people) for kind in s.KINDS],
+            [
+                _builder(build_template, kind, lang, period, people, PRESETS[preset])
+                for kind in s.KINDS
+            ],
         )
     outputs = [str(target) for target in targets]
     return Outcome({"kind": "templates", "outputs": outputs}, render=_renderer(targets, lang))

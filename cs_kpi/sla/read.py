@@ -83,6 +83,10 @@ MONTH_SKIPPED = Text(
     "{month} 的考核指标全部为空，已跳过该月",
     "every metric of {month} is blank; the month is skipped",
 )
+MONTHS_NOT_YET_REPORTED = Text(
+    "{first} 至 {last} 共 {count} 个月的考核指标全部为空（尚未填写），已跳过",
+    "the {count} months from {first} to {last} have every metric blank (not reported yet); skipped",
+)
 ROW_SKIPPED = Text(
     "第 {row} 行没有月份和指标数据，已跳过", "row {row} has no month and no metric values; skipped"
 )
@@ -300,10 +304,12 @@ class _Reading(Reading):
             return []  # 考核指标 could not be read: nothing to match the columns against
         months: list[MonthInput] = []
         points_read: dict[str, list[Cell]] = {}
+        blank_months: list[tuple[str | None, str, Cell]] = []
         for i in range(len(records)):
-            entry = self._month_row(records, i, points_read)
+            entry = self._month_row(records, i, points_read, blank_months)
             if entry is not None:
                 months.append(entry)
+        self._warn_blank_months(blank_months, max((m.month for m in months), default=None))
         for column, cells in points_read.items():
             self.problems.warn(
                 READ_AS_POINTS.msg(column=column, count=len(cells), example=_shown(cells[0].raw)),
@@ -315,10 +321,37 @@ class _Reading(Reading):
             self.problems.error(NO_MONTHS.msg(sheet=records.sheet), records.sheet)
         return months
 
+    def _warn_blank_months(
+        self, blank: list[tuple[str | None, str, Cell]], latest: str | None
+    ) -> None:
+        """An all-blank month (month, as typed, its cell) is skipped with a warning; two or
+        more after the latest reported month (a template prepared for the whole service
+        period, filled month by month) get one warning together."""
+        later = [entry for entry in blank if entry[0] and latest and entry[0] > latest]
+        if len(later) < 2:
+            later = []
+        for entry in blank:
+            if entry not in later:
+                cell = entry[2]
+                self.problems.warn(MONTH_SKIPPED.msg(month=entry[1]), cell.sheet, cell.ref)
+        if later:
+            months = sorted(str(month) for month, _, _ in later)
+            cell = later[0][2]
+            self.problems.warn(
+                MONTHS_NOT_YET_REPORTED.msg(first=months[0], last=months[-1], count=len(months)),
+                cell.sheet,
+                cell.ref,
+            )
+
     def _month_row(
-        self, records: Records, i: int, points_read: dict[str, list[Cell]]
+        self,
+        records: Records,
+        i: int,
+        points_read: dict[str, list[Cell]],
+        blank_months: list[tuple[str | None, str, Cell]],
     ) -> MonthInput | None:
-        """A month filled all or nothing: an all-blank month is skipped with a warning."""
+        """A month filled all or nothing: an all-blank month is skipped (with a warning, said
+        by _warn_blank_months once every month is read)."""
         month_cell: Cell = records.cell(i, "month")  # type: ignore[assignment]
         month = records.values["month"][i]
         cells = {name: records.cell(i, name) for name in records.dynamic}
@@ -327,7 +360,8 @@ class _Reading(Reading):
             if month_cell.blank:
                 self.problems.warn(ROW_SKIPPED.msg(row=records.number(i)), month_cell.sheet)
             else:
-                self.problems.warn(MONTH_SKIPPED.msg(month=shown), month_cell.sheet, month_cell.ref)
+                valid = None if records.did_fail(i, "month") else month
+                blank_months.append((valid, shown, month_cell))
             return None
         if month_cell.blank:
             self._error(MONTH_BLANK, month_cell)
