@@ -674,7 +674,11 @@ def _roster_table(kind: s.WorkbookKind, lang: str, people: list[Person]) -> _Tab
 
 def _team_validation(people: list[Person], lang: str) -> dict[str, Any] | None:
     """The roster's teams as a drop-down (warning only), when they fit a literal list."""
-    teams = list(dict.fromkeys(person.team for person in people if person.team))
+    from cs_kpi.labels import FirstSpelling
+
+    # One entry per team however its rows spell it, as first typed (SPEC §2, like score).
+    spelling = FirstSpelling()
+    teams = list(dict.fromkeys(spelling(person.team) for person in people if person.team))
     if not teams or len(",".join(teams)) > 250:  # Excel's limit for a literal list is 255
         return None
     return {

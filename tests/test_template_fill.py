@@ -216,3 +216,14 @@ def test_a_long_roster_extends_previews_and_drop_downs_past_row_1000(tmp_path: P
     assert reviews["D1132"].protection.locked is False  # a prepared input row
     for column in "ACDEF":
         assert str(validation(reviews, f"{column}1132").sqref) == f"{column}3:{column}1132"
+
+
+def test_a_team_typed_two_ways_is_one_drop_down_entry_as_first_typed(tmp_path: Path) -> None:
+    """SPEC §2: `１组` and `1组 ` are one team, shown as first typed — in the drop-down too."""
+    roster = tmp_path / "team.csv"
+    roster.write_text("工号,姓名,团队\n1001,张三,１组\n1002,李四,1组 \n1003,王五,二组\n", "utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["init-templates", str(out), "--roster", str(roster)])
+    assert result.exit_code == 0, result.output
+    requests = openpyxl.load_workbook(out / "03_collaboration_request.xlsx")[s.REQUESTS.name("zh")]
+    assert validation(requests, "A3").formula1 == '"１组,二组"'
