@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 
 def find_bindir() -> Path | None:
     """The folder holding initdb and pg_ctl, or None when no PostgreSQL server is installed."""
@@ -124,3 +126,18 @@ def running_server() -> Iterator[Server | None]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session", name="postgres")
+def postgres_fixture() -> Iterator[Server | None]:
+    """The session's server (None without PostgreSQL). A test module imports both fixtures
+    (`from postgres_server import postgres_fixture, server_fixture`) and asks for `server`."""
+    with running_server() as started:
+        yield started
+
+
+@pytest.fixture(name="server")
+def server_fixture(postgres: Server | None) -> Server:
+    if postgres is None:
+        pytest.skip("no PostgreSQL installed (Debian: apt-get install postgresql)")
+    return postgres

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from postgres_server import running_server
+from postgres_server import postgres_fixture, server_fixture  # noqa: F401 (fixtures)
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
@@ -76,19 +76,6 @@ def says_how_to_go_on(error: pytest.ExceptionInfo[InputError]) -> bool:
 
 
 # ---------------------------------------------------------------- backends
-@pytest.fixture(scope="session")
-def postgres():
-    with running_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(postgres):
-    if postgres is None:
-        pytest.skip("no PostgreSQL installed (Debian: apt-get install postgresql)")
-    return postgres
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def location(request, tmp_path) -> str:
     if request.param == "sqlite":
@@ -227,6 +214,8 @@ def test_an_agreements_months_come_from_the_latest_run_that_has_them(location):
             ("sla-001", 3, "2024-01", "2024-03"),
             ("SLA-002", 1, "2024-01", "2024-01"),
         ]
+        assert store.forgettable("2024-01") == 2  # January of both agreements
+        assert store.forgettable("2024-01", agreement="sla-001") == 1
         # Forgetting a month of one agreement leaves the other agreement's month alone.
         assert store.forget("2024-01", agreement="SLA-001").size == 1
         assert [m.record.month for m in store.agreement_months("SLA-001")] == ["2024-02", "2024-03"]

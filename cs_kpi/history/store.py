@@ -234,23 +234,14 @@ class HistoryStore:
 
     def forget(self, period: str, *, agreement: str = "") -> StoredRun | None:
         """Stop counting a period's score runs and the SLA months of that month (of one
-        agreement, when given). Nothing is deleted: a tombstone run is recorded, and a
+        agreement only, when given). Nothing is deleted: a tombstone run is recorded, and a
         later run of the period counts again. None when nothing counted for it."""
         with self._translated(), self._writing() as connection:
             every_run = _all_runs(connection)
-            counted = _counted(every_run)
-            key, agreement_key = record_key(period), record_key(agreement)
-            hidden_runs = sum(
-                1 for run in counted if run.kind == SCORE and record_key(run.period) == key
-            )
-            hidden_months = sum(
-                1
-                for month in _counted_months(connection, counted)
-                if record_key(month.record.month) == key
-                and (not agreement_key or record_key(month.agreement) == agreement_key)
-            )
-            if hidden_runs + hidden_months == 0:
+            hidden = _forgettable(connection, every_run, period, agreement)
+            if hidden == 0:
                 return None
+            key, agreement_key = record_key(period), record_key(agreement)
             revision = 1 + sum(
                 1
                 for run in every_run
@@ -265,9 +256,14 @@ class HistoryStore:
                 agreement=agreement,
                 source=RunSource("", ""),
                 revision=revision,
-                size=hidden_runs + hidden_months,
+                size=hidden,
             )
             return self._run(connection, run_id)
+
+    def forgettable(self, period: str, *, agreement: str = "") -> int:
+        """How many records `forget` would stop counting (score runs and SLA months)."""
+        with self._translated(), self._reading() as connection:
+            return _forgettable(connection, _all_runs(connection), period, agreement)
 
     # ------------------------------------------------------------ questions
     def runs(self) -> list[StoredRun]:
@@ -573,6 +569,25 @@ def _periods(counted: list[StoredRun]) -> list[StoredPeriod]:
         period = ScorePeriod(latest.period, latest.period_start, latest.period_end)
         periods.append(StoredPeriod(period, latest, len(period_runs), again.get(key)))
     return sorted(periods, key=lambda p: _period_order(p.period))
+
+
+def _forgettable(
+    connection: Connection, every_run: list[StoredRun], period: str, agreement: str
+) -> int:
+    """The score runs of `period` that count (none when an agreement is named: such a
+    forget is for SLA months only) and the counted SLA months named `period`."""
+    counted = _counted(every_run)
+    key, agreement_key = record_key(period), record_key(agreement)
+    runs = 0
+    if not agreement_key:
+        runs = sum(1 for run in counted if run.kind == SCORE and record_key(run.period) == key)
+    months = sum(
+        1
+        for month in _counted_months(connection, counted)
+        if record_key(month.record.month) == key
+        and (not agreement_key or record_key(month.agreement) == agreement_key)
+    )
+    return runs + months
 
 
 def _period_order(period: ScorePeriod) -> tuple[dt.date, dt.date, str]:
