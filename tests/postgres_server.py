@@ -130,8 +130,8 @@ def running_server() -> Iterator[Server | None]:
 
 @pytest.fixture(scope="session", name="postgres")
 def postgres_fixture() -> Iterator[Server | None]:
-    """The session's server (None without PostgreSQL). A test module imports both fixtures
-    (`from postgres_server import postgres_fixture, server_fixture`) and asks for `server`."""
+    """The session's server (None without PostgreSQL); tests/conftest.py imports both
+    fixtures, and a test asks for `server`."""
     with running_server() as started:
         yield started
 

@@ -11,7 +11,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from postgres_server import postgres_fixture, server_fixture  # noqa: F401 (fixtures)
 from typer.testing import CliRunner
 
 from cs_kpi.cli import app

@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from postgres_server import postgres_fixture, server_fixture  # noqa: F401 (fixtures)
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
