@@ -89,11 +89,10 @@ def test_list_shows_what_counts_with_files_and_revisions(filled):
     ]
     assert data["periods"][1]["start"] == "2024-07-01" and data["periods"][1]["people"] == 1
     (agreement,) = data["agreements"]
-    assert (agreement["agreement"], agreement["months"], agreement["file"]) == (
-        "SLA-2024-001",
-        1,
-        "march.xlsx",
-    )
+    assert (agreement["agreement"], agreement["file"]) == ("SLA-2024-001", "march.xlsx")
+    assert [(m["month"], m["file"], m["revision"]) for m in agreement["months"]] == [
+        ("2024-03", "march.xlsx", 1)
+    ]
     assert data["forgotten"] == []
 
 

@@ -71,7 +71,9 @@ def _list(store: Any) -> Outcome:
     from cs_kpi.history import FORGET
 
     periods = [_period_json(p) for p in store.periods()]
-    agreements = [_agreement_json(a) for a in store.agreements()]
+    agreements = [
+        _agreement_json(a, store.agreement_months(a.agreement)) for a in store.agreements()
+    ]
     forgotten = [_forgotten_json(r) for r in store.runs() if r.kind == FORGET]
     data = {
         "kind": "history",
@@ -106,13 +108,14 @@ def _period_json(stored: Any) -> dict[str, Any]:
     }
 
 
-def _agreement_json(stored: Any) -> dict[str, Any]:
+def _agreement_json(stored: Any, months: list[Any]) -> dict[str, Any]:
+    """An agreement, its latest run, and each month that counts with the file it came from."""
     return {
         "agreement": stored.agreement,
-        "months": stored.months,
         "first_month": stored.first_month,
         "last_month": stored.last_month,
         **_source_json(stored.latest),
+        "months": [{"month": m.record.month, **_source_json(m.run)} for m in months],
     }
 
 
@@ -163,7 +166,8 @@ def _render_list(console: Any, lang: str, data: dict[str, Any]) -> None:
         agreements.add_column(label)
     for a in data["agreements"]:
         span = f"{a['first_month']} – {a['last_month']}"
-        agreements.add_row(a["agreement"], str(a["months"]), span, a["file"], a["recorded_at"])
+        count = str(len(a["months"]))
+        agreements.add_row(a["agreement"], count, span, a["file"], a["recorded_at"])
     if data["agreements"]:
         console.print(agreements)
     else:
