@@ -507,3 +507,29 @@ def test_the_recording_benchmark_runs_and_its_floor_writes_the_same_rows(capsys)
     assert figures["floor_wrote_the_same_rows"] is True
     assert figures["people"] == 30 and figures["store_sqlite_seconds"] > 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith('{"people": 30')
+
+
+def test_three_first_runs_on_a_new_store_all_succeed(location):
+    """The store's tables are made by whichever run comes first; on PostgreSQL the others'
+    CREATE fails once the first commits, and they retry and find the tables made."""
+    import threading
+
+    start = threading.Barrier(3)
+    failures: list[BaseException] = []
+
+    def first_run(name: str) -> None:
+        start.wait(30)
+        try:
+            with open_store(location) as store:
+                store.record_score(Q3, RunSource(f"{name}.xlsx", "0" * 64), [])
+        except BaseException as error:  # collected, asserted below
+            failures.append(error)
+
+    threads = [threading.Thread(target=first_run, args=(n,)) for n in ("a", "b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    with open_store(location) as store:
+        assert sorted(r.revision for r in store.runs()) == [1, 2, 3]

@@ -65,6 +65,9 @@ from cs_kpi.problems import InputError
 
 DEFAULT_FILE_NAME = "cs-kpi-history.sqlite"
 DEFAULT_BUSY_SECONDS = 30.0
+# PostgreSQL's unique_violation, duplicate_table and duplicate_object: what the loser of two
+# first CREATEs gets.
+_CREATE_RACE = frozenset({"23505", "42P07", "42710"})
 _WRITE = "cs_kpi_write"  # execution option: this transaction writes (BEGIN IMMEDIATE)
 
 
@@ -145,8 +148,9 @@ class HistoryStore:
                 try:
                     self.version = self._migrate()
                     return
-                except DBAPIError:
-                    if attempt == 2 or self.engine.dialect.name != "postgresql":
+                except DBAPIError as error:
+                    lost_the_race = getattr(error.orig, "sqlstate", None) in _CREATE_RACE
+                    if attempt == 2 or not lost_the_race:
                         raise
 
     def _migrate(self) -> int:
