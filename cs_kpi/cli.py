@@ -401,5 +401,116 @@ def validate(
     _run(work, language, as_json, debug, source=workbook)
 
 
+# ---------------------------------------------------------------- history (SPEC §11)
+history_app = typer.Typer(
+    help=(
+        "查看或整理历史记录库（各期成绩与 SLA 月份）。\n\n"
+        "Look into or tidy the history store (periods and SLA months).\n\n"
+        "示例 Example: cs-kpi history list --history q3/cs-kpi-history.sqlite"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+app.add_typer(
+    history_app,
+    name="history",
+    short_help="查看历史记录：list / show / forget · the history store: list, show, forget",
+)
+
+HistoryLocationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        metavar="PATH|URL",
+        help="历史记录库：文件或 postgresql://用户@主机/数据库，默认为当前文件夹的 "
+        "cs-kpi-history.sqlite · the history store: a file or postgresql://user@host/db "
+        "(default: cs-kpi-history.sqlite in the current folder).",
+        show_default=False,
+    ),
+]
+
+
+def _history(action: str, location: str | None, lang: Lang, as_json: bool, debug: bool, **kw: Any):
+    def work() -> Any:
+        from cs_kpi.commands.history import run
+
+        return run(action, location, **kw)
+
+    _run(work, lang.value, as_json, debug)
+
+
+@history_app.command("list")
+def history_list(
+    history: HistoryLocationOption = None,
+    lang: LangOption = Lang.zh,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """列出已记录的考核周期与 SLA 月份（来源文件与记录时间）。List the stored periods and SLA
+    months, with their source files and revision dates.
+
+    示例 Example: cs-kpi history list --history q3/cs-kpi-history.sqlite --json
+    """
+    _history("list", history, lang, as_json, debug)
+
+
+@history_app.command("show")
+def history_show(
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="工号或协议编号 · a person's ID or an agreement number.",
+            show_default=False,
+        ),
+    ],
+    history: HistoryLocationOption = None,
+    lang: LangOption = Lang.zh,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """显示一个人的各期成绩或一份协议的各月结果。Show one person's periods or one
+    agreement's months.
+
+    示例 Example: cs-kpi history show A001
+    """
+    _history("show", history, lang, as_json, debug, target=record_id)
+
+
+@history_app.command("forget")
+def history_forget(
+    period: Annotated[
+        str,
+        typer.Argument(
+            help="考核周期或 SLA 月份 · an appraisal period or SLA month, e.g. 2024-Q3, 2024-09.",
+            show_default=False,
+        ),
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="确认忘记 · confirm: forget it (recorded as a run).")
+    ] = False,
+    agreement: Annotated[
+        str,
+        typer.Option(
+            "--agreement",
+            metavar="NO",
+            help="只忘记这份协议的该月 · only this agreement's month, e.g. SLA-2024-001.",
+            show_default=False,
+        ),
+    ] = "",
+    history: HistoryLocationOption = None,
+    lang: LangOption = Lang.zh,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """不再计入一个周期（或 SLA 月份）；删除本身会被记录，重新评分即可恢复。Stop counting a
+    period (or an SLA month); the removal is recorded, and scoring it again brings it back.
+
+    示例 Example: cs-kpi history forget 2024-Q3 --yes
+    """
+    _history("forget", history, lang, as_json, debug, target=period, agreement=agreement, yes=yes)
+
+
 def main() -> None:
     app()
