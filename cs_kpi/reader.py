@@ -255,7 +255,10 @@ def _scan_sheet_xml(data: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[
     found = _SHEET_DATA.search(data)
     prefix = (found.group(1) or b"") if found else b""
     end_tag = b"</" + prefix + b"c>"
-    for pattern in _formula_tail_patterns(prefix):
+    # A sheet without a formula's tags needs neither regular-expression pass.
+    has_formula = b"<" + prefix + b"f" in data or b"</" + prefix + b"f>" in data
+    patterns = _formula_tail_patterns(prefix) if has_formula else ()
+    for pattern in patterns:
         for match in pattern.finditer(data):
             located = _cell_head(data, prefix, match.start())
             if located is None:
@@ -270,7 +273,8 @@ def _scan_sheet_xml(data: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[
             if match.group(1) is not None and kind and kind.group(1) == b"str":
                 continue  # a formula whose result is the empty string: calculated
             uncalculated.add(key)
-    for needle in (b't="e"', b"t='e'"):
+    needles = (b't="e"', b"t='e'") if b"'" in data else (b't="e"',)  # "'": one memchr
+    for needle in needles:
         at = data.find(needle)
         while at >= 0:
             _error_at(data, prefix, at, end_tag, errors)
@@ -394,7 +398,10 @@ class WorkbookFile:
         from cs_kpi import sniff
 
         self.path = Path(path)
-        sniff.check_file(self.path)
+        # The sniffer decompresses every XML part anyway: it hands the worksheet parts on,
+        # and each is dropped once its grid is read (one decompression per sheet).
+        self._kept_xml: dict[str, bytes] = {}
+        sniff.check_file(self.path, keep=self._kept_xml)
         import python_calamine
 
         try:
@@ -427,6 +434,7 @@ class WorkbookFile:
         self._grids: dict[str, SheetGrid] = {}
 
     def close(self) -> None:
+        self._kept_xml.clear()
         self._book.close()
 
     def __enter__(self) -> WorkbookFile:
@@ -523,6 +531,9 @@ class WorkbookFile:
                     raise self._damaged(name, ValueError(problem))
 
     def _sheet_xml(self, part: str) -> bytes | None:
+        kept = self._kept_xml.pop(part, None)
+        if kept is not None:
+            return kept
         with zipfile.ZipFile(self.path) as archive:
             try:
                 return archive.read(part)
