@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -721,9 +722,13 @@ def data_rows(grid: SheetGrid, header_row: int, checked: list[int]) -> list[int]
     """The rows after the header holding something typed in a column that is read."""
     special = grid.problem_rows()  # rows with error or uncalculated cells: the careful path
     merged = bool(grid.merged)
-    found: list[int] = []
     rows = grid.rows
     first = checked[0] if checked and not merged else -1
+    if first >= 0 and not special:
+        fast = _rows_typed_in(grid, header_row + 1, first, checked)
+        if fast is not None:
+            return fast
+    found: list[int] = []
     for r in range(header_row + 1, len(rows)):
         if 0 <= first < len(rows[r]) and r not in special:
             value = rows[r][first]  # the common case: the first column read holds a value
@@ -739,6 +744,25 @@ def data_rows(grid: SheetGrid, header_row: int, checked: list[int]) -> list[int]
             continue
         found.append(r)
     return found
+
+
+def _rows_typed_in(grid: SheetGrid, start: int, first: int, checked: list[int]) -> list[int] | None:
+    """`data_rows` of a sheet without merged ranges or problem cells whose rows all reach
+    column `first`: the column's values are taken and told apart at C speed, each
+    distinct value once; only a row whose value there is blank is looked at further.
+    None when a row is shorter (a sparse sheet): the caller's loop decides."""
+    tail = grid.rows[start:]
+    if not tail or min(map(len, tail)) <= first:
+        return None
+    values = list(map(itemgetter(first), tail))
+    blanks = {x for x in set(values) if x is None or (x.__class__ is str and not x.strip())}
+    if not blanks:
+        return list(range(start, start + len(values)))
+    return [
+        r
+        for r, value in enumerate(values, start)
+        if value not in blanks or grid.has_typed_content(r, checked)
+    ]
 
 
 def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:

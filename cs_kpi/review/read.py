@@ -354,7 +354,9 @@ class _Reading(Reading):
         for pair in dict.fromkeys(zip(ids, names, strict=True)):
             person_id, typed = pair
             person = roster.get(person_id) if typed else None
-            if person is not None and person.name and _name_key(typed) != _name_key(person.name):
+            if person is None or not person.name or typed == person.name:
+                continue  # unknown (reported), or typed exactly as in 员工: the usual case
+            if _name_key(typed) != _name_key(person.name):
                 wrong.add(pair)
         if not wrong:
             return
