@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -44,6 +45,8 @@ class Text:
 def render_value(value: Any, lang: str) -> Any:
     """A message value in `lang`: a nested message, or anything named in zh and en
     (a sheet or column spec, a choice); other values as they are."""
+    if value.__class__ in _PLAIN:  # most values: no attribute look-up that fails (plan rows)
+        return value
     if isinstance(value, Msg | Joined):
         return value.render(lang)
     label = getattr(value, "label", None)
@@ -52,6 +55,9 @@ def render_value(value: Any, lang: str) -> Any:
     if isinstance(value, list | tuple):
         return (", " if lang == "en" else "、").join(str(render_value(x, lang)) for x in value)
     return value
+
+
+_PLAIN = frozenset({str, int, float, Decimal, bool, type(None)})
 
 
 @dataclass(frozen=True)

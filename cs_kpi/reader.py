@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -255,7 +256,10 @@ def _scan_sheet_xml(data: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[
     found = _SHEET_DATA.search(data)
     prefix = (found.group(1) or b"") if found else b""
     end_tag = b"</" + prefix + b"c>"
-    for pattern in _formula_tail_patterns(prefix):
+    # A sheet without a formula's tags needs neither regular-expression pass.
+    has_formula = b"<" + prefix + b"f" in data or b"</" + prefix + b"f>" in data
+    patterns = _formula_tail_patterns(prefix) if has_formula else ()
+    for pattern in patterns:
         for match in pattern.finditer(data):
             located = _cell_head(data, prefix, match.start())
             if located is None:
@@ -270,7 +274,8 @@ def _scan_sheet_xml(data: bytes) -> tuple[dict[tuple[int, int], str], set[tuple[
             if match.group(1) is not None and kind and kind.group(1) == b"str":
                 continue  # a formula whose result is the empty string: calculated
             uncalculated.add(key)
-    for needle in (b't="e"', b"t='e'"):
+    needles = (b't="e"', b"t='e'") if b"'" in data else (b't="e"',)  # "'": one memchr
+    for needle in needles:
         at = data.find(needle)
         while at >= 0:
             _error_at(data, prefix, at, end_tag, errors)
@@ -394,7 +399,10 @@ class WorkbookFile:
         from cs_kpi import sniff
 
         self.path = Path(path)
-        sniff.check_file(self.path)
+        # The sniffer decompresses every XML part anyway: it hands the worksheet parts on,
+        # and each is dropped once its grid is read (one decompression per sheet).
+        self._kept_xml: dict[str, bytes] = {}
+        sniff.check_file(self.path, keep=self._kept_xml)
         import python_calamine
 
         try:
@@ -427,6 +435,7 @@ class WorkbookFile:
         self._grids: dict[str, SheetGrid] = {}
 
     def close(self) -> None:
+        self._kept_xml.clear()
         self._book.close()
 
     def __enter__(self) -> WorkbookFile:
@@ -523,6 +532,9 @@ class WorkbookFile:
                     raise self._damaged(name, ValueError(problem))
 
     def _sheet_xml(self, part: str) -> bytes | None:
+        kept = self._kept_xml.pop(part, None)
+        if kept is not None:
+            return kept
         with zipfile.ZipFile(self.path) as archive:
             try:
                 return archive.read(part)
@@ -710,9 +722,13 @@ def data_rows(grid: SheetGrid, header_row: int, checked: list[int]) -> list[int]
     """The rows after the header holding something typed in a column that is read."""
     special = grid.problem_rows()  # rows with error or uncalculated cells: the careful path
     merged = bool(grid.merged)
-    found: list[int] = []
     rows = grid.rows
     first = checked[0] if checked and not merged else -1
+    if first >= 0 and not special:
+        fast = _rows_typed_in(grid, header_row + 1, first, checked)
+        if fast is not None:
+            return fast
+    found: list[int] = []
     for r in range(header_row + 1, len(rows)):
         if 0 <= first < len(rows[r]) and r not in special:
             value = rows[r][first]  # the common case: the first column read holds a value
@@ -728,6 +744,25 @@ def data_rows(grid: SheetGrid, header_row: int, checked: list[int]) -> list[int]
             continue
         found.append(r)
     return found
+
+
+def _rows_typed_in(grid: SheetGrid, start: int, first: int, checked: list[int]) -> list[int] | None:
+    """`data_rows` of a sheet without merged ranges or problem cells whose rows all reach
+    column `first`: the column's values are taken and told apart at C speed, each
+    distinct value once; only a row whose value there is blank is looked at further.
+    None when a row is shorter (a sparse sheet): the caller's loop decides."""
+    tail = grid.rows[start:]
+    if not tail or min(map(len, tail)) <= first:
+        return None
+    values = list(map(itemgetter(first), tail))
+    blanks = {x for x in set(values) if x is None or (x.__class__ is str and not x.strip())}
+    if not blanks:
+        return list(range(start, start + len(values)))
+    return [
+        r
+        for r, value in enumerate(values, start)
+        if value not in blanks or grid.has_typed_content(r, checked)
+    ]
 
 
 def read_table(book: WorkbookFile, spec: TableSheet, problems: Problems) -> Table | None:

@@ -266,11 +266,16 @@ class _Refuse(Exception):
         self.values = values
 
 
-def check_file(path: Path) -> None:
-    """Raise InputError with one sentence when `path` is not a readable .xlsx."""
+def check_file(path: Path, keep: dict[str, bytes] | None = None) -> None:
+    """Raise InputError with one sentence when `path` is not a readable .xlsx.
+
+    With `keep`, the decompressed XML of each worksheet part is put in it
+    (within `KEEP_SHARE` of the machine's memory), so the reader, which needs
+    those bytes next, does not decompress every sheet a second time.
+    """
     path = Path(path)
     try:
-        _check(path)
+        _check(path, keep)
     except _Refuse as refusal:
         values = {"name": path.name, "save_as": SAVE_AS.msg(), **refusal.values}
         raise InputError.single(refusal.text.msg(**values)) from None
@@ -285,7 +290,7 @@ def describe(path: Path, lang: str) -> str | None:
     return None
 
 
-def _check(path: Path) -> None:
+def _check(path: Path, keep: dict[str, bytes] | None = None) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -307,7 +312,7 @@ def _check(path: Path) -> None:
     if not head:
         raise _Refuse(EMPTY_FILE)
     if is_zip:
-        _check_zip(path)
+        _check_zip(path, keep)
     elif head.startswith(OLE_MAGIC):
         _check_ole(path)
     else:
@@ -445,7 +450,7 @@ class _Member:
     compressed: int
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, keep: dict[str, bytes] | None = None) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -454,7 +459,7 @@ def _check_zip(path: Path) -> None:
                 raise _Refuse(ENCRYPTED)  # a zip-level password (not Excel's own encryption)
             _classify_zip(archive, names)
             _check_limits([_Member(i.filename, i.file_size, i.compress_size) for i in infos])
-            _verify_members(archive, infos)
+            _verify_members(archive, infos, keep)
     except _Refuse:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError):
@@ -553,17 +558,32 @@ _ENTITY_MARKS = (
     "<!ENTITY".encode("utf-16-le"),
 )
 _CHUNK = 1 << 20
+KEEP_SHARE = 32  # the worksheet XML handed to the reader stays within 1/32 of the memory
 
 
-def _verify_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+def _verify_members(
+    archive: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    keep: dict[str, bytes] | None = None,
+) -> None:
     """Decompress every XML part once: sizes and CRCs must hold, and no DTD may appear.
 
     zipfile never returns more than the declared size and raises BadZipFile
     on a CRC mismatch, so a member that lies about its size fails here.
-    Media (images) are left alone: nothing ever decompresses them.
+    Media (images) are left alone: nothing ever decompresses them. A
+    worksheet part is read whole and put in `keep` when one is given and
+    the parts kept so far leave room for it; any other part is streamed.
     """
+    room = memory_size() // KEEP_SHARE if keep is not None else 0
     for info in infos:
         if not info.filename.endswith(XML_MEMBER_SUFFIXES) or info.is_dir():
+            continue
+        if keep is not None and _is_worksheet(info.filename) and info.file_size <= room:
+            data = archive.read(info)
+            if _declares_entities(data):
+                raise _Refuse(XML_ENTITIES, member=info.filename)
+            keep[info.filename] = data
+            room -= info.file_size
             continue
         tail = b""
         with archive.open(info) as handle:
@@ -571,10 +591,22 @@ def _verify_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> N
                 chunk = handle.read(_CHUNK)
                 if not chunk:
                     break
-                window = tail + chunk
-                if any(mark in window for mark in _ENTITY_MARKS):
+                if _declares_entities(tail + chunk):
                     raise _Refuse(XML_ENTITIES, member=info.filename)
                 tail = chunk[-32:]
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _declares_entities(data: bytes) -> bool:
+    """A `<!DOCTYPE` or `<!ENTITY` mark (UTF-8 or UTF-16). Every mark holds a `!`, and one
+    single-byte search (memchr) settles the common part without any: sheet XML of shared
+    strings and numbers never holds one."""
+    if b"!" not in data:
+        return False
+    return any(mark in data for mark in _ENTITY_MARKS)
 
 
 # ---------------------------------------------------------------- everything else

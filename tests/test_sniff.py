@@ -407,6 +407,32 @@ def test_xml_entities_are_refused_before_any_parser_sees_them(tmp_path):
     assert "docProps/app.xml" in message and "declares XML entities" in message
 
 
+def test_worksheet_xml_is_handed_on_and_checked_alike(tmp_path):
+    """With `keep`, each worksheet part is decompressed once and handed to the reader; the
+    same parts are refused as without it (entities in a sheet, a damaged sheet)."""
+    good = small_xlsx(tmp_path / "good.xlsx")
+    kept: dict[str, bytes] = {}
+    assert sniff.check_file(good, keep=kept) is None
+    with zipfile.ZipFile(good) as archive:
+        assert kept == {"xl/worksheets/sheet1.xml": archive.read("xl/worksheets/sheet1.xml")}
+    path = tmp_path / "lol.xlsx"
+    dtd = b'<!DOCTYPE lolz [<!ENTITY lol "lol">]>'
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"?>", b"?>" + dtd, 1)
+            target.writestr(info.filename, data)
+    for keep in (None, {}):
+        with pytest.raises(InputError) as caught:
+            sniff.check_file(path, keep=keep)
+        message = caught.value.problems.errors[0].message("en")
+        assert "xl/worksheets/sheet1.xml" in message and "declares XML entities" in message
+    # An exclamation mark alone (text, a formula's sheet reference) is no entity.
+    assert not sniff._declares_entities(b"<c><v>Sheet1!A1</v></c>")
+    assert sniff._declares_entities("<!ENTITY x 'y'>".encode("utf-16-le"))
+
+
 # ---------------------------------------------------------------- text and other files
 def test_csv_utf8_gbk_and_bom(tmp_path):
     rows = "工号,姓名,平均响应时长\n1001,张三,28\n1002,李四,33\n"

@@ -322,6 +322,13 @@ class _Reading(Reading):
             records.sources("manager"),
             strict=True,
         )
+        if not detail and not repeats:  # the common case: one comprehension, same rows
+            rows = [
+                ReviewRow(person_id, item, self_, peer, manager, False, number, *sources)
+                for person_id, item, self_, peer, manager, number, *sources in columns
+                if person_id and manager is not None and item in item_names
+            ]
+            return rows
         for i, (person_id, item, self_, peer, manager, number, *sources) in enumerate(columns):
             if not person_id or item not in item_names or i in repeats:
                 continue  # blank, unknown or a repeat: reported
@@ -352,15 +359,21 @@ class _Reading(Reading):
         if names is None:
             return
         roster = {person.id: person for person in people}
-        checked: dict[tuple[str, str], bool] = {}  # a person's rows repeat the same pair
-        for i, (person_id, typed) in enumerate(zip(records.values["id"], names, strict=True)):
+        ids = records.values["id"]
+        wrong: set[tuple[str, str]] = set()  # each distinct (ID, 姓名) pair checked once
+        for pair in dict.fromkeys(zip(ids, names, strict=True)):
+            person_id, typed = pair
             person = roster.get(person_id) if typed else None
-            if person is None or not person.name:
-                continue
-            agree = checked.get((person_id, typed))
-            if agree is None:
-                agree = checked[(person_id, typed)] = _name_key(typed) == _name_key(person.name)
-            if not agree:
+            if person is None or not person.name or typed == person.name:
+                continue  # unknown (reported), or typed exactly as in 员工: the usual case
+            if _name_key(typed) != _name_key(person.name):
+                wrong.add(pair)
+        if not wrong:
+            return
+        for i, pair in enumerate(zip(ids, names, strict=True)):
+            if pair in wrong:
+                person_id, typed = pair
+                person = roster[person_id]
                 where = records.source(i, "name")
                 self.problems.error(
                     NAME_MISMATCH.msg(

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -957,6 +958,7 @@ def _plan_sheet(ctx: _Context, key: str, rows: list[PlanRow]) -> None:
     ctx.finish(table, freeze_cols=0)
 
 
+@lru_cache(maxsize=1024)  # 44,000 plan rows of a 10,000-person report share a few statuses
 def _status_label(status: str, lang: str) -> str | None:
     """The label of a PLAN_STATUS code; a label or unknown text is shown as given."""
     if not status:
