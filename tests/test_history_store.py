@@ -140,6 +140,21 @@ def test_the_previous_period_follows_period_order_not_recording_order(location):
         assert [p.period.period for p in store.periods()] == ["2024-Q2", "2024-Q3"]
 
 
+def test_records_held_until_done_commit_at_the_end_or_not_at_all(location):
+    """`score` records, then renames its outputs; a failure there must leave no run."""
+    with open_store(location) as store:
+        with pytest.raises(OSError), store.held_until_done():
+            store.record_score(Q3, SOURCE, [person("A001", "80.00")])
+            raise OSError("the report could not be renamed into place")
+        assert store.runs() == []
+        with store.held_until_done():
+            first = store.record_score(Q3, SOURCE, [person("A001", "80.00")])
+        assert [run.id for run in store.runs()] == [first.id] and first.revision == 1
+        with store.held_until_done():
+            pass  # nothing recorded: no transaction begun
+        assert store.period_results("2024-Q3") == [person("A001", "80.00")]
+
+
 def test_a_reassessment_is_recorded_as_such_not_as_a_new_period(location):
     with open_store(location) as store:
         store.record_score(Q3, SOURCE, [person("A001", "65.00", "pass")])

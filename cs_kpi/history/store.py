@@ -123,6 +123,9 @@ class HistoryStore:
         self.shown = shown  # the location as messages name it (a URL without its password)
         self.busy_seconds = busy_seconds
         self.version = 0
+        # Inside `held_until_done`: the writing transaction the records join (None: not begun).
+        self._holding = False
+        self._held: Connection | None = None
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -173,6 +176,35 @@ class HistoryStore:
             if found != LATEST_VERSION:
                 connection.execute(schema_version.update().values(version=LATEST_VERSION))
             return LATEST_VERSION
+
+    @contextlib.contextmanager
+    def held_until_done(self) -> Iterator[None]:
+        """Records made inside share one transaction, committed when the block ends and
+        rolled back when it raises: `score` records, then renames its outputs into place,
+        and a rename that fails leaves no run recorded (issue 11, point 6). The write lock
+        is taken by the first record, not at the start, so building the outputs before it
+        does not keep other runs waiting."""
+        stack = contextlib.ExitStack()
+        self._holding = True
+        try:
+            with stack:
+                stack.callback(self._release)
+                stack.enter_context(self._translated())
+                try:
+                    yield
+                except BaseException:
+                    if self._held is not None:
+                        self._held.rollback()
+                    raise
+                if self._held is not None:
+                    self._held.commit()
+        finally:
+            self._holding = False
+
+    def _release(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     # ------------------------------------------------------------ recording
     def record_score(
@@ -407,7 +439,18 @@ class HistoryStore:
 
     @contextlib.contextmanager
     def _writing(self, *, lock: bool = True) -> Iterator[Connection]:
-        """One writing transaction, holding the store's write lock from its first statement."""
+        """One writing transaction, holding the store's write lock from its first statement.
+        Inside `held_until_done` it is the one transaction held there, begun on first use."""
+        if self._holding:
+            if self._held is None:
+                connection = self.engine.connect()
+                connection.execution_options(**{_WRITE: True})
+                connection.begin()
+                self._held = connection
+                if lock:
+                    _lock(connection)
+            yield self._held
+            return
         with self.engine.connect() as connection:
             connection.execution_options(**{_WRITE: True})
             with connection.begin():
