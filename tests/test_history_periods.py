@@ -178,3 +178,14 @@ def test_a_reassessment_needs_the_history(tmp_path):
     result = CliRunner().invoke(app, ["score", str(redo), "--reassessment", "--no-history"])
     assert result.exit_code == 2
     assert not (tmp_path / "2024-Q3_report.xlsx").exists()
+
+
+def test_a_department_database_carries_the_rules_across_periods(tmp_path, server):
+    """The same two periods with `--history postgresql://…` (issue 11, point 2)."""
+    shared = server.url(server.new_database())
+    first = agents(workbook(tmp_path, "2024-Q2", {"1001": 8, "1002": 2}), "--history", shared)
+    assert summary(first["1001"]) == (92, None, None, [])
+    now = agents(workbook(tmp_path, "2024-Q3", {"1001": 10, "1002": 1}), "--history", shared)
+    assert summary(now["1001"]) == (100, 92, 8, ["reserve_candidate"])
+    assert summary(now["1002"]) == (64, 68, -4, ["mandatory_plan", "reassessment_failed"])
+    assert not (tmp_path / "cs-kpi-history.sqlite").exists()

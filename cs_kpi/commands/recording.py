@@ -22,7 +22,7 @@ from cs_kpi.i18n import Text, register_codes, tr
 from cs_kpi.problems import InputError
 
 if TYPE_CHECKING:
-    from cs_kpi.history import HistoryStore, StoredRun
+    from cs_kpi.history import HistoryStore, PersonStanding, StoredRun
     from cs_kpi.review.model import EarlierResult, ReviewInput, ScoreResult
     from cs_kpi.sla.model import SlaInput, SlaResult
 
@@ -83,19 +83,18 @@ def earlier_results(
     A normal run compares with the stored period before this one (SPEC §11); a
     re-assessment with the latest assessment of its own period, which must be stored.
     """
-    from cs_kpi.history import ScorePeriod, record_key
+    from cs_kpi.history import ScorePeriod
 
     scheme = data.scheme
     if reassessment:
-        people = store.period_results(scheme.period)
-        if people is None:
+        by_key = store.period_standings(scheme.period)
+        if by_key is None:
             raise InputError.single(
                 REASSESSMENT_WITHOUT_PERIOD.msg(store=store.shown, period=scheme.period)
             )
         compared = scheme.period
-        by_key = {record_key(person.id): person for person in people}
     else:
-        found = store.previous_results(
+        found = store.previous_standings(
             ScorePeriod(scheme.period, scheme.period_start, scheme.period_end)
         )
         if found is None:
@@ -105,7 +104,9 @@ def earlier_results(
     return compared, _by_current_id(data, by_key)
 
 
-def _by_current_id(data: ReviewInput, by_key: dict[str, Any]) -> dict[str, EarlierResult]:
+def _by_current_id(
+    data: ReviewInput, by_key: dict[str, PersonStanding]
+) -> dict[str, EarlierResult]:
     """Stored people matched to this workbook's IDs (width, case and spaces ignored)."""
     from cs_kpi.history import record_key
     from cs_kpi.review.model import EarlierResult
