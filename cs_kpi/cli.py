@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from cs_kpi import __version__
+from cs_kpi.i18n import Text, register_codes
 
 app = typer.Typer(
     name="cs-kpi",
@@ -91,6 +92,24 @@ HolidaysOption = Annotated[
         show_default=False,
     ),
 ]
+RunHistoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        metavar="PATH|URL",
+        help="历史记录库：文件或 postgresql://用户@主机/数据库，默认为输入文件夹中的 "
+        "cs-kpi-history.sqlite · the history store to compare with and record into: a file "
+        "or postgresql://user@host/db (default: cs-kpi-history.sqlite in the input's folder).",
+        show_default=False,
+    ),
+]
+NoHistoryOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-history",
+        help="不读取也不写入历史记录库 · read and write no history store.",
+    ),
+]
 ExistingFile = Annotated[
     Path,
     typer.Argument(
@@ -100,6 +119,16 @@ ExistingFile = Annotated[
         show_default=False,
     ),
 ]
+
+
+HISTORY_BOTH_WAYS = Text(
+    "--history 与 --no-history 不能同时使用", "--history and --no-history cannot be used together"
+)
+REASSESSMENT_NEEDS_HISTORY = Text(
+    "--reassessment 需要历史记录库（要比较的考核在其中），不能与 --no-history 同时使用",
+    "--reassessment needs the history store (it holds the assessment re-assessed); it cannot "
+    "be used with --no-history",
+)
 
 
 def _version(value: bool) -> None:
@@ -202,6 +231,22 @@ def _check_holidays_option(path: Path | None, lang: str) -> None:
     problem = check_holidays_path(path)
     if problem is not None:
         raise _usage_error(problem.msg(path=path, name=path.name), lang, "--holidays")
+
+
+def _history_location(
+    workbook: Path, history: str | None, no_history: bool, lang: str
+) -> str | Path | None:
+    """SPEC §11: --history, else cs-kpi-history.sqlite in the input's folder; None with
+    --no-history (both at once is a usage error, exit 2)."""
+    if no_history:
+        if history is not None:
+            raise _usage_error(HISTORY_BOTH_WAYS.msg(), lang, "--no-history")
+        return None
+    if history is not None:
+        return history
+    from cs_kpi.history import default_location
+
+    return default_location(workbook)
 
 
 def _parse_date_option(text: str | None, name: str, lang: str) -> Any:
@@ -307,6 +352,17 @@ def score(
         ),
     ] = None,
     holidays: HolidaysOption = None,
+    history: RunHistoryOption = None,
+    no_history: NoHistoryOption = False,
+    reassessment: Annotated[
+        bool,
+        typer.Option(
+            "--reassessment",
+            help="本次为上一次考核（同一考核周期）的一个月复评，记为复评而非新周期 · this run is "
+            "the one-month re-assessment of the period already scored (same 考核周期), "
+            "recorded as such, not as a new period.",
+        ),
+    ] = False,
     lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -320,6 +376,9 @@ def score(
 
     report_date = _parse_date_option(as_of, "--as-of", language)
     _check_holidays_option(holidays, language)
+    store = _history_location(workbook, history, no_history, language)
+    if reassessment and store is None:
+        raise _usage_error(REASSESSMENT_NEEDS_HISTORY.msg(), language, "--reassessment")
 
     def work() -> Any:
         from cs_kpi.commands.score import run
@@ -331,6 +390,8 @@ def score(
             lang=language,
             as_of=report_date,
             holidays=holidays,
+            history=store,
+            reassessment=reassessment,
         )
 
     _run(work, language, as_json, debug, source=workbook)
@@ -350,6 +411,8 @@ def sla_report(
             help="突出显示的月份 · month to highlight, e.g. --month 2024-07 (default: the latest).",
         ),
     ] = None,
+    history: RunHistoryOption = None,
+    no_history: NoHistoryOption = False,
     lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -368,11 +431,12 @@ def sla_report(
             month_option(month)
         except InputError as error:
             raise _usage_error(error.problems.errors[0].msg, language, "--month") from None
+    store = _history_location(workbook, history, no_history, language)
 
     def work() -> Any:
         from cs_kpi.commands.sla_report import run
 
-        return run(workbook, output=output, month=month, lang=language)
+        return run(workbook, output=output, month=month, lang=language, history=store)
 
     _run(work, language, as_json, debug, source=workbook)
 
@@ -510,6 +574,9 @@ def history_forget(
     示例 Example: cs-kpi history forget 2024-Q3 --yes
     """
     _history("forget", history, lang, as_json, debug, target=period, agreement=agreement, yes=yes)
+
+
+register_codes(globals())
 
 
 def main() -> None:

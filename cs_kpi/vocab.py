@@ -161,6 +161,10 @@ FLAGS: dict[str, Text] = {
     "mandatory_plan": Text(
         "低于改进阈值 {threshold}", "Below the improvement threshold {threshold}"
     ),
+    # SPEC §11, from the history: 优秀 now and in the previous period; below the threshold
+    # in the previous period (or the assessment a re-assessment follows) and again now.
+    "reserve_candidate": Text("储备主管候选", "Reserve supervisor candidate"),
+    "reassessment_failed": Text("调岗评估", "Transfer assessment"),
 }
 FLAG_ORDER = tuple(FLAGS)
 

@@ -423,3 +423,17 @@ def test_read_phase_times_load_review_against_the_raw_calamine_read(tmp_path):
     )
     assert min(floor_wall, floor_cpu, read_wall, read_cpu) >= 0
     assert all(ratio > 0 for ratio in ratios)  # the figures themselves are never asserted
+
+
+def test_score_history_times_score_with_and_without_the_history_on_a_tiny_size(tmp_path):
+    result = _python(str(BENCH / "score_history.py"), "--people", "12", "--runs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["people"] == 12
+    assert {name: len(times) for name, times in figures["seconds"].items()} == {
+        "floor": 1,
+        "first": 1,
+        "next": 1,
+    }
+    assert all(times[0] > 0 for times in figures["seconds"].values())
+    assert "--no-history (floor)" in result.stdout

@@ -46,9 +46,11 @@ def test_case(case: Case, tmp_path, monkeypatch):
     assert "Traceback" not in result.output
     assert result.exit_code == case.exit_code, result.output
     payload = json.loads(result.stdout)
-    # The input is never touched, and nothing is left beside it.
+    # The input is never touched, and nothing is left beside it but, after a successful
+    # run, the history store it was recorded in (SPEC §11: beside the input by default).
     assert path.read_bytes() == before
-    assert sorted(p.name for p in source_dir.iterdir()) == inputs_before
+    recorded = ["cs-kpi-history.sqlite"] if case.exit_code == 0 else []
+    assert sorted(p.name for p in source_dir.iterdir()) == sorted(inputs_before + recorded)
     assert_validate_agrees(case, path)
     if case.exit_code == 1:
         assert payload["ok"] is False

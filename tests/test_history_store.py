@@ -27,6 +27,7 @@ from cs_kpi.history import (
     LATEST_VERSION,
     SCORE,
     PersonRecord,
+    PersonStanding,
     RunSource,
     ScorePeriod,
     SlaMetricRecord,
@@ -138,6 +139,39 @@ def test_the_previous_period_follows_period_order_not_recording_order(location):
         assert previous.period == Q2 and people["a001"].total == Decimal("65.00")
         assert store.previous_results(Q2) is None
         assert [p.period.period for p in store.periods()] == ["2024-Q2", "2024-Q3"]
+
+
+def test_standings_are_the_previous_results_total_grade_and_flags(location):
+    Q2 = ScorePeriod("2024-Q2", dt.date(2024, 4, 1), dt.date(2024, 6, 30))
+    low = PersonRecord(
+        "Ａ００２ ", "李四", "一组", None, None, Decimal("65.50"), "pass", {}, ("mandatory_plan",)
+    )
+    with open_store(location) as store:
+        assert store.previous_standings(Q3) is None and store.period_standings("2024-Q2") is None
+        store.record_score(Q2, SOURCE, [person("A001", "91.00", "excellent"), low])
+        period, standings = store.previous_standings(Q3)
+        assert period.period == Q2
+        assert standings == {
+            "a001": PersonStanding(Decimal("91.00"), "excellent", ("missing_review",)),
+            "a002": PersonStanding(Decimal("65.50"), "pass", ("mandatory_plan",)),
+        }
+        assert store.period_standings("2024-q2") == standings
+        assert store.previous_standings(Q2) is None  # never the period itself
+
+
+def test_records_held_until_done_commit_at_the_end_or_not_at_all(location):
+    """`score` records, then renames its outputs; a failure there must leave no run."""
+    with open_store(location) as store:
+        with pytest.raises(OSError), store.held_until_done():
+            store.record_score(Q3, SOURCE, [person("A001", "80.00")])
+            raise OSError("the report could not be renamed into place")
+        assert store.runs() == []
+        with store.held_until_done():
+            first = store.record_score(Q3, SOURCE, [person("A001", "80.00")])
+        assert [run.id for run in store.runs()] == [first.id] and first.revision == 1
+        with store.held_until_done():
+            pass  # nothing recorded: no transaction begun
+        assert store.period_results("2024-Q3") == [person("A001", "80.00")]
 
 
 def test_a_reassessment_is_recorded_as_such_not_as_a_new_period(location):

@@ -31,10 +31,16 @@ def workbooks(tmp_path_factory) -> list[Path]:
         score = [
             "score", str(SAMPLES / "04_performance_review_2024Q3.xlsx"), "--lang", lang,
             "-o", str(folder / f"score_{lang}.xlsx"), "--plan", str(folder / f"plan_{lang}.xlsx"),
-            "--as-of", "2024-10-08",
+            "--as-of", "2024-10-08", "--no-history",
         ]  # fmt: skip
         assert runner.invoke(app, score).exit_code in (0,), lang
-        sla = ["sla-report", str(SAMPLES / "sla_agreement_2024.xlsx"), "--lang", lang]
+        sla = [
+            "sla-report",
+            str(SAMPLES / "sla_agreement_2024.xlsx"),
+            "--lang",
+            lang,
+            "--no-history",
+        ]
         result = runner.invoke(app, [*sla, "-o", str(folder / f"sla_{lang}.xlsx")])
         assert result.exit_code == 0, result.output
     return sorted(folder.rglob("*.xlsx"))

@@ -124,6 +124,7 @@ def test_sample_scores_with_a_mandatory_plan(tmp_path: Path) -> None:
             "--as-of",
             "2024-10-08",
             "--json",
+            "--no-history",  # the default store would be sample_data/
         ],
     )
     assert result.exit_code == 0, result.output

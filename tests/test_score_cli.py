@@ -61,6 +61,7 @@ def test_default_output_names_beside_the_input(quarter):
     assert result.exit_code == 0, result.output
     folder = quarter.parent
     assert sorted(p.name for p in folder.iterdir()) == [
+        "cs-kpi-history.sqlite",  # SPEC §11: the default history store, beside the input
         "q3.xlsx",
         "q3_improvement_plan.xlsx",
         "q3_report.xlsx",

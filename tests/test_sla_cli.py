@@ -53,7 +53,16 @@ def test_json_has_exactly_the_spec_shape(tmp_path):
     result = invoke("sla-report", str(source), "-o", str(out), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"kind", "agreement", "months", "improvement_plan", "warnings", "outputs"}
+    # SPEC §9, and the additive `history` key of a run recorded in the store (README History)
+    assert set(data) == {
+        "kind",
+        "agreement",
+        "months",
+        "improvement_plan",
+        "warnings",
+        "outputs",
+        "history",
+    }
     assert data["kind"] == "sla" and data["outputs"] == [str(out)] and out.exists()
     assert data["agreement"] == {
         "number": "SLA-2024-001",

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 
 def results(path: Path, out: Path) -> dict:
-    result = runner.invoke(app, ["sla-report", str(path), "-o", str(out), "--json"])
+    result = runner.invoke(app, ["sla-report", str(path), "-o", str(out), "--json", "--no-history"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     data.pop("outputs")

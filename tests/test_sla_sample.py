@@ -21,7 +21,9 @@ runner = CliRunner()
 
 
 def report_json(path: Path, out: Path, *extra: str) -> dict:
-    result = runner.invoke(app, ["sla-report", str(path), "-o", str(out), "--json", *extra])
+    result = runner.invoke(
+        app, ["sla-report", str(path), "-o", str(out), "--json", "--no-history", *extra]
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 

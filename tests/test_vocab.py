@@ -35,7 +35,16 @@ def test_band_text_is_the_spec_text():
 
 
 def test_flags_in_order_with_labels():
-    assert vocab.FLAG_ORDER[0] == "missing_review" and vocab.FLAG_ORDER[-1] == "mandatory_plan"
+    assert vocab.FLAG_ORDER == (
+        "missing_review",
+        "incomplete_metrics",
+        "no_metrics",
+        "no_reviews",
+        "not_assessed",
+        "mandatory_plan",
+        "reserve_candidate",  # SPEC §11: from the history
+        "reassessment_failed",
+    )
     seventy = D(70)
     assert (
         vocab.flag_text(["missing_review", "mandatory_plan"], "zh", improvement_threshold=seventy)

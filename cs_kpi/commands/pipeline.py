@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,11 +63,24 @@ class Run:
         self._next()
         return result
 
-    def write(self, targets: Sequence[Path], build: Sequence[Callable[[Path], Any]]) -> None:
-        """Build each output at its temp path; all are renamed into place, or none."""
+    def write(
+        self,
+        targets: Sequence[Path],
+        build: Sequence[Callable[[Path], Any]],
+        before_rename: Callable[[], Any] | None = None,
+        around: AbstractContextManager[Any] | None = None,
+    ) -> None:
+        """Build each output at its temp path; all are renamed into place, or none.
+
+        `before_rename` runs once every output is built and before any is renamed, and
+        `around` holds the whole: the history records there in a transaction committed
+        only after the renames (SPEC §11), so a store that cannot be written leaves no
+        output behind, and outputs that could not be built or renamed record nothing."""
         from cs_kpi.xlsxout import atomic_outputs
 
-        with atomic_outputs(list(targets)) as temps:
+        with around or contextlib.nullcontext(), atomic_outputs(list(targets)) as temps:
             for write_one, temp in zip(build, temps, strict=True):
                 write_one(temp)
                 self._next()
+            if before_rename is not None:
+                before_rename()

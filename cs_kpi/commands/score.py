@@ -47,13 +47,19 @@ def run(
     lang: str,
     as_of: dt.date | None = None,
     holidays: Path | None = None,
+    history: str | Path | None = None,
+    reassessment: bool = False,
 ) -> Outcome:
     """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5).
 
     `holidays` is a --holidays file whose entries override the workbook's 节假日 sheet
-    (SPEC §2); its problems are listed with the workbook's."""
+    (SPEC §2); its problems are listed with the workbook's. `history` is the store's
+    path or URL (None: no history); the run compares with it and is recorded in it,
+    as the re-assessment of its period with `reassessment` (SPEC §11)."""
+    from cs_kpi.commands import recording
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.holidays import calendar_of
+    from cs_kpi.review.periods import apply_earlier_results
     from cs_kpi.review.report import write_plan_workbook, write_report
 
     path = Path(path)
@@ -69,16 +75,33 @@ def run(
         calendar = calendar_of(data.holidays, file_days)
         result = steps.rules(lambda: apply_rules(data, as_of, calendar))
         warnings = steps.warnings
-        # Both files or neither: a plan that cannot be written leaves no report behind.
-        steps.write(
-            [report_path, plan_path],
-            [
-                lambda temp: write_report(result, data, temp, lang, warnings),
-                lambda temp: write_plan_workbook(result.plan, temp, lang),
-            ],
-        )
+        recorded: list[recording.Recorded] = []
+        with recording.opened(history) as store:
+            compared = None
+            if store is not None:
+                compared, earlier = recording.earlier_results(store, data, reassessment)
+                apply_earlier_results(result, earlier)
+
+            def record() -> None:
+                if store is not None:
+                    recorded.append(recording.record_score(store, data, result, reassessment))
+
+            # Both files or neither: a plan that cannot be written leaves no report behind,
+            # and a history that cannot be written leaves neither (SPEC §11).
+            steps.write(
+                [report_path, plan_path],
+                [
+                    lambda temp: write_report(result, data, temp, lang, warnings),
+                    lambda temp: write_plan_workbook(result.plan, temp, lang),
+                ],
+                before_rename=record,
+                around=recording.held(store),
+            )
     outputs = [str(report_path), str(plan_path)]
     period = data.scheme.period or None
+    summary: dict[str, Any] = {"kind": "performance-review", "period": period, "outputs": outputs}
+    if recorded:
+        summary["history"] = recorded[0].to_json(compared)
 
     def details(lang_: str) -> dict[str, Any]:
         """SPEC §9, built only when --json asks for it (0.4 s at 10,000 people)."""
@@ -86,14 +109,16 @@ def run(
         payload.update(result_to_json(result, lang_))
         payload["warnings"] = [w.to_json(lang_) for w in warnings]
         payload["outputs"] = outputs
+        if recorded:
+            payload["history"] = summary["history"]
         return payload
 
-    return Outcome(
-        {"kind": "performance-review", "period": period, "outputs": outputs},
-        warnings,
-        lambda console, lang_: _render(console, lang_, result, outputs),
-        details,
-    )
+    def render(console: Any, lang_: str) -> None:
+        _render(console, lang_, result, outputs)
+        for entry in recorded:
+            console.print(entry.line(lang_))
+
+    return Outcome(summary, warnings, render, details)
 
 
 def _load(path: Path, holidays: Path | None) -> tuple[Any, Problems]:
@@ -169,8 +194,8 @@ def _render(console: Any, lang: str, result: Any, outputs: list[str]) -> None:
 
 
 # ---------------------------------------------------------------- §9 JSON (the one place it is built)
-def _agent_json(agent: AgentResult, lang: str) -> dict[str, Any]:
-    return {
+def _agent_json(agent: AgentResult, lang: str, with_history: bool = False) -> dict[str, Any]:
+    found = {
         "id": agent.person.id,
         "name": agent.person.name,
         "team": agent.person.team,
@@ -206,13 +231,17 @@ def _agent_json(agent: AgentResult, lang: str) -> dict[str, Any]:
             for r in agent.reviews
         ],
     }
+    if with_history:  # SPEC §9 additive keys, present whenever the run had a history
+        found["previous_total"] = as_number(agent.previous_total)
+        found["change"] = as_number(agent.change)
+    return found
 
 
 def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
     """The rule part of SPEC §9 `score` JSON: agents, grade_counts, calibration,
     improvement_plan. Numbers are plain numbers (fractions for percentages), dates ISO."""
     return {
-        "agents": [_agent_json(agent, lang) for agent in result.agents],
+        "agents": [_agent_json(agent, lang, result.with_history) for agent in result.agents],
         "grade_counts": dict(result.grade_counts),
         "calibration": [
             {

@@ -49,9 +49,17 @@ WRITING = (Text("写入报告", "Writing the report"),)
 
 
 def run(
-    path: Path, output: Path | None = None, month: str | None = None, lang: str = "zh"
+    path: Path,
+    output: Path | None = None,
+    month: str | None = None,
+    lang: str = "zh",
+    history: str | Path | None = None,
 ) -> Outcome:
-    """Score the SLA workbook at `path` and write the report (nothing is written on a problem)."""
+    """Score the SLA workbook at `path` and write the report (nothing is written on a problem).
+
+    `history` is the store's path or URL (None: no history): every month of the
+    agreement is recorded there with the report, or neither is written (SPEC §11)."""
+    from cs_kpi.commands import recording
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.problems import in_file
     from cs_kpi.sla.report import write_report
@@ -64,13 +72,27 @@ def run(
         result = steps.rules(lambda: (evaluate(data), []))
         warnings = [*steps.warnings, *in_file(result.warnings, str(path))]
         highlight = _highlight(result, wanted, lang)
-        steps.write(
-            [target], [lambda temp: write_report(temp, result, data, highlight, lang, warnings)]
-        )
+        recorded: list[recording.Recorded] = []
+        with recording.opened(history) as store:
+
+            def record() -> None:
+                if store is not None:
+                    recorded.append(recording.record_sla(store, data, result))
+
+            steps.write(
+                [target],
+                [lambda temp: write_report(temp, result, data, highlight, lang, warnings)],
+                before_rename=record,
+                around=recording.held(store),
+            )
     payload = to_json(result, lang, [target], warnings)
+    if recorded:
+        payload["history"] = recorded[0].to_json()
 
     def render(console: Any, lang_: str) -> None:
         render_summary(console, result, highlight, target, lang_)
+        for entry in recorded:
+            console.print(entry.line(lang_))
 
     return Outcome(payload, warnings, render)
 

@@ -54,6 +54,15 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
+class PersonStanding:
+    """What the rules across periods need of a stored person (SPEC §11): total, grade, flags."""
+
+    total: Decimal | None
+    grade_code: str | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SlaMetricRecord:
     """One metric of one SLA month (fractions for weight, standard and actual)."""
 

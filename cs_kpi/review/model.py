@@ -172,6 +172,18 @@ class AgentResult:
     # The same dimension scores split by origin (`dimensions` merges them, review first).
     review_dimensions: dict[str, Decimal] = field(default_factory=dict)
     metric_dimensions: dict[str, Decimal] = field(default_factory=dict)
+    # SPEC §11 / §9: the total of the period before (from the history) and the difference.
+    previous_total: Decimal | None = None
+    change: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EarlierResult:
+    """A person's stored result of the period before (SPEC §11), as the rules need it."""
+
+    total: Decimal | None
+    grade_code: str | None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -234,3 +246,5 @@ class ScoreResult:
     # Dimension names in sheet order (评分项 / 指标), for report columns.
     review_dimension_names: list[str] = field(default_factory=list)
     metric_dimension_names: list[str] = field(default_factory=list)
+    # SPEC §11: set when the run had a history (agents then carry previous_total, change).
+    with_history: bool = False
