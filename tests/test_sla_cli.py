@@ -83,7 +83,10 @@ def test_json_has_exactly_the_spec_shape(tmp_path):
         "run_below_pass",
         "breach",
         "fee_deduction",
+        "source",  # SPEC §9 additive keys: this workbook or the history, and its file
+        "file",
     }
+    assert first["source"] == "workbook" and first["file"] == "sla.xlsx"
     assert first["metrics"][0] == {
         "metric": "客户满意度",
         "standard": 0.9,

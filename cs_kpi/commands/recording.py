@@ -24,7 +24,7 @@ from cs_kpi.problems import InputError
 if TYPE_CHECKING:
     from cs_kpi.history import HistoryStore, PersonStanding, StoredRun
     from cs_kpi.review.model import EarlierResult, ReviewInput, ScoreResult
-    from cs_kpi.sla.model import SlaInput, SlaResult
+    from cs_kpi.sla.model import SlaInput, SlaResult, StoredMonth
 
 REASSESSMENT_WITHOUT_PERIOD = Text(
     "--reassessment：历史记录库 {store} 中没有考核周期 {period} 的考核，无法作为它的复评记录："
@@ -161,6 +161,32 @@ def record_score(
 
     run = store.record_score(*score_run(data, result), reassessment=reassessment)
     return Recorded(store.shown, run)
+
+
+def stored_sla_months(store: HistoryStore | None, agreement: str) -> list[StoredMonth]:
+    """The agreement's months in the store as plain data for the SLA rules (SPEC §6, §11)."""
+    if store is None or not agreement:
+        return []
+    from cs_kpi.numbers import HUNDRED, ZERO
+    from cs_kpi.sla.model import MetricResult, StoredMonth
+
+    def metric(m: Any) -> MetricResult:
+        gap = m.actual - m.standard if m.direction == "lower" else m.standard - m.actual
+        return MetricResult(
+            m.metric, m.weight, m.standard, m.actual, m.direction, max(gap * HUNDRED, ZERO), m.score
+        )
+
+    return [
+        StoredMonth(
+            month=entry.record.month,
+            metrics=tuple(metric(m) for m in entry.record.metrics),
+            total=entry.record.total,
+            grade=entry.record.grade_code,
+            fee=entry.record.fee,
+            file_name=entry.run.file_name,
+        )
+        for entry in store.agreement_months(agreement)
+    ]
 
 
 def record_sla(store: HistoryStore, data: SlaInput, result: SlaResult) -> Recorded:

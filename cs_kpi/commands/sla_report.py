@@ -11,7 +11,7 @@ from cs_kpi.numbers import as_number, fmt_num
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
 from cs_kpi.problems import InputError, Problem
-from cs_kpi.sla.model import MonthResult, SlaResult
+from cs_kpi.sla.model import HISTORY, MonthResult, SlaResult
 from cs_kpi.sla.read import load_sla, parse_month_value
 from cs_kpi.sla.rules import evaluate, grade_label
 
@@ -39,7 +39,10 @@ HEADERS = (
     Text("连续未达标", "Run"),
     Text("违约", "Breach"),
     Text("扣减金额", "Deduction"),
+    Text("来源", "Source"),
 )
+THIS_WORKBOOK = Text("本工作簿", "this workbook")
+FROM_HISTORY = Text("历史记录：{file}", "history: {file}")
 TABLE_TITLE = Text("SLA 月度考核（{client}）", "SLA monthly results ({client})")
 YES = Text("是", "Yes")
 NO = Text("否", "No")
@@ -69,11 +72,13 @@ def run(
     wanted = month_option(month)
     with Run(lang, WRITING, source=path) as steps:
         data = steps.read(lambda: load_sla(path))
-        result = steps.rules(lambda: (evaluate(data), []))
-        warnings = [*steps.warnings, *in_file(result.warnings, str(path))]
-        highlight = _highlight(result, wanted, lang)
         recorded: list[recording.Recorded] = []
         with recording.opened(history) as store:
+            # Earlier months from the history, handed to the pure rules as data (SPEC §6).
+            stored = recording.stored_sla_months(store, data.agreement.number)
+            result = steps.rules(lambda: (evaluate(data, stored), []))
+            warnings = [*steps.warnings, *in_file(result.warnings, str(path))]
+            highlight = _highlight(result, wanted, lang)
 
             def record() -> None:
                 if store is not None:
@@ -181,6 +186,9 @@ def _month_json(month: MonthResult, lang: str) -> dict[str, Any]:
         "run_below_pass": month.run_below_pass,
         "breach": month.breach,
         "fee_deduction": as_number(month.fee_deduction),
+        # SPEC §9 additive keys: where the month came from, and the workbook it was read from.
+        "source": month.taken_from,
+        "file": month.file_name,
     }
 
 
@@ -194,7 +202,11 @@ def render_summary(
     title = TABLE_TITLE(lang, client=result.agreement.client or result.agreement.number or "—")
     table = Table(title=title, title_style="bold")
     for index, header in enumerate(HEADERS):
-        table.add_column(header(lang), justify="left" if index in (0, 2) else "right")
+        table.add_column(
+            header(lang),
+            justify="left" if index in (0, 2, 6) else "right",
+            overflow="fold" if index == 6 else "ellipsis",  # a file name is read whole
+        )
     styles = {"excellent": "green", "pass": "yellow", "fail": "red"}
     for month in result.months:
         marked = month.month == highlight
@@ -205,6 +217,7 @@ def render_summary(
             str(month.run_below_pass),
             RichText(YES(lang), style="bold red") if month.breach else NO(lang),
             _money(month.fee_deduction),
+            _source(month, lang),
             style="bold" if marked else None,
         )
     console.print(table)
@@ -230,6 +243,13 @@ def render_summary(
     console.print(WRITTEN(lang, path=target))
 
 
+def _source(month: MonthResult, lang: str) -> str:
+    """Where a month of the table comes from: this workbook, or the history and its file."""
+    if month.taken_from == HISTORY:
+        return FROM_HISTORY(lang, file=month.file_name)
+    return THIS_WORKBOOK(lang)
+
+
 def _money(value: Any) -> str:
     return "" if value is None else f"{value:,.2f}"
 
@@ -244,5 +264,7 @@ register_codes(
         "TABLE_TITLE",
         "YES",
         "NO",
+        "THIS_WORKBOOK",
+        "FROM_HISTORY",
     ),
 )

@@ -48,9 +48,13 @@ def person_record(agent: AgentResult) -> PersonRecord:
 
 
 def sla_run(data: SlaInput, result: SlaResult) -> tuple[str, RunSource, list[SlaMonthRecord]]:
-    """The agreement number, the input file and every month as computed (calendar order)."""
+    """The agreement number, the input file and every month of the workbook as computed
+    (calendar order); months taken from the history stay recorded as they were."""
+    from cs_kpi.sla.model import HISTORY
+
     source = RunSource(data.file_name, data.sha256)
-    return result.agreement.number, source, [month_record(month) for month in result.months]
+    months = [month_record(month) for month in result.months if month.taken_from != HISTORY]
+    return result.agreement.number, source, months
 
 
 def month_record(month: MonthResult) -> SlaMonthRecord:

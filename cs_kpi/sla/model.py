@@ -17,6 +17,9 @@ from cs_kpi.i18n import Msg
 from cs_kpi.problems import Problem, Source  # noqa: F401 (Source is part of this model)
 from cs_kpi.schema import AGREEMENT
 
+WORKBOOK = "workbook"
+HISTORY = "history"
+
 
 # ---------------------------------------------------------------- inputs
 def _default(key: str) -> Any:
@@ -88,6 +91,19 @@ class MonthInput:
     fee_source: Source | None = None
 
 
+@dataclass(frozen=True)
+class StoredMonth:
+    """A month of the agreement as the history holds it (SPEC §6, §11): plain data the
+    command hands to the rules, which never query the store themselves."""
+
+    month: str  # YYYY-MM
+    metrics: tuple[MetricResult, ...]
+    total: Decimal
+    grade: str  # excellent | pass | fail
+    fee: Decimal | None
+    file_name: str  # the workbook it was computed from
+
+
 @dataclass
 class SlaInput:
     agreement: Agreement
@@ -130,6 +146,8 @@ class MonthResult:
     notes: str = ""
     gap_before: bool = False  # a month is missing right before this one
     source: Source | None = None
+    taken_from: str = WORKBOOK  # WORKBOOK, or HISTORY for a month not in the inputs (SPEC §9)
+    file_name: str = ""  # the workbook the month was read from (for HISTORY: when stored)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from cs_kpi.i18n import Text
 from cs_kpi.numbers import HUNDRED, fmt_num, pct_shown, plain_number
 from cs_kpi.reader import column_letter
 from cs_kpi.schema import AGREEMENT, DIRECTION, MONTHLY, SERVICE_STANDARDS, SLA_METRICS, YES_NO
-from cs_kpi.sla.model import MonthResult, SlaInput, SlaResult
+from cs_kpi.sla.model import HISTORY, MonthResult, SlaInput, SlaResult
 from cs_kpi.sla.rules import (
     grade_label,
     summary_counts,
@@ -87,6 +87,7 @@ L: dict[str, Text] = {
     "scoring_due": Text("甲方评分截止", "Client scoring due"),
     "chart_data": Text("趋势图数据", "Chart data"),
     "gap_note": Text("此前缺月，连续计数重新开始", "month missing before: run restarted"),
+    "history_note": Text("取自历史记录（{file}）", "from the history ({file})"),
     # improvement plan
     "plan_title": Text("考核结果与改进计划", "Results and improvement plan"),
     "period": Text("考核周期", "Period"),
@@ -453,11 +454,15 @@ class _Writer:
         self.chart_months = months
 
     def _notes(self, month: MonthResult) -> str:
-        """The month's notes as typed, after a remark when a month is missing before it."""
-        if not month.gap_before:
-            return month.notes
+        """The month's notes as typed, after a remark when a month is missing before it and
+        one when the month is not in this workbook but taken from the history (SPEC §6)."""
+        remarks = []
+        if month.taken_from == HISTORY:
+            remarks.append(self.t("history_note", file=month.file_name))
+        if month.gap_before:
+            remarks.append(self.t("gap_note"))
         separator = "; " if self.lang == "en" else "；"
-        return separator.join(x for x in (self.t("gap_note"), month.notes) if x)
+        return separator.join(x for x in (*remarks, month.notes) if x)
 
     def _month_formats(self, sheet: Any, last: int, metric_count: int) -> None:
         """Grade colours, breach red, scores below 100 in red (conditional formats)."""

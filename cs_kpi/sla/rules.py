@@ -8,12 +8,14 @@ scores, the grade from the shown total (SPEC §4.3 applies to SLAs too).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.numbers import HUNDRED, ZERO, pct_shown, round2
 from cs_kpi.problems import Problems
 from cs_kpi.sla.model import (
+    HISTORY,
     Agreement,
     ImprovementRow,
     MetricResult,
@@ -22,6 +24,7 @@ from cs_kpi.sla.model import (
     SlaInput,
     SlaMetric,
     SlaResult,
+    StoredMonth,
 )
 from cs_kpi.vocab import SLA_GRADES, grade_label  # noqa: F401 (grade_label: SLA codes too)
 
@@ -39,6 +42,18 @@ OUTSIDE_SERVICE = Text(
     "{month} 不在服务周期 {start} 至 {end} 内，仍按数据计算",
     "{month} is outside the service period {start} to {end}; it is scored anyway",
 )
+NOT_REPORTED = Text(
+    "服务周期内 {missing} 既不在工作簿中，也不在历史记录中：连续未达标月数从 {after} 重新计算",
+    "{missing} of the service period is neither in the workbook nor in the history: the run of "
+    "months below the pass line restarts at {after}",
+)
+DIFFERS_FROM_STORED = Text(
+    "{month} 与历史记录中的数据（{file}）不同：{changes}；按本工作簿重新计算",
+    "{month} differs from the month stored in the history (from {file}): {changes}; it is "
+    "recomputed from this workbook",
+)
+CHANGED_VALUE = Text("{what} {stored} → {now}", "{what} {stored} → {now}")
+FEE_WORD = Text("月度服务费", "monthly fee")
 BREACH_ACTION = Text("违约：须提交整改计划", "Breach: a corrective action plan must be submitted")
 BELOW = Text("{metric} {actual} 低于标准 {standard}", "{metric} {actual} below standard {standard}")
 ABOVE = Text("{metric} {actual} 高于标准 {standard}", "{metric} {actual} above standard {standard}")
@@ -152,42 +167,152 @@ def months_between(before: str, after: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- the whole agreement
-def evaluate(data: SlaInput) -> SlaResult:
-    """Score every month in calendar order; runs, breaches and deductions (SPEC §6)."""
+def evaluate(data: SlaInput, stored: Sequence[StoredMonth] = ()) -> SlaResult:
+    """Score every month in calendar order; runs, breaches and deductions (SPEC §6).
+
+    `stored` are the agreement's months in the history (§11): those before the latest
+    workbook month and not in the workbook join the run as stored; a workbook month that
+    differs from its stored copy is scored from the workbook with a warning."""
     agreement = data.agreement
     warnings = Problems()
+    workbook = sorted(data.months, key=lambda m: m.month)
+    by_month = {m.month: m for m in stored}
+    for entry in workbook:
+        _warn_if_changed(entry, by_month.get(entry.month), data.metrics, warnings)
+    timeline = _timeline(workbook, stored)
+    _warn_unreported_start(timeline, agreement, warnings)
     months: list[MonthResult] = []
     run = 0
     previous: str | None = None
-    for entry in sorted(data.months, key=lambda m: m.month):
+    for entry in timeline:
         gap = previous is not None and next_month(previous) != entry.month
         if gap:
             # No month is assumed failed or passed: the run restarts (SPEC §6).
             run = 0
+            where = _where(entry) if isinstance(entry, MonthInput) else (None, None)
             warnings.warn(
                 GAP.msg(
                     missing=months_between(previous, entry.month),
                     before=previous,
                     after=entry.month,
                 ),
-                *_where(entry),
+                *where,
                 entry.month,
             )
-        _check_service_period(entry, agreement, warnings)
-        result = _score_month(entry, data.metrics, agreement)
+        if isinstance(entry, MonthInput):
+            _check_service_period(entry, agreement, warnings)
+            result = _score_month(entry, data.metrics, agreement)
+            result.file_name = data.file_name
+        else:
+            result = _stored_result(entry)
         run = run + 1 if result.grade == "fail" else 0
         result.run_below_pass = run
         result.breach = run >= agreement.breach_months
         result.gap_before = gap
         if result.breach:
             if result.fee is None:
-                warnings.warn(NO_FEE.msg(month=entry.month), *_fee_where(entry))
+                where = _fee_where(entry) if isinstance(entry, MonthInput) else (None, None)
+                warnings.warn(NO_FEE.msg(month=entry.month), *where)
             else:
                 result.fee_deduction = round2(agreement.breach_deduction * result.fee)
         months.append(result)
         previous = entry.month
-    plan = [improvement_row(result, agreement) for result in months if result.grade != "excellent"]
+    # The plan is this workbook's: a stored month's plan was in its own report.
+    plan = [
+        improvement_row(result, agreement)
+        for result in months
+        if result.grade != "excellent" and result.taken_from != HISTORY
+    ]
     return SlaResult(agreement, data.metrics, months, plan, warnings.warnings)
+
+
+def _timeline(
+    workbook: list[MonthInput], stored: Sequence[StoredMonth]
+) -> list[MonthInput | StoredMonth]:
+    """The workbook's months and the stored months before its latest one that it lacks."""
+    if not workbook:
+        return []
+    latest = workbook[-1].month
+    reported = {m.month for m in workbook}
+    earlier = [m for m in stored if m.month < latest and m.month not in reported]
+    return sorted([*workbook, *earlier], key=lambda m: m.month)
+
+
+def _warn_unreported_start(
+    timeline: list[MonthInput | StoredMonth], agreement: Agreement, warnings: Problems
+) -> None:
+    """Months of the service period before the first known one are a gap too (SPEC §6):
+    the run starts at the first known month, which `evaluate` does anyway."""
+    start = agreement.service_start
+    if start is None or not timeline:
+        return
+    first = timeline[0]
+    missing = months_between(_previous_month(f"{start.year:04d}-{start.month:02d}"), first.month)
+    if missing:
+        where = _where(first) if isinstance(first, MonthInput) else (None, None)
+        warnings.warn(NOT_REPORTED.msg(missing=missing, after=first.month), *where, first.month)
+
+
+def _previous_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+def _warn_if_changed(
+    entry: MonthInput,
+    stored: StoredMonth | None,
+    metrics: list[SlaMetric],
+    warnings: Problems,
+) -> None:
+    """A workbook month whose actuals or fee differ from the stored copy (SPEC §11)."""
+    if stored is None:
+        return
+    was = {m.metric: m.actual for m in stored.metrics}
+    changes = [
+        CHANGED_VALUE.msg(
+            what=metric.name,
+            stored=_pct_or_dash(was.get(metric.name)),
+            now=pct_shown(entry.actuals[metric.name]),
+        )
+        for metric in metrics
+        if was.get(metric.name) != entry.actuals[metric.name]
+    ]
+    if entry.fee is not None and entry.fee != stored.fee:
+        changes.append(
+            CHANGED_VALUE.msg(what=FEE_WORD.msg(), stored=_money(stored.fee), now=_money(entry.fee))
+        )
+    if changes:
+        warnings.warn(
+            DIFFERS_FROM_STORED.msg(month=entry.month, file=stored.file_name, changes=changes),
+            *_where(entry),
+            entry.month,
+        )
+
+
+def _pct_or_dash(value: Decimal | None) -> str:
+    return "—" if value is None else pct_shown(value)
+
+
+def _money(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def _stored_result(month: StoredMonth) -> MonthResult:
+    """A stored month as it was shown; its run, breach and deduction are of this timeline."""
+    return MonthResult(
+        month=month.month,
+        metrics=list(month.metrics),
+        total=month.total,
+        grade=month.grade,
+        run_below_pass=0,
+        breach=False,
+        fee=month.fee,
+        fee_deduction=None,
+        report_due=day_of_next_month(month.month, 5),
+        scoring_due=day_of_next_month(month.month, 10),
+        taken_from=HISTORY,
+        file_name=month.file_name,
+    )
 
 
 def _score_month(entry: MonthInput, metrics: list[SlaMetric], agreement: Agreement) -> MonthResult:
@@ -287,4 +412,15 @@ def total_deduction(result: SlaResult) -> Decimal:
     return sum((m.fee_deduction for m in result.months if m.fee_deduction is not None), ZERO)
 
 
-register_codes(globals(), skip=("BREACH_ACTION", "BELOW", "ABOVE", "TOTAL_ONLY", "_GENERIC_ACTION"))
+register_codes(
+    globals(),
+    skip=(
+        "CHANGED_VALUE",
+        "FEE_WORD",
+        "BREACH_ACTION",
+        "BELOW",
+        "ABOVE",
+        "TOTAL_ONLY",
+        "_GENERIC_ACTION",
+    ),
+)
