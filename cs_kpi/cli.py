@@ -401,7 +401,15 @@ def score(
     "sla-report", short_help="SLA 月度考核、违约与扣减 · score an SLA month by month, breaches"
 )
 def sla_report(
-    workbook: ExistingFile,
+    workbooks: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=False,
+            dir_okay=False,
+            help="填好的 SLA 工作簿，可多个（同一协议）· the filled SLA workbook(s) of one agreement.",
+            show_default=False,
+        ),
+    ],
     output: OutputOption = None,
     month: Annotated[
         str | None,
@@ -421,7 +429,10 @@ def sla_report(
     breaches and deductions.
 
     示例 Example: cs-kpi sla-report sla_agreement.xlsx --month 2024-09
+
+    示例 Example: cs-kpi sla-report jan.xlsx feb.xlsx march.xlsx
     """
+    workbook = workbooks[0]
     language = _language(lang, workbook)
     if month is not None:
         from cs_kpi.commands.sla_report import month_option
@@ -436,9 +447,10 @@ def sla_report(
     def work() -> Any:
         from cs_kpi.commands.sla_report import run
 
-        return run(workbook, output=output, month=month, lang=language, history=store)
+        return run(workbooks, output=output, month=month, lang=language, history=store)
 
-    _run(work, language, as_json, debug, source=workbook)
+    # One input: a problem before reading names it; several: each problem names its own.
+    _run(work, language, as_json, debug, source=workbook if len(workbooks) == 1 else None)
 
 
 @app.command(

@@ -13,7 +13,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from sla_builders import build, month_row
+from sla_builders import ZH_AGREEMENT, ZH_METRICS, build, month_row
 from typer.testing import CliRunner
 
 from cs_kpi.cli import app
@@ -28,8 +28,8 @@ FAIL = ("80%", "80%", "90%")
 PASS = ("80%", "85%", "95%")
 
 
-def sla_report(workbook: Path, *extra: str) -> dict:
-    result = CliRunner().invoke(app, ["sla-report", str(workbook), *extra, "--json"])
+def sla_report(*args: Path | str) -> dict:
+    result = CliRunner().invoke(app, ["sla-report", *map(str, args), "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -155,3 +155,95 @@ def test_evaluate_continues_the_run_from_stored_months_given_as_data():
     # 5 % × 200,000 = 10,000.00 on the breach month only.
     assert result.months[-1].fee_deduction == Decimal("10000.00")
     assert result.warnings == []
+
+
+# ---------------------------------------------------------------- several workbooks at once
+def test_three_monthly_workbooks_in_one_run(tmp_path):
+    files = [
+        monthly(tmp_path, "jan.xlsx", "2024-01", FAIL),
+        monthly(tmp_path, "feb.xlsx", "2024-02", FAIL),
+        monthly(tmp_path, "march.xlsx", "2024-03", FAIL),
+    ]
+    data = sla_report(*files)
+    assert table(data) == [
+        ("2024-01", 72.5, 1, False, None),
+        ("2024-02", 72.5, 2, False, None),
+        ("2024-03", 72.5, 3, True, 5000),  # 5 % × 100,000
+    ]
+    assert [(m["source"], m["file"]) for m in data["months"]] == [
+        ("workbook", "jan.xlsx"),
+        ("workbook", "feb.xlsx"),
+        ("workbook", "march.xlsx"),
+    ]
+    assert data["outputs"] == [str(tmp_path / "march_report.xlsx")]
+    # One run per input, each holding its own month.
+    with open_store(tmp_path / "cs-kpi-history.sqlite") as store:
+        stored = store.agreement_months("SLA-2024-001")
+    assert [(m.record.month, m.run.file_name, m.record.run_below_pass) for m in stored] == [
+        ("2024-01", "jan.xlsx", 1),
+        ("2024-02", "feb.xlsx", 2),
+        ("2024-03", "march.xlsx", 3),
+    ]
+
+
+def test_the_same_month_in_two_inputs_with_different_values_is_an_error(tmp_path):
+    jan = build(tmp_path / "jan.xlsx", [month_row("2024-01", *FAIL)])
+    # feb.xlsx repeats January (row 3, cell A3) with other values, then February (A4).
+    feb = build(tmp_path / "feb.xlsx", [month_row("2024-01", *PASS), month_row("2024-02", *FAIL)])
+    result = CliRunner().invoke(app, ["sla-report", str(jan), str(feb), "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["code"], p["file"], p["sheet"], p["cell"]) for p in problems] == [
+        ("month_conflict", str(feb), "月度数据", "A3")
+    ]
+    assert "jan.xlsx 月度数据!A3" in problems[0]["message"]
+    assert "feb.xlsx 月度数据!A3" in problems[0]["message"]
+    assert not (tmp_path / "feb_report.xlsx").exists()
+    assert not (tmp_path / "cs-kpi-history.sqlite").exists()
+
+
+def test_the_same_month_with_the_same_values_in_two_inputs_counts_once(tmp_path):
+    jan = build(tmp_path / "jan.xlsx", [month_row("2024-01", *FAIL)])
+    feb = build(tmp_path / "feb.xlsx", [month_row("2024-01", *FAIL), month_row("2024-02", *FAIL)])
+    data = sla_report(jan, feb, "--no-history")
+    assert table(data) == [
+        ("2024-01", 72.5, 1, False, None),
+        ("2024-02", 72.5, 2, False, None),
+    ]
+    assert data["months"][0]["file"] == "jan.xlsx"  # the first input that has it
+
+
+def test_inputs_of_two_agreements_are_refused(tmp_path):
+    jan = build(tmp_path / "jan.xlsx", [month_row("2024-01", *FAIL)])
+    other = [("协议编号", "SLA-2024-999"), *ZH_AGREEMENT[1:]]
+    feb = build(tmp_path / "feb.xlsx", [month_row("2024-02", *FAIL)], agreement=other)
+    result = CliRunner().invoke(app, ["sla-report", str(jan), str(feb), "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["code"], p["file"]) for p in problems] == [("other_agreement", str(feb))]
+    assert not (tmp_path / "feb_report.xlsx").exists()
+
+
+def test_inputs_with_other_metrics_are_refused(tmp_path):
+    jan = build(tmp_path / "jan.xlsx", [month_row("2024-01", *FAIL)])
+    fewer = [row[:] for row in ZH_METRICS]
+    fewer[2][0] = "接通率"  # a metric renamed
+    feb = build(
+        tmp_path / "feb.xlsx",
+        [month_row("2024-02", *FAIL)],
+        metrics=fewer,
+        monthly_header=["月份", "客户满意度", "问题首次解决率", "接通率", "月度服务费", "备注"],
+    )
+    result = CliRunner().invoke(app, ["sla-report", str(jan), str(feb), "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["code"], p["file"]) for p in problems] == [("other_metrics", str(feb))]
+
+
+def test_a_missing_input_among_several_is_listed_with_the_others(tmp_path):
+    jan = build(tmp_path / "jan.xlsx", [month_row("2024-01", *FAIL)])
+    result = CliRunner().invoke(app, ["sla-report", str(jan), str(tmp_path / "feb.xlsx"), "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [p["file"] for p in problems] == [str(tmp_path / "feb.xlsx")]
+    assert not (tmp_path / "feb_report.xlsx").exists()

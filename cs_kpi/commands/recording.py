@@ -189,11 +189,14 @@ def stored_sla_months(store: HistoryStore | None, agreement: str) -> list[Stored
     ]
 
 
-def record_sla(store: HistoryStore, data: SlaInput, result: SlaResult) -> Recorded:
-    """One transaction: every month of the agreement as computed now."""
+def record_sla(
+    store: HistoryStore, data: SlaInput, result: SlaResult, only: set[str] | None = None
+) -> Recorded:
+    """Every month of the input as computed now (`only` these months, for one of several
+    inputs), in the run's one transaction."""
     from cs_kpi.history.convert import sla_run
 
-    return Recorded(store.shown, store.record_sla(*sla_run(data, result)))
+    return Recorded(store.shown, store.record_sla(*sla_run(data, result, only)))
 
 
 register_codes(globals())

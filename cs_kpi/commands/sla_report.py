@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,8 @@ from cs_kpi.i18n import Text, register_codes
 from cs_kpi.numbers import as_number, fmt_num
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
-from cs_kpi.problems import InputError, Problem
-from cs_kpi.sla.model import HISTORY, MonthResult, SlaResult
+from cs_kpi.problems import InputError, Problem, Problems
+from cs_kpi.sla.model import HISTORY, MonthResult, SlaInput, SlaResult
 from cs_kpi.sla.read import load_sla, parse_month_value
 from cs_kpi.sla.rules import evaluate, grade_label
 
@@ -52,37 +53,46 @@ WRITING = (Text("写入报告", "Writing the report"),)
 
 
 def run(
-    path: Path,
+    path: Path | Sequence[Path],
     output: Path | None = None,
     month: str | None = None,
     lang: str = "zh",
     history: str | Path | None = None,
 ) -> Outcome:
-    """Score the SLA workbook at `path` and write the report (nothing is written on a problem).
+    """Score the SLA workbook at `path` (or several workbooks of one agreement) and write
+    the report (nothing is written on a problem).
 
-    `history` is the store's path or URL (None: no history): every month of the
-    agreement is recorded there with the report, or neither is written (SPEC §11)."""
+    `history` is the store's path or URL (None: no history): the agreement's earlier
+    months are taken from it, and every month of the inputs is recorded there with the
+    report, or neither is written (SPEC §6, §11)."""
     from cs_kpi.commands import recording
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.problems import in_file
     from cs_kpi.sla.report import write_report
 
-    path = Path(path)
-    target = _target(path, output, lang)
+    paths = [Path(path)] if isinstance(path, str | Path) else [Path(p) for p in path]
+    target = _target(paths, output, lang)
     wanted = month_option(month)
-    with Run(lang, WRITING, source=path) as steps:
-        data = steps.read(lambda: load_sla(path))
+    with Run(lang, WRITING, source=paths[0] if len(paths) == 1 else None) as steps:
+        inputs: list[tuple[str, SlaInput]] = []
+        data = steps.read(lambda: _load(paths, inputs))
         recorded: list[recording.Recorded] = []
         with recording.opened(history) as store:
             # Earlier months from the history, handed to the pure rules as data (SPEC §6).
             stored = recording.stored_sla_months(store, data.agreement.number)
             result = steps.rules(lambda: (evaluate(data, stored), []))
-            warnings = [*steps.warnings, *in_file(result.warnings, str(path))]
+            warnings = [*steps.warnings, *in_file(result.warnings, str(paths[-1]))]
             highlight = _highlight(result, wanted, lang)
 
             def record() -> None:
-                if store is not None:
+                if store is None:
+                    return
+                if len(inputs) == 1:
                     recorded.append(recording.record_sla(store, data, result))
+                    return
+                for _file, one in inputs:  # one run per input, each with its own months
+                    only = {m.month for m in one.months}
+                    recorded.append(recording.record_sla(store, one, result, only))
 
             steps.write(
                 [target],
@@ -92,7 +102,7 @@ def run(
             )
     payload = to_json(result, lang, [target], warnings)
     if recorded:
-        payload["history"] = recorded[0].to_json()
+        payload["history"] = recorded[-1].to_json()  # the latest input's run
 
     def render(console: Any, lang_: str) -> None:
         render_summary(console, result, highlight, target, lang_)
@@ -102,10 +112,42 @@ def run(
     return Outcome(payload, warnings, render)
 
 
-def _target(path: Path, output: Path | None, lang: str) -> Path:
-    """`-o` or `<stem>_report.xlsx` beside the input; a folder gets the default name inside it."""
-    target = output_target(path, output, "_report")
-    refuse_overwriting_input(path, [target])
+def _load(
+    paths: list[Path], inputs: list[tuple[str, SlaInput]]
+) -> tuple[SlaInput | None, Problems]:
+    """One workbook as read; several read each (every problem of every file listed at
+    once, each naming its file) and joined into one agreement (sla/merge.py)."""
+    if len(paths) == 1:
+        data, problems = load_sla(paths[0])
+        if data is not None:
+            inputs.append((str(paths[0]), data))
+        return data, problems
+    from cs_kpi.sla.merge import merge_inputs
+
+    problems = Problems()
+    for path in paths:
+        try:
+            data, found = load_sla(path)
+        except InputError as error:
+            data, found = None, error.problems
+        found = found.in_file(str(path))
+        problems.errors.extend(found.errors)
+        problems.warnings.extend(found.warnings)
+        if data is not None:
+            inputs.append((str(path), data))
+    if problems.errors:
+        return None, problems
+    merged, conflicts = merge_inputs(inputs)
+    problems.errors.extend(conflicts.errors)
+    return merged, problems
+
+
+def _target(paths: list[Path], output: Path | None, lang: str) -> Path:
+    """`-o` or `<stem>_report.xlsx` beside the (last) input; a folder gets the default
+    name inside it. No input may be overwritten."""
+    target = output_target(paths[-1], output, "_report")
+    for path in paths:
+        refuse_overwriting_input(path, [target])
     return target
 
 

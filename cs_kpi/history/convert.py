@@ -47,13 +47,20 @@ def person_record(agent: AgentResult) -> PersonRecord:
     )
 
 
-def sla_run(data: SlaInput, result: SlaResult) -> tuple[str, RunSource, list[SlaMonthRecord]]:
+def sla_run(
+    data: SlaInput, result: SlaResult, only: set[str] | None = None
+) -> tuple[str, RunSource, list[SlaMonthRecord]]:
     """The agreement number, the input file and every month of the workbook as computed
-    (calendar order); months taken from the history stay recorded as they were."""
+    (calendar order; `only` these months when the run read several workbooks); months
+    taken from the history stay recorded as they were."""
     from cs_kpi.sla.model import HISTORY
 
     source = RunSource(data.file_name, data.sha256)
-    months = [month_record(month) for month in result.months if month.taken_from != HISTORY]
+    months = [
+        month_record(month)
+        for month in result.months
+        if month.taken_from != HISTORY and (only is None or month.month in only)
+    ]
     return result.agreement.number, source, months
 
 

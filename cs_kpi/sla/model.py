@@ -89,6 +89,7 @@ class MonthInput:
     row: int = 0  # Excel row number
     source: Source | None = None  # the 月份 cell
     fee_source: Source | None = None
+    file: str = ""  # the input it was read from, when a run reads several (else '')
 
 
 @dataclass(frozen=True)

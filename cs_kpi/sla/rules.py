@@ -7,9 +7,11 @@ scores, the grade from the shown total (SPEC §4.3 applies to SLAs too).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.numbers import HUNDRED, ZERO, pct_shown, round2
@@ -178,44 +180,17 @@ def evaluate(data: SlaInput, stored: Sequence[StoredMonth] = ()) -> SlaResult:
     workbook = sorted(data.months, key=lambda m: m.month)
     by_month = {m.month: m for m in stored}
     for entry in workbook:
-        _warn_if_changed(entry, by_month.get(entry.month), data.metrics, warnings)
+        with _in_input(entry, warnings):
+            _warn_if_changed(entry, by_month.get(entry.month), data.metrics, warnings)
     timeline = _timeline(workbook, stored)
-    _warn_unreported_start(timeline, agreement, warnings)
+    with _in_input(timeline[0] if timeline else None, warnings):
+        _warn_unreported_start(timeline, agreement, warnings)
     months: list[MonthResult] = []
     run = 0
     previous: str | None = None
     for entry in timeline:
-        gap = previous is not None and next_month(previous) != entry.month
-        if gap:
-            # No month is assumed failed or passed: the run restarts (SPEC §6).
-            run = 0
-            where = _where(entry) if isinstance(entry, MonthInput) else (None, None)
-            warnings.warn(
-                GAP.msg(
-                    missing=months_between(previous, entry.month),
-                    before=previous,
-                    after=entry.month,
-                ),
-                *where,
-                entry.month,
-            )
-        if isinstance(entry, MonthInput):
-            _check_service_period(entry, agreement, warnings)
-            result = _score_month(entry, data.metrics, agreement)
-            result.file_name = data.file_name
-        else:
-            result = _stored_result(entry)
-        run = run + 1 if result.grade == "fail" else 0
-        result.run_below_pass = run
-        result.breach = run >= agreement.breach_months
-        result.gap_before = gap
-        if result.breach:
-            if result.fee is None:
-                where = _fee_where(entry) if isinstance(entry, MonthInput) else (None, None)
-                warnings.warn(NO_FEE.msg(month=entry.month), *where)
-            else:
-                result.fee_deduction = round2(agreement.breach_deduction * result.fee)
-        months.append(result)
+        with _in_input(entry, warnings):
+            run = _place(entry, previous, run, data, warnings, months)
         previous = entry.month
     # The plan is this workbook's: a stored month's plan was in its own report.
     plan = [
@@ -224,6 +199,60 @@ def evaluate(data: SlaInput, stored: Sequence[StoredMonth] = ()) -> SlaResult:
         if result.grade != "excellent" and result.taken_from != HISTORY
     ]
     return SlaResult(agreement, data.metrics, months, plan, warnings.warnings)
+
+
+def _place(
+    entry: MonthInput | StoredMonth,
+    previous: str | None,
+    run: int,
+    data: SlaInput,
+    warnings: Problems,
+    months: list[MonthResult],
+) -> int:
+    """Score (or take as stored) one month of the timeline; the run counter after it."""
+    agreement = data.agreement
+    gap = previous is not None and next_month(previous) != entry.month
+    if gap:
+        # No month is assumed failed or passed: the run restarts (SPEC §6).
+        run = 0
+        where = _where(entry) if isinstance(entry, MonthInput) else (None, None)
+        warnings.warn(
+            GAP.msg(
+                missing=months_between(previous, entry.month),
+                before=previous,
+                after=entry.month,
+            ),
+            *where,
+            entry.month,
+        )
+    if isinstance(entry, MonthInput):
+        _check_service_period(entry, agreement, warnings)
+        result = _score_month(entry, data.metrics, agreement)
+        result.file_name = Path(entry.file).name if entry.file else data.file_name
+    else:
+        result = _stored_result(entry)
+    run = run + 1 if result.grade == "fail" else 0
+    result.run_below_pass = run
+    result.breach = run >= agreement.breach_months
+    result.gap_before = gap
+    if result.breach:
+        if result.fee is None:
+            where = _fee_where(entry) if isinstance(entry, MonthInput) else (None, None)
+            warnings.warn(NO_FEE.msg(month=entry.month), *where)
+        else:
+            result.fee_deduction = round2(agreement.breach_deduction * result.fee)
+    months.append(result)
+    return run
+
+
+@contextlib.contextmanager
+def _in_input(entry: MonthInput | StoredMonth | None, warnings: Problems) -> Iterator[None]:
+    """Warnings about a month name the input it came from, when a run reads several."""
+    before = len(warnings.warnings)
+    yield
+    if isinstance(entry, MonthInput) and entry.file:
+        found = warnings.warnings
+        found[before:] = [problem.in_file(entry.file) for problem in found[before:]]
 
 
 def _timeline(
