@@ -185,6 +185,7 @@ SCORE_SHEETS: dict[str, Text] = {
     "indicators": Text("指标明细", "Indicator detail"),
     "reviews": Text("360明细", "Review detail"),
     "teams": Text("团队统计", "Team summary"),
+    "trend": Text("历史趋势", "Trend"),  # with a history holding an earlier period (SPEC §11)
     "calibration": Text("校准", "Calibration"),
     "missing": Text("缺评", "Missing reviews"),
     "plan": Text("改进计划", "Improvement plan"),

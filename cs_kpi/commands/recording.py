@@ -24,6 +24,7 @@ from cs_kpi.problems import InputError
 if TYPE_CHECKING:
     from cs_kpi.history import HistoryStore, PersonStanding, StoredRun
     from cs_kpi.review.model import EarlierResult, ReviewInput, ScoreResult
+    from cs_kpi.review.trend import Trend
     from cs_kpi.sla.model import SlaInput, SlaResult, StoredMonth
 
 REASSESSMENT_WITHOUT_PERIOD = Text(
@@ -102,6 +103,23 @@ def earlier_results(
         compared = found[0].period.period
         by_key = found[1]
     return compared, _by_current_id(data, by_key)
+
+
+def trend(
+    store: HistoryStore, data: ReviewInput, result: ScoreResult, reassessment: bool
+) -> Trend | None:
+    """The 历史趋势 sheet's data: the stored periods before this one and this run (SPEC §5);
+    None when the store holds no earlier period. Read here, before writing, so that the
+    report writer never queries the store."""
+    from cs_kpi.history import ScorePeriod
+    from cs_kpi.review.trend import build_trend
+
+    scheme = data.scheme
+    earlier = store.earlier_results(
+        ScorePeriod(scheme.period, scheme.period_start, scheme.period_end)
+    )
+    stored = [(entry.period.period, people) for entry, people in earlier]
+    return build_trend(stored, result, reassessment)
 
 
 def _by_current_id(

@@ -77,10 +77,11 @@ def run(
         warnings = steps.warnings
         recorded: list[recording.Recorded] = []
         with recording.opened(history) as store:
-            compared = None
+            compared, trend = None, None
             if store is not None:
                 compared, earlier = recording.earlier_results(store, data, reassessment)
                 apply_earlier_results(result, earlier)
+                trend = recording.trend(store, data, result, reassessment)
 
             def record() -> None:
                 if store is not None:
@@ -91,7 +92,7 @@ def run(
             steps.write(
                 [report_path, plan_path],
                 [
-                    lambda temp: write_report(result, data, temp, lang, warnings),
+                    lambda temp: write_report(result, data, temp, lang, warnings, trend),
                     lambda temp: write_plan_workbook(result.plan, temp, lang),
                 ],
                 before_rename=record,

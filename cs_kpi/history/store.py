@@ -346,6 +346,13 @@ class HistoryStore:
                 return None
             return previous, _standings(connection, previous.latest.id)
 
+    def earlier_results(self, period: ScorePeriod) -> list[tuple[StoredPeriod, list[PersonRecord]]]:
+        """Every stored period before `period` (by start, end, name) with the people of its
+        latest run in report order; the 历史趋势 sheet's history (SPEC §5, §11)."""
+        with self._translated(), self._reading() as connection:
+            earlier = _earlier(_periods(_counted(_all_runs(connection))), period)
+            return [(stored, _people(connection, stored.latest.id)) for stored in earlier]
+
     def period_standings(self, period: str) -> dict[str, PersonStanding] | None:
         """The standings of a period's latest (non-re-assessment) run; None when it is not
         stored. What a re-assessment of the period compares with."""
@@ -659,14 +666,19 @@ def _period_order(period: ScorePeriod) -> tuple[dt.date, dt.date, str]:
 
 def _previous(stored: list[StoredPeriod], period: ScorePeriod) -> StoredPeriod | None:
     """The stored period just before `period` (by start, end, name), never itself."""
+    earlier = _earlier(stored, period)
+    return earlier[-1] if earlier else None
+
+
+def _earlier(stored: list[StoredPeriod], period: ScorePeriod) -> list[StoredPeriod]:
+    """The stored periods before `period` (by start, end, name), never itself, in order."""
     key = record_key(period.period)
     current = _period_order(period)
-    earlier = [
+    return [
         p
         for p in stored
         if record_key(p.period.period) != key and _period_order(p.period) < current
     ]
-    return earlier[-1] if earlier else None
 
 
 def _find_period(stored: list[StoredPeriod], period: str) -> StoredPeriod | None:

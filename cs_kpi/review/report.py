@@ -42,6 +42,7 @@ from cs_kpi.review.model import (
     grade_scale,
 )
 from cs_kpi.review.rules import DIMENSION_CLASH, clash_key
+from cs_kpi.review.trend import Trend, TrendRow
 from cs_kpi.schema import (
     DIRECTION,
     GRADE_SCHEME,
@@ -242,8 +243,10 @@ def write_report(
     target: Path,
     lang: str,
     warnings: list[Problem],
+    trend: Trend | None = None,
 ) -> None:
-    """Write the report workbook of SPEC §5 to `target` (a temp path; the caller renames)."""
+    """Write the report workbook of SPEC §5 to `target` (a temp path; the caller renames);
+    with `trend` (the history's earlier periods, read before writing) the 历史趋势 sheet."""
     properties = {
         vocab.KIND_PROPERTY: vocab.SCORE_REPORT_KIND,
         vocab.CS_KPI_VERSION_PROPERTY: __version__,
@@ -257,6 +260,8 @@ def write_report(
     _indicator_sheet(ctx)
     _review_sheet(ctx)
     _team_sheet(ctx)
+    if trend is not None:
+        _trend_sheet(ctx, trend)
     _calibration_sheet(ctx)
     _missing_sheet(ctx)
     _plan_sheet(ctx, "plan", result.plan)
@@ -851,6 +856,147 @@ def _chart(ctx: _Context, kind: str, title: str, value_title: str) -> Any:
         chart.set_x_axis({"num_font": CHART_FONT})
     chart.set_chartarea({"border": {"none": True}})
     return chart
+
+
+# ---------------------------------------------------------------- 历史趋势
+TREND_FIRST_PERIOD_COL = 3  # 工号 · 姓名 · 团队, then 总分 · 等级 per period
+# Lines a chart can show and still be read (Excel's own limit is 255 series): a report
+# with more teams charts its first ones, as the means table lists them, and says so.
+TREND_CHART_TEAMS = 12
+
+
+def _trend_sheet(ctx: _Context, trend: Trend) -> None:
+    """SPEC §5, §11: one row per person with a 总分 · 等级 pair per stored period (this one
+    last) under the period's name; below, each team's mean total per period and a line
+    chart of those means, one series per team. Every data row is streamed (10,000 people
+    through xlsxwriter's cells took 2 s), the means table's rows too, since streamed rows
+    follow xlsxwriter's own in the sheet."""
+    lang = ctx.lang
+    periods = _trend_period_labels(ctx, trend)
+    cols = [
+        *_person_cols(lang, attrgetter("id"), attrgetter("name")),
+        Column(ROSTER.column("team").label(lang), value=attrgetter("team"), minimum=8),
+    ]
+    groups = []
+    for index, period in enumerate(periods):
+        col = TREND_FIRST_PERIOD_COL + 2 * index
+        cols.append(Column(ctx.tr("总分", "Total"), "score", minimum=9))
+        cols.append(Column(ctx.tr("等级", "Grade"), minimum=8, center=True))
+        groups.append((col, col + 1, period))
+    table = ctx.table("trend", cols, groups=groups)
+    for row in trend.rows:
+        table.add_values(_trend_values(ctx, row))
+    people_last = table.row - 1
+    if people_last >= table.first_row:
+        for index in range(len(periods)):
+            grade_col = TREND_FIRST_PERIOD_COL + 2 * index + 1
+            _grade_colours(ctx, table.sheet, table.first_row, grade_col, people_last)
+    mean_rows = _trend_means_table(ctx, table, trend, periods)
+    ctx.finish(table, freeze_cols=2, autofilter=False)
+    table.writer.filter(people_last, len(cols) - 1, table.header_row)
+    if mean_rows is not None:
+        _trend_chart(ctx, table, mean_rows, len(periods))
+
+
+def _trend_period_labels(ctx: _Context, trend: Trend) -> list[str]:
+    labels = list(trend.periods)
+    if trend.reassessment:
+        labels[-1] = ctx.tr("{p} 复评", "{p} re-assessment", p=labels[-1])
+    return labels
+
+
+def _trend_values(ctx: _Context, row: TrendRow) -> list[Any]:
+    values: list[Any] = [row.id, row.name, row.team]
+    for point in row.points:
+        if point is None:
+            values += [None, None]
+        else:
+            grade = _trend_grade(ctx, point.grade_code) if point.grade_code else None
+            values += [point.total, grade]
+    return values
+
+
+def _trend_grade(ctx: _Context, code: str) -> str:
+    """A stored grade code's label (an earlier period may have used the other scale)."""
+    label = ctx.grade_label(code)
+    if label == code:
+        try:
+            return vocab.grade_label(code, ctx.lang)
+        except KeyError:
+            return code
+    return label
+
+
+def _trend_means_table(
+    ctx: _Context, table: Table, trend: Trend, periods: list[str]
+) -> tuple[int, int] | None:
+    """各团队平均总分: a team per row, a period per column (the chart's data), streamed
+    below the people; returns the first and last data rows, None without a team."""
+    if not trend.team_means or table.stream is None:
+        return None
+    stream, width = table.stream, 1 + len(periods)
+    # A layout names a format for every column; the cells past `width` get no values and
+    # are not written.
+    rest = [ctx.fmt("text")] * (len(table.columns) - width)
+    section = stream.layout([ctx.styles.section] * width + rest)
+    header = stream.layout([ctx.styles.header] * width + rest)
+    means = stream.layout([ctx.fmt("text"), *([ctx.fmt("score")] * len(periods)), *rest])
+    title = ctx.tr("各团队平均总分", "Mean total by team")
+    stream.add(table.row + 1, [title, *([None] * len(periods))], section, row_height(1) + 4)
+    labels = [ctx.tr("团队", "Team"), *periods]
+    stream.add(table.row + 2, labels, header, row_height(1) + 4)
+    first = table.row = table.row + 3
+    no_team = ctx.tr("（未分组）", "(no team)")
+    for team, team_means in trend.team_means.items():
+        label = team or no_team
+        table.texts[0].add(label)  # the team names widen the first column
+        stream.add(table.row, [label, *team_means], means, None)
+        table.row += 1
+    return first, table.row - 1
+
+
+def _trend_chart(ctx: _Context, table: Table, mean_rows: tuple[int, int], periods: int) -> None:
+    """A native line chart of the team means per period, one series per team, below."""
+    name = table.sheet.name
+    first, last = mean_rows
+    header, teams = first - 1, last - first + 1
+    title = ctx.tr("各团队平均总分趋势", "Mean total by team over the periods")
+    if teams > TREND_CHART_TEAMS:
+        title += ctx.tr(
+            "（前 {n} 个团队，共 {all} 个）",
+            " (the first {n} of {all} teams)",
+            n=TREND_CHART_TEAMS,
+            all=teams,
+        )
+    chart = ctx.workbook.add_chart({"type": "line"})
+    chart.set_title(
+        {"name": title, "name_font": {"name": CHART_FONT["name"], "size": 11, "bold": True}}
+    )
+    for row in range(first, min(last, first + TREND_CHART_TEAMS - 1) + 1):
+        chart.add_series(
+            {
+                "name": [name, row, 0],
+                "categories": [name, header, 1, header, periods],
+                "values": [name, row, 1, row, periods],
+                "marker": {"type": "circle", "size": 6},
+                "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
+            }
+        )
+    chart.set_y_axis(
+        {
+            "name": ctx.tr("平均总分", "Mean total"),
+            "name_font": CHART_FONT,
+            "num_font": CHART_FONT,
+            "min": 0,
+            "max": 100,
+            "major_gridlines": {"visible": True, "line": {"color": PALETTE.gridline}},
+        }
+    )
+    chart.set_x_axis({"num_font": CHART_FONT})
+    chart.set_legend({"position": "bottom", "font": CHART_FONT})
+    chart.set_chartarea({"border": {"none": True}})
+    width = max(sum(w * 7 + 5 for w in table.widths), 480)
+    table.sheet.insert_chart(last + 2, 0, chart, {"x_scale": width / 480, "y_scale": 300 / 288})
 
 
 # ---------------------------------------------------------------- 校准
