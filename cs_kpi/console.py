@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,16 @@ def stdout_console() -> Any:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False, markup=False)
+
+
+def titled_table(title: str, labels: Iterable[str]) -> Any:
+    """A table of a command's result: a bold title and one column per label."""
+    from rich.table import Table
+
+    table = Table(title=title, title_style="bold")
+    for label in labels:
+        table.add_column(label)
+    return table
 
 
 def problems_table(

@@ -129,18 +129,19 @@ def _forgotten_json(run: Any) -> dict[str, Any]:
 
 
 def _render_list(console: Any, lang: str, data: dict[str, Any]) -> None:
-    from rich.table import Table
+    from cs_kpi.console import titled_table
 
-    periods = Table(title=tr(lang, "考核周期（{store}）", "Appraisal periods ({store})", **data))
-    for label in (
-        tr(lang, "周期", "Period"),
-        tr(lang, "人数", "People"),
-        tr(lang, "版本", "Revision"),
-        tr(lang, "文件", "File"),
-        tr(lang, "记录时间 (UTC)", "Recorded (UTC)"),
-        tr(lang, "复评", "Re-assessment"),
-    ):
-        periods.add_column(label)
+    periods = titled_table(
+        tr(lang, "考核周期（{store}）", "Appraisal periods ({store})", **data),
+        (
+            tr(lang, "周期", "Period"),
+            tr(lang, "人数", "People"),
+            tr(lang, "版本", "Revision"),
+            tr(lang, "文件", "File"),
+            tr(lang, "记录时间 (UTC)", "Recorded (UTC)"),
+            tr(lang, "复评", "Re-assessment"),
+        ),
+    )
     for p in data["periods"]:
         again = p["reassessment"]
         periods.add_row(
@@ -155,15 +156,16 @@ def _render_list(console: Any, lang: str, data: dict[str, Any]) -> None:
         console.print(periods)
     else:
         console.print(tr(lang, "没有计入的考核周期", "no appraisal periods stored"))
-    agreements = Table(title=tr(lang, "SLA 协议", "SLA agreements"))
-    for label in (
-        tr(lang, "协议编号", "Agreement No."),
-        tr(lang, "月数", "Months"),
-        tr(lang, "月份", "From – to"),
-        tr(lang, "最近文件", "Latest file"),
-        tr(lang, "记录时间 (UTC)", "Recorded (UTC)"),
-    ):
-        agreements.add_column(label)
+    agreements = titled_table(
+        tr(lang, "SLA 协议", "SLA agreements"),
+        (
+            tr(lang, "协议编号", "Agreement No."),
+            tr(lang, "月数", "Months"),
+            tr(lang, "月份", "From – to"),
+            tr(lang, "最近文件", "Latest file"),
+            tr(lang, "记录时间 (UTC)", "Recorded (UTC)"),
+        ),
+    )
     for a in data["agreements"]:
         span = f"{a['first_month']} – {a['last_month']}"
         count = str(len(a["months"]))
@@ -250,20 +252,21 @@ def _month_json(entry: Any, lang: str) -> dict[str, Any]:
 
 
 def _render_show(console: Any, lang: str, data: dict[str, Any]) -> None:
-    from rich.table import Table
+    from cs_kpi.console import titled_table
 
     if data["periods"]:
-        table = Table(title=tr(lang, "{id} 的各期成绩", "{id} over the periods", id=data["id"]))
-        for label in (
-            tr(lang, "周期", "Period"),
-            tr(lang, "姓名", "Name"),
-            tr(lang, "团队", "Team"),
-            tr(lang, "总分", "Total"),
-            tr(lang, "等级", "Grade"),
-            tr(lang, "标记", "Flags"),
-            tr(lang, "文件", "File"),
-        ):
-            table.add_column(label)
+        table = titled_table(
+            tr(lang, "{id} 的各期成绩", "{id} over the periods", id=data["id"]),
+            (
+                tr(lang, "周期", "Period"),
+                tr(lang, "姓名", "Name"),
+                tr(lang, "团队", "Team"),
+                tr(lang, "总分", "Total"),
+                tr(lang, "等级", "Grade"),
+                tr(lang, "标记", "Flags"),
+                tr(lang, "文件", "File"),
+            ),
+        )
         for p in data["periods"]:
             period = p["period"] + (
                 tr(lang, "（复评）", " (re-assessment)") if p["reassessment"] else ""
@@ -274,18 +277,17 @@ def _render_show(console: Any, lang: str, data: dict[str, Any]) -> None:
             table.add_row(period, p["name"], p["team"], total, grade, flags, p["file"])
         console.print(table)
     if data["months"]:
-        table = Table(
-            title=tr(lang, "协议 {id} 的各月结果", "Agreement {id} by month", id=data["id"])
+        table = titled_table(
+            tr(lang, "协议 {id} 的各月结果", "Agreement {id} by month", id=data["id"]),
+            (
+                tr(lang, "月份", "Month"),
+                tr(lang, "总分", "Total"),
+                tr(lang, "等级", "Grade"),
+                tr(lang, "连续不合格", "Run below pass"),
+                tr(lang, "违约", "Breach"),
+                tr(lang, "文件", "File"),
+            ),
         )
-        for label in (
-            tr(lang, "月份", "Month"),
-            tr(lang, "总分", "Total"),
-            tr(lang, "等级", "Grade"),
-            tr(lang, "连续不合格", "Run below pass"),
-            tr(lang, "违约", "Breach"),
-            tr(lang, "文件", "File"),
-        ):
-            table.add_column(label)
         for m in data["months"]:
             breach = tr(lang, "是", "yes") if m["breach"] else ""
             total = f"{m['total']:.2f}"

@@ -138,18 +138,18 @@ def _load(path: Path, holidays: Path | None) -> tuple[Any, Problems]:
 
 def _render(console: Any, lang: str, result: Any, outputs: list[str]) -> None:
     """Grade counts against quotas, the top and bottom of the ranking, the outputs."""
-    from rich.table import Table
-
+    from cs_kpi.console import titled_table
     from cs_kpi.review.rules import grade_label
 
-    grades = Table(title=tr(lang, "等级分布", "Grades"), title_style="bold")
-    for column in (
-        tr(lang, "等级", "Grade"),
-        tr(lang, "人数", "People"),
-        tr(lang, "占比", "Share"),
-        tr(lang, "配额", "Quota"),
-    ):
-        grades.add_column(column)
+    grades = titled_table(
+        tr(lang, "等级分布", "Grades"),
+        (
+            tr(lang, "等级", "Grade"),
+            tr(lang, "人数", "People"),
+            tr(lang, "占比", "Share"),
+            tr(lang, "配额", "Quota"),
+        ),
+    )
     for share in result.grade_shares:
         label = grade_label(share.code, lang)
         style = "red" if share.breached else ""
@@ -159,18 +159,17 @@ def _render(console: Any, lang: str, result: Any, outputs: list[str]) -> None:
     console.print(grades)
     ranked = [a for a in result.agents if a.rank is not None]
     ranked.sort(key=lambda a: (a.rank, a.person.id))
-    table = Table(
-        title=tr(lang, "排名（前 5 与后 5）", "Ranking (top 5 and bottom 5)"), title_style="bold"
+    table = titled_table(
+        tr(lang, "排名（前 5 与后 5）", "Ranking (top 5 and bottom 5)"),
+        (
+            tr(lang, "排名", "Rank"),
+            tr(lang, "工号", "ID"),
+            tr(lang, "姓名", "Name"),
+            tr(lang, "团队", "Team"),
+            tr(lang, "总分", "Total"),
+            tr(lang, "等级", "Grade"),
+        ),
     )
-    for column in (
-        tr(lang, "排名", "Rank"),
-        tr(lang, "工号", "ID"),
-        tr(lang, "姓名", "Name"),
-        tr(lang, "团队", "Team"),
-        tr(lang, "总分", "Total"),
-        tr(lang, "等级", "Grade"),
-    ):
-        table.add_column(column)
     shown = ranked if len(ranked) <= 10 else ranked[:5] + ranked[-5:]
     for index, agent in enumerate(shown):
         if len(ranked) > 10 and index == 5:
