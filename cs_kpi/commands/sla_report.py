@@ -130,9 +130,7 @@ def _load(
             data, found = load_sla(path)
         except InputError as error:
             data, found = None, error.problems
-        found = found.in_file(str(path))
-        problems.errors.extend(found.errors)
-        problems.warnings.extend(found.warnings)
+        problems.extend(found.in_file(str(path)))
         if data is not None:
             inputs.append((str(path), data))
     if problems.errors:
