@@ -1,0 +1,1 @@
+"""Ticket exports from help desks (SPEC §8): recognised (`ingest`), computed (`engine`)."""
