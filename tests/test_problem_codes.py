@@ -105,6 +105,7 @@ KNOWN_CODES = (
     "not_a_percent",
     "not_assessed",
     "not_found",
+    "not_in_workbook",
     "not_metrics_file",
     "not_money",
     "not_recognised",
