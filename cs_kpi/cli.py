@@ -489,6 +489,160 @@ def validate(
     _run(work, language, as_json, debug, source=workbook)
 
 
+@app.command(
+    "qa-sample",
+    short_help="工单质检抽样清单 · the QA checklist: new hires, high complaints, a sample",
+)
+def qa_sample(
+    tickets: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=False,
+            dir_okay=False,
+            help="工单导出文件（CSV 或 xlsx，可多个）· ticket export(s), CSV or xlsx.",
+            show_default=False,
+        ),
+    ],
+    rate: Annotated[
+        str,
+        typer.Option(
+            "--rate",
+            metavar="P%",
+            help="其他客服每人的抽检比例 · share of each other agent's tickets to check, "
+            "0%–100%, e.g. --rate 30%.",
+            show_default=False,
+        ),
+    ],
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            metavar="N",
+            help="随机种子，相同种子得到相同样本（默认随机并写入清单）· seed: the same seed draws "
+            "the same sample (default: a random one, shown in the checklist), e.g. --seed 42.",
+            show_default=False,
+        ),
+    ] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            metavar="FILE",
+            help="人员名单（CSV/xlsx，或绩效考核表的“员工”表，含入职日期）· roster CSV/xlsx, or "
+            "the performance-review workbook (its 员工 sheet), for the hire dates.",
+            show_default=False,
+        ),
+    ] = None,
+    new_days: Annotated[
+        int,
+        typer.Option(
+            "--new-days",
+            metavar="DAYS",
+            help="入职不超过多少天（至周期末）算新员工 · hired at most this many days before "
+            "the period end is a new hire, e.g. --new-days 90.",
+        ),
+    ] = 90,
+    complaint_rate: Annotated[
+        str,
+        typer.Option(
+            "--complaint-rate",
+            metavar="P%",
+            help="投诉率高于此值的客服全检 · agents whose complaint rate is above this are "
+            "checked in full, e.g. --complaint-rate 5%.",
+        ),
+    ] = "5%",
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="PERIOD",
+            help="周期 · period: 2024-Q3, 2024-H1, 2024-09 or 2024 (default: the days the "
+            "files cover).",
+            show_default=False,
+        ),
+    ] = None,
+    date_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="YYYY-MM-DD", help="起始日期 · first day, e.g. --from 2024-07-01."
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", metavar="YYYY-MM-DD", help="结束日期 · last day, e.g. --to 2024-09-30."
+        ),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN",
+            help="指定字段对应的列 · the column of a field, e.g. --map complaint=是否投诉.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="质检清单路径 · checklist path (default: <input>_qa_checklist.xlsx beside it).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = Lang.zh,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """按部门质检规则抽取工单并生成质检清单：新员工与高投诉客服全检，其他客服按比例抽样（可复现）。
+    Draw the QA checklist by the department's rule: every ticket of new hires and of
+    high-complaint agents, a reproducible sample of the others.
+
+    示例 Example: cs-kpi qa-sample zendesk_q3.csv --rate 30% --seed 42 --roster team.csv
+    --period 2024-Q3 -o q3_qa.xlsx
+    """
+    from cs_kpi.commands import qa_sample as command
+    from cs_kpi.problems import InputError
+
+    language = lang.value
+    first = _parse_date_option(date_from, "--from", language)
+    last = _parse_date_option(date_to, "--to", language)
+    checks = (
+        ("--rate", lambda: command.percent_option(rate)),
+        ("--complaint-rate", lambda: command.percent_option(complaint_rate)),
+        ("--new-days", lambda: command.days_option(new_days)),
+        ("--period", lambda: command.period_option(period, first, last)),
+    )
+    parsed: dict[str, Any] = {}
+    for option, parse in checks:
+        try:
+            parsed[option] = parse()
+        except InputError as error:
+            raise _usage_error(error.problems.errors[0].msg, language, option) from None
+    from cs_kpi.tickets.ingest import MapOptionError, parse_map_options
+
+    try:
+        overrides = parse_map_options(list(mapping or []))
+    except MapOptionError as error:
+        raise _usage_error(error.msg, language, "--map") from None
+    options = command.QaSampleOptions(
+        rate=parsed["--rate"],
+        seed=seed,
+        roster=roster,
+        new_days=parsed["--new-days"],
+        complaint_rate=parsed["--complaint-rate"],
+        period=parsed["--period"],
+    )
+
+    def work() -> Any:
+        from cs_kpi.commands.qa_sample import run
+
+        return run(tickets, overrides, options, output=output, lang=language)
+
+    _run(work, language, as_json, debug, source=tickets[0] if len(tickets) == 1 else None)
+
+
 # ---------------------------------------------------------------- history (SPEC §11)
 history_app = typer.Typer(
     help=(
