@@ -149,7 +149,7 @@ def test_another_agents_tickets_never_change_a_sample():
 
 
 # ---------------------------------------------------------------- reading an export
-GENERIC_HEADER = ["工单号", "客服", "渠道", "创建时间", "是否投诉", "工单链接"]
+GENERIC_HEADER = ["工单号", "客服", "渠道", "创建时间", "是否投诉", "工单链接", "客户ID"]
 
 
 def _source(path: Path, rows: list[list[str]], with_complaint: bool = True) -> TicketSource:
@@ -163,12 +163,21 @@ def _source(path: Path, rows: list[list[str]], with_complaint: bool = True) -> T
     ]
     if with_complaint:
         columns.append(ColumnUse("complaint", "是否投诉", "flag"))
+    columns.append(ColumnUse("customer", "客户ID", "text"))
     return TicketSource(path, "generic_zh", path.stem, path, 1, tuple(columns))
 
 
 def _rows(count: int, agent: str = "张三") -> list[list[str]]:
     return [
-        [f"T{i:04d}", agent, "在线", f"2024-09-{1 + i % 28:02d} 10:00", "否", f"https://x/{i}"]
+        [
+            f"T{i:04d}",
+            agent,
+            "在线",
+            f"2024-09-{1 + i % 28:02d} 10:00",
+            "否",
+            f"https://x/{i}",
+            "C7",
+        ]
         for i in range(count)
     ]
 
@@ -177,7 +186,7 @@ def test_rows_are_read_with_their_row_reference_and_link(tmp_path):
     (ticket,), problems = read_tickets([_source(tmp_path / "q3.csv", _rows(1))])
     assert problems.ok
     assert ticket == QaTicket(
-        "T0000", "张三", "在线", False, dt.datetime(2024, 9, 1, 10), "q3!2:2", "https://x/0"
+        "T0000", "张三", "在线", False, dt.datetime(2024, 9, 1, 10), "q3!2:2", "https://x/0", "C7"
     )
 
 
@@ -248,31 +257,31 @@ def test_checklist_rows_inputs_drop_downs_and_colours(tmp_path):
     sheet = book["质检清单"]
     header = [cell.value for cell in sheet[2]]
     assert header == [
-        "工单号", "客服", "工号", "渠道", "创建时间", "链接", "抽检原因", "来源行",
+        "工单号", "客服", "工号", "渠道", "创建时间", "客户ID", "链接", "抽检原因", "来源行",
         "话术合规（禁语）", "重复沟通", "情绪安抚", "质检得分", "备注",
     ]  # fmt: skip
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
     assert len(rows) == 3 + 3  # the new hire's 3, ceil(0.3 × 10) of 老王's
-    assert [row[6] for row in rows] == ["新员工"] * 3 + ["抽样"] * 3
+    assert [row[7] for row in rows] == ["新员工"] * 3 + ["抽样"] * 3
     assert rows[0][:5] == ["新人-001", "新人", "1001", "电话", dt.datetime(2024, 9, 1, 10)]
     # input cells yellow (the templates' input colour), given cells without a fill
     for row in range(3, 9):
-        for col in "IJKLM":
+        for col in "JKLMN":
             assert sheet[f"{col}{row}"].fill.fgColor.rgb == "FFFFF2CC"
         assert sheet[f"A{row}"].fill.fill_type is None
     validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
-    for col in "IJK":
+    for col in "JKL":
         rule = validations[f"{col}3:{col}8"]
         assert (rule.type, rule.formula1) == ("list", '"是,否"')
-    score = validations["L3:L8"]
+    score = validations["M3:M8"]
     # "between" is the default operator, which the file leaves out
     assert (score.type, score.operator, score.formula1, score.formula2) == (
         "decimal", None, "0", "100",
     )  # fmt: skip
     assert score.errorStyle in (None, "stop") and score.showErrorMessage
-    assert "M3:M8" not in validations  # 备注 is free text
+    assert "N3:N8" not in validations  # 备注 is free text
     assert sheet.freeze_panes == "B3"
-    assert sheet.auto_filter.ref == "A2:M8"
+    assert sheet.auto_filter.ref == "A2:N8"
 
 
 def test_checklist_prints_like_the_other_reports(tmp_path):
@@ -314,7 +323,7 @@ def test_checklist_in_english_and_validate_names_it(tmp_path):
     path = _checklist(tmp_path, "en")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Summary", "Checklist", "Guide"]
-    assert book["Checklist"]["I2"].value == "Script compliant (no banned words)"
+    assert book["Checklist"]["J2"].value == "Script compliant (no banned words)"
     assert book.custom_doc_props["cs_kpi_kind"].value == "qa-checklist"
     outcome = validate(path, lang="en")
     assert "cs-kpi qa-sample" in str(outcome.data)

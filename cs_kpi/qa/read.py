@@ -1,7 +1,7 @@
 """The tickets `qa-sample` needs, read from recognised ticket exports (`TicketSource`).
 
-Only five fields are read — ticket, agent, channel, complaint, created — plus a link
-column when the export has one. Each source's `data_path` (a UTF-8 comma CSV, the
+Only five fields are needed — ticket, agent, channel, complaint, created — plus the
+customer ID and a link column when the export has them, shown as typed. Each source's `data_path` (a UTF-8 comma CSV, the
 recogniser's contract) is read with the csv module row by row; a row whose needed value
 cannot be read is reported with its row (`tickets!12:12`) and reason, never dropped.
 """
@@ -89,7 +89,9 @@ def _rows(source: TicketSource) -> Iterator[tuple[QaTicket, tuple | None]]:
     """(ticket, None) per usable row; (ticket with what could be read, (msg, value))
     otherwise."""
     zone = ZoneInfo(source.timezone or DEFAULT_ZONE)
-    columns = {key: source.column(key) for key in ("ticket", "agent", "channel", "complaint")}
+    columns = {
+        key: source.column(key) for key in ("ticket", "agent", "channel", "complaint", "customer")
+    }
     created_use = source.column("created")
     with open(source.data_path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
@@ -117,6 +119,7 @@ def _rows(source: TicketSource) -> Iterator[tuple[QaTicket, tuple | None]]:
                 created,
                 source.row_ref(source.header_row + 1 + k),
                 cell(link_at),
+                cell(index["customer"]),
             )
             if not ticket.ticket:
                 yield ticket, (QA_TICKET_MISSING.msg(), None)

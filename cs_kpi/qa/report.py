@@ -60,6 +60,7 @@ GIVEN_LABELS = (
     Text("工号", "Agent ID"),
     Text("渠道", "Channel"),
     Text("创建时间", "Created at"),
+    Text("客户ID", "Customer ID"),
     Text("链接", "Link"),
     Text("抽检原因", "Reason"),
     Text("来源行", "Source row"),
@@ -159,7 +160,7 @@ def _checklist(writer: SheetWriter, selection: QaSelection, lang: str) -> None:
     writer.header(labels, widths=widths)
     given_formats = [
         styles.cell(kind)
-        for kind in ("id", "text", "id", "text", "datetime", "text", "text", "text")
+        for kind in ("id", "text", "id", "text", "datetime", "id", "text", "text", "text")
     ]
     input_formats = [styles.input(_input_kind(c)) for c in INPUT_COLUMNS]
     first = len(GIVEN_LABELS)
@@ -186,6 +187,7 @@ def _given(ticket: QaTicket, reason: str, ids: dict[str, str], lang: str) -> lis
         ids.get(ticket.agent, ""),
         ticket.channel,
         ticket.created,
+        ticket.customer,
         ticket.link,
         REASON_LABELS[reason](lang),
         ticket.row_ref,

@@ -44,6 +44,7 @@ class QaTicket:
     created: dt.datetime | None
     row_ref: str
     link: str = ""  # a URL or other reference column of the export, as typed
+    customer: str = ""  # the customer ID, as typed (the QA specialist looks the contact up)
 
 
 @dataclass(frozen=True)
