@@ -355,3 +355,23 @@ def test_percent_option_forms():
     assert percent_option("30") == Decimal("0.3")
     assert percent_option("0.3") == Decimal("0.3")
     assert percent_option("100%") == 1 and percent_option("0%") == 0
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    """SPEC §10: a ticket ID, agent or link beginning with = + - @ is data."""
+    import openpyxl
+
+    from cs_kpi.qa.report import ChecklistContext, build_checklist
+
+    created = dt.datetime(2024, 9, 1, 10)
+    ticket = QaTicket("=1+1", "@agent", "-", False, created, "t!2:2", '=HYPERLINK("x")')
+    selection = select([ticket], _options())
+    path = tmp_path / "qa.xlsx"
+    build_checklist(
+        path, selection, ChecklistContext(["t.csv"], "2024-09", "cs-kpi qa-sample"), "zh"
+    )
+    sheet = openpyxl.load_workbook(path)["质检清单"]
+    cells = [sheet["A3"], sheet["B3"], sheet["D3"], sheet["G3"]]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("=1+1", "s"), ("@agent", "s"), ("-", "s"), ('=HYPERLINK("x")', "s"),
+    ]  # fmt: skip

@@ -1,9 +1,10 @@
 """The tickets `qa-sample` needs, read from recognised ticket exports (`TicketSource`).
 
 Only five fields are needed — ticket, agent, channel, complaint, created — plus the
-customer ID and a link column when the export has them, shown as typed. Each source's `data_path` (a UTF-8 comma CSV, the
-recogniser's contract) is read with the csv module row by row; a row whose needed value
-cannot be read is reported with its row (`tickets!12:12`) and reason, never dropped.
+customer ID and a link column when the export has them, shown as typed. Each source's
+`data_path` (a UTF-8 comma CSV, the recogniser's contract) is read with the csv module
+row by row; a row whose needed value cannot be read is reported with its row
+(`tickets!12:12`) and reason, never dropped.
 """
 
 from __future__ import annotations
