@@ -21,6 +21,7 @@ from cs_kpi.language import LANG_PROPERTY
 from cs_kpi.qa.rules import HIGH_COMPLAINT, NEW_HIRE, SAMPLED, AgentQa, QaSelection, QaTicket
 from cs_kpi.writer.cells import fit_width, text_width, wrapped_lines, write_value
 from cs_kpi.writer.sheet import FIRST_ROW, HEADER_ROW, SheetWriter, new_workbook, row_height
+from cs_kpi.writer.stream import RowStream, splice
 from cs_kpi.writer.style import Styles
 from cs_kpi.writer.table import Column, Table
 
@@ -101,11 +102,12 @@ def build_checklist(path: Path, selection: QaSelection, context: ChecklistContex
         LANG_PROPERTY: lang,
     }
     workbook = new_workbook(Path(path), properties, title=TITLE(lang), subject="qa-sample")
+    stream = None
     try:
         styles = Styles(workbook)
         _summary(SheetWriter(workbook, styles, SHEETS["summary"](lang)), selection, lang)
         checklist = SheetWriter(workbook, styles, SHEETS["checklist"](lang))
-        _checklist(checklist, selection, lang)
+        stream = _checklist(checklist, selection, lang)
         checklist.sheet.activate()
         _guide(
             SheetWriter(workbook, styles, schema.GUIDE_SHEET[1 if lang == "en" else 0]),
@@ -115,6 +117,8 @@ def build_checklist(path: Path, selection: QaSelection, context: ChecklistContex
         )
     finally:
         workbook.close()
+    if stream is not None:
+        splice(Path(path), [stream])
 
 
 def _summary(writer: SheetWriter, selection: QaSelection, lang: str) -> None:
@@ -148,8 +152,10 @@ def _summary(writer: SheetWriter, selection: QaSelection, lang: str) -> None:
     table.finish()
 
 
-def _checklist(writer: SheetWriter, selection: QaSelection, lang: str) -> None:
-    """Given cells plain, input cells yellow and unlocked, drop-downs on the input columns."""
+def _checklist(writer: SheetWriter, selection: QaSelection, lang: str) -> RowStream:
+    """Given cells plain, input cells yellow and unlocked, drop-downs on the input columns.
+    The rows go through the fast row path (`writer.stream`): a 30% sample of a million
+    tickets is 300,000 rows, 4 million cells."""
     styles = writer.styles
     sheet = writer.sheet
     writer.title(TITLE(lang))
@@ -164,11 +170,12 @@ def _checklist(writer: SheetWriter, selection: QaSelection, lang: str) -> None:
     ]
     input_formats = [styles.input(_input_kind(c)) for c in INPUT_COLUMNS]
     first = len(GIVEN_LABELS)
+    stream = RowStream(sheet, len(labels), FIRST_ROW)
+    layout = stream.layout([*given_formats, *input_formats])
+    blanks = [None] * len(INPUT_COLUMNS)
     for r, values in enumerate(rows, start=FIRST_ROW):
-        for c, value in enumerate(values):
-            write_value(sheet, r, c, value, given_formats[c])
-        for c, fmt in enumerate(input_formats, start=first):
-            sheet.write_blank(r, c, None, fmt)
+        stream.add(r, [*values, *blanks], layout, None)
+    stream.write_probes()
     last_row = FIRST_ROW + max(len(rows), 1) - 1
     for c, column in enumerate(INPUT_COLUMNS, start=first):
         rule = _validation(column, lang)
@@ -178,6 +185,7 @@ def _checklist(writer: SheetWriter, selection: QaSelection, lang: str) -> None:
     writer.freeze(FIRST_ROW, 1)
     writer.filter(last_row, len(labels) - 1)
     writer.print_setup(landscape=True, header_row=HEADER_ROW)
+    return stream
 
 
 def _given(ticket: QaTicket, reason: str, ids: dict[str, str], lang: str) -> list[Any]:
