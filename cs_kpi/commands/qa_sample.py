@@ -184,12 +184,16 @@ def _run_sources(
             [warning.msg for warning in warnings],
         )
         steps.write([target], [lambda temp: build_checklist(temp, selection, context, lang)])
-    payload = _json(selection, period, [target])
+    outputs = [target]
+    summary = {"kind": "qa-sample", "tickets": len(selection.tickets), "outputs": [str(target)]}
 
     def render(console: Any, lang_: str) -> None:
         _render(console, selection, period, target, lang_)
 
-    return Outcome(payload, warnings, render)
+    # The full JSON (one object per sampled ticket) is built only for --json.
+    return Outcome(
+        summary, warnings, render, details=lambda _lang: _json(selection, period, outputs)
+    )
 
 
 def _load(sources: list[Any], options: QaSampleOptions):
