@@ -148,18 +148,24 @@ def strengths(agent: AgentResult, limit: int = STRENGTHS) -> list[Msg]:
     target and items scoring 6 or more. They rank by their share of the most they could
     score (points ÷ weight; item score ÷ 10), then by how far beyond target an indicator
     is, then in sheet order (指标, then 评分项)."""
-    ranked: list[tuple[Decimal, Decimal, int, Msg]] = []
+    ranked: list[tuple[Decimal, Decimal, int]] = []
     for order, found in enumerate(agent.metrics):
         if found.actual is None or not found.met or found.points is None:
             continue
         weight = found.indicator.weight
         share = found.points / weight if weight else Decimal(1)
-        ranked.append((-share, -_margin(found), order, _indicator_strength(found)))
+        ranked.append((-share, -_margin(found), order))
     for order, item in enumerate(agent.reviews, start=len(agent.metrics)):
         if item.score >= ITEM_THRESHOLD:
-            ranked.append((-item.score / 10, Decimal(0), order, _item_strength(item)))
-    ranked.sort(key=lambda entry: entry[:3])
-    return [entry[3] for entry in ranked[:limit]]
+            ranked.append((-item.score / 10, Decimal(0), order))
+    ranked.sort()
+    metrics = len(agent.metrics)
+    return [
+        _indicator_strength(agent.metrics[order])
+        if order < metrics
+        else _item_strength(agent.reviews[order - metrics])
+        for _, _, order in ranked[:limit]
+    ]
 
 
 def _indicator_strength(found: IndicatorResult) -> Msg:
@@ -385,7 +391,6 @@ class _Formats:
 
     def __init__(self, styles: Styles):
         self.styles = styles
-        self.blank = styles.get()
         self.title = styles.get(bold=True, font_size=14, font_color=PALETTE.title)
         self.section = styles.section
         self.header = styles.header
@@ -408,6 +413,11 @@ class _Formats:
         self.sign = styles.get(bottom=1, bottom_color="#000000")
         self.sign_label = styles.get(bold=True, valign="bottom")
         self._ranks: dict[int, Any] = {}
+        self.bordered = {
+            id(fmt)
+            for fmt in (self.header, self.label, self.text, self.score, self.date, self.grade)
+            + (self.wrap, self.wrap_date, self.mandatory, self.mandatory_date, self.sign)
+        }
 
     def rank(self, of: int) -> Any:
         """A rank shown with its group's size, '2 / 15', the cell holding the number 2."""
@@ -416,6 +426,7 @@ class _Formats:
             found = self._ranks[of] = self.styles.cell(
                 "int", num_format=f'0" / {of}"', align="left"
             )
+            self.bordered.add(id(found))
         return found
 
 
@@ -446,17 +457,18 @@ class _Page:
         """One row of cells, each over columns first..last (merged when more than one),
         as tall as its longest wrapped text, at least `height`."""
         values: list[Any] = [None] * COLUMNS
-        formats: list[Any] = [self.fmt.blank] * COLUMNS
+        formats: list[Any] = [None] * COLUMNS  # no cell: a page has many blank ones
         lines = 1
         r = self.row + 1
         merges = self.sheet.stream.merges
         for first, last, value, fmt in cells:
             values[first] = value
+            formats[first] = fmt
             if last > first:
-                formats[first : last + 1] = [fmt] * (last - first + 1)
+                # The rest of a merged range needs cells only to carry borders.
+                if id(fmt) in self.fmt.bordered:
+                    formats[first + 1 : last + 1] = [fmt] * (last - first)
                 merges.append(f"{_LETTERS[first]}{r}:{_LETTERS[last]}{r}")
-            else:
-                formats[first] = fmt
             if value.__class__ is str and len(value) > _SHORT:
                 lines = max(lines, _lines(value, first, last))
         points = max(height or SMALL_PT, row_height(lines) if lines > 1 else 0)

@@ -62,7 +62,8 @@ class RowStream:
         self.merges: list[str] = []
 
     def layout(self, formats: Sequence[Any]) -> int:
-        """The id of a row layout: one xlsxwriter format per column."""
+        """The id of a row layout: one xlsxwriter format per column, or None for a column
+        that has no cell in such rows (a row's value there is not written)."""
         key = tuple(id(fmt) for fmt in formats)
         found = self._layout_ids.get(key)
         if found is None:
@@ -70,7 +71,7 @@ class RowStream:
             self.layouts.append(tuple(formats))
             self._layout_ids[key] = found
             for fmt in formats:
-                if id(fmt) not in self.probes:
+                if fmt is not None and id(fmt) not in self.probes:
                     self.probes[id(fmt)] = len(self._formats)
                     self._formats.append(fmt)
         return found
@@ -198,9 +199,12 @@ class _Renderer:
             [
                 (f'<c r="{letter}', f'" s="{indices[stream.probes[id(fmt)]]}"')
                 for letter, fmt in zip(stream.letters, formats, strict=True)
+                if fmt is not None
             ]
             for formats in stream.layouts
         ]
+        # A layout with columns that have no cell picks the values of the others.
+        self.picks = [_picker(formats) for formats in stream.layouts]
         self._texts: dict[str, str] = {}
         self._numbers: dict[Any, str | None] = {}
 
@@ -241,6 +245,9 @@ class _Renderer:
         r = str(row + 1)
         out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         append = out.append
+        pick = self.picks[layout]
+        if pick is not None:
+            values = pick(values)
         for (head, style), value in zip(self.heads[layout], values, strict=False):
             kind = value.__class__
             if value is None or (kind is str and not value):
@@ -261,3 +268,12 @@ class _Renderer:
                 append(f'{head}{r}{style} t="inlineStr">{self.text(str(value))}</c>')
         append("</row>")
         return "".join(out)
+
+
+def _picker(formats: Sequence[Any]) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
+    """None when every column of a layout has a cell, else what picks those columns'
+    values out of a row's."""
+    kept = [col for col, fmt in enumerate(formats) if fmt is not None]
+    if len(kept) == len(formats):
+        return None
+    return lambda values: [values[col] for col in kept if col < len(values)]
