@@ -8,8 +8,8 @@ strongest items or indicators, every shortfall with its improvement-plan row
 (the plan's own sentences, `review/plan.py`), the §4.5 dates and the
 signature lines.
 
-Printing: Excel and xlsxwriter ignore manual page breaks on a sheet set to
-"fit to N pages" (the XlsxWriter docs on `fit_to_pages`), so each sheet gets a
+Printing: Excel ignores manual page breaks on a sheet set to "fit to N pages"
+(XlsxWriter's docs: `fit_to_pages` overrides them), so each sheet gets a
 fixed print scale instead, the largest at which its widest row and its
 tallest block fit one page, and a manual break above every person but the
 first. Every row of a block has an explicit height (neither Excel nor
