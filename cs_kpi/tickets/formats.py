@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cs_kpi.i18n import Text
 from cs_kpi.labels import normalize_label, to_simplified
@@ -31,6 +32,7 @@ _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _HAS_BRACKETS = re.compile(r"[(\[【〔]")
 
 
+@lru_cache(maxsize=8192)  # the header search compares every label of 20 rows to each alias
 def header_key(text: str) -> str:
     """A header label compared exactly but for width, case, spaces and traditional forms."""
     label = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()

@@ -160,7 +160,9 @@ def recognised(
 ) -> Iterator[list[TicketSource]]:
     """Each file recognised, in the order given. Raises InputError with every problem of
     every file when one cannot be used; the converted copies are deleted on exit.
-    `lang_hint` ("zh"/"en") only picks the placeholder of a suggested --map."""
+    `lang_hint` is accepted for the command's sake and not needed: every message is a
+    `Msg`, rendered later in the user's language (a suggested --map's placeholder too)."""
+    del lang_hint
     workdir = Path(tempfile.mkdtemp(prefix="cs-kpi-tickets-"))
     try:
         found = Problems()
