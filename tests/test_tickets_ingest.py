@@ -167,6 +167,27 @@ def test_zammad_xlsx_named_xls_with_title_header_row_3_and_timezone_footer(tmp_p
     assert (second["Owner"], second["Closed At"]) == ("Gao Yan", "")
 
 
+def test_xlsx_rows_keep_their_sheet_numbers_when_the_table_starts_lower(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "工单.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("七月")
+    sheet.write_row(2, 1, ["工单号", "客服", "创建时间"])  # B3: rows 1–2 and column A empty
+    sheet.write_row(3, 1, ["T1", "张三", "2024-07-01"])
+    sheet.write_row(5, 1, ["T2", "李四", "2024-07-02"])  # row 5 left blank
+    book.close()
+    source = one(path)
+    assert (source.header_row, source.sheet, source.kind) == (3, "七月", "xlsx")
+    assert copied_rows(path) == [
+        ["工单号", "客服", "创建时间"],
+        ["T1", "张三", "2024-07-01"],  # row 4
+        ["", "", ""],  # row 5
+        ["T2", "李四", "2024-07-02"],  # row 6 = header_row + 1 + 2
+    ]
+    assert source.row_ref(6) == "七月!6:6"
+
+
 def test_osticket_says_it_has_no_first_response():
     source = one(FIXTURES / "osticket.csv")
     assert source.format == "osticket"

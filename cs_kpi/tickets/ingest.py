@@ -508,9 +508,10 @@ def _has_header(sheet: Any) -> bool:
 
 
 def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
-    start = sheet.start[0] if sheet.start else 0
-    for offset, row in enumerate(sheet.iter_rows()):
-        yield start + offset + 1, [cell_text(value) for value in row]
+    """Rows numbered as Excel does: calamine's iter_rows starts at row 1 even when the used
+    range starts lower (it only drops empty leading columns; tests/test_tickets_ingest.py)."""
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        yield number, [cell_text(value) for value in row]
 
 
 def cell_text(value: Any) -> str:
