@@ -156,6 +156,7 @@ KNOWN_CODES = (
     "sla_weights_not_100",
     "step_required",
     "tickets_bad_encoding",
+    "tickets_csv_error",
     "tickets_decode_error",
     "tickets_map_no_column",
     "tickets_missing_columns",

@@ -464,6 +464,28 @@ def test_bytes_in_no_known_encoding(tmp_path):
     assert [code for _, code, _ in errors([path])] == ["tickets_bad_encoding"]
 
 
+def test_a_csv_the_csv_module_cannot_read_is_reported_with_its_row(tmp_path, monkeypatch):
+    """A cell beyond the field limit (1 GiB here; 100 characters for the test)."""
+    from cs_kpi.tickets import ingest
+
+    monkeypatch.setattr(ingest, "CSV_FIELD_LIMIT", 100)
+    previous = csv.field_size_limit(100)
+    try:
+        path = tmp_path / "long.csv"
+        rows = "".join(f"T{n};张三;2024-07-01\n" for n in range(200))  # rows 2–201
+        path.write_bytes(f"工单号;客服;创建时间\n{rows}T2;{'长' * 300};2024-07-02\n".encode("gbk"))
+        assert errors([path]) == [
+            (
+                "long.csv",
+                "tickets_csv_error",
+                "long.csv cannot be read as CSV at row 202 (field larger than field limit (100)); "
+                "open it in Excel, save it as “CSV UTF-8” and try again",
+            )
+        ]
+    finally:
+        csv.field_size_limit(previous)
+
+
 # ---------------------------------------------------------------- missing columns and --map
 def test_no_agent_column_lists_the_columns_and_the_map_to_give(tmp_path):
     path = tmp_path / "工单.csv"

@@ -108,6 +108,11 @@ _BINARY_MAGICS = (
     b"7z\xbc\xaf",
     b"\x1f\x8b",
 )
+TICKETS_CSV_ERROR = Text(
+    "{name} 第 {row} 行无法按 CSV 读取（{error}）；请在 Excel 中打开后另存为“CSV UTF-8”再试",
+    "{name} cannot be read as CSV at row {row} ({error}); open it in Excel, save it as "
+    "“CSV UTF-8” and try again",
+)
 COLUMN_PLACEHOLDER = Text("列名", "COLUMN")
 
 # A line after (or before) the table that is not a ticket: Zammad's `Timezone: Asia/Shanghai`
@@ -459,6 +464,10 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                 yield number, row
     except UnicodeDecodeError:
         raise _Undecodable(number + 1) from None
+    except csv.Error as error:  # a field beyond CSV_FIELD_LIMIT
+        raise InputError.single(
+            TICKETS_CSV_ERROR.msg(name=path.name, row=number + 1, error=str(error))
+        ) from None
 
 
 def _shown_encoding(encoding: str) -> str:
@@ -651,39 +660,44 @@ def _footer_text(text: str) -> str | None:
     return None
 
 
-def _footer_row(cells: list[str]) -> re.Match[str] | bool | None:
-    """For a row that is only a footer: the Timezone match, or True (a period line)."""
-    filled = [cell for cell in cells if cell.strip()]
-    if len(filled) != 1 or not cells[0].strip():
-        return None
-    zone = _TIMEZONE_LINE.match(cells[0])
+def _footer_row(first: str) -> re.Match[str] | bool | None:
+    """For the text of a row's only cell: the Timezone match, True for a period line, or
+    None for a one-cell ticket row."""
+    zone = _TIMEZONE_LINE.match(first)
     if zone:
         return zone
-    return True if _PERIOD_LINE.match(cells[0]) else None
+    return True if _PERIOD_LINE.match(first) else None
 
 
 def _write_copy(table: _Table, header_row: int, headers: list[str], copy_path: Path) -> str | None:
     """Write the table (header, then every row up to the footer) as UTF-8 comma CSV. Blank
     rows and footers are written, blank, only when a ticket row follows them, so data row k
-    is row header_row + 1 + k. Returns the time zone a footer states."""
+    is row header_row + 1 + k. Returns the time zone a footer states.
+
+    The loop is the whole cost of a converted file (2 million rows for 200 MB): a row is
+    looked at more closely only when no cell after its first holds anything."""
     timezone: str | None = None
     written = header_row  # the user's row number of the last row written
-    blank = [""] * len(headers)
+    width = len(headers)
+    blank = [""] * width
     with open(copy_path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(headers)
         for number, cells in table.rows():
             if number <= header_row:
                 continue
-            footer = _footer_row(cells)
-            if footer is not None:
-                if isinstance(footer, re.Match):
-                    timezone = footer.group(1)
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            writer.writerows(blank for _ in range(number - written - 1))
-            writer.writerow(_fitted(cells, len(blank)))
+            if not any(cells[1:]):  # blank, a footer, or a ticket row of one cell
+                first = cells[0].strip() if cells else ""
+                if not first:
+                    continue
+                footer = _footer_row(first)
+                if footer is not None:
+                    if isinstance(footer, re.Match):
+                        timezone = footer.group(1)
+                    continue
+            if number - written > 1:
+                writer.writerows(blank for _ in range(number - written - 1))
+            writer.writerow(cells if len(cells) == width else _fitted(cells, width))
             written = number
     return timezone
 
