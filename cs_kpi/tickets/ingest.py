@@ -316,6 +316,11 @@ def _columns(
         else:
             unit = formats.mapped_unit(field_key, header)
         uses[field_key] = ColumnUse(field_key, header, unit, overridden=True)
+    # A column --map gives one field no longer feeds another field it was recognised for.
+    mapped_columns = {use.column for use in uses.values() if use.overridden}
+    uses = {
+        key: use for key, use in uses.items() if use.overridden or use.column not in mapped_columns
+    }
     missing = [key for key in REQUIRED_FIELDS if key not in uses and key not in overrides]
     if missing:
         problems.error(_missing_message(path, missing, headers))
