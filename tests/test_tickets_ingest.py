@@ -268,6 +268,14 @@ def test_generic_chinese_layout():
     }
 
 
+def test_every_format_has_a_name_for_the_report():
+    from cs_kpi.tickets.formats import format_name
+
+    assert format_name("freshdesk_zh").zh == "Freshdesk 工单导出（中文表头）"
+    assert format_name("zammad").en == "Zammad report export (xlsx)"
+    assert format_name("mapped").en == "columns given by --map"
+
+
 def test_generic_english_aliases_and_units_from_the_header_note(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text(

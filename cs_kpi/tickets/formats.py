@@ -317,6 +317,13 @@ VENDOR_PROFILES: tuple[Profile, ...] = (
 PROFILES: tuple[Profile, ...] = (*VENDOR_PROFILES, GENERIC_ZH)
 MAPPED = Text("按 --map 指定的列", "columns given by --map")
 
+
+def format_name(format_id: str) -> Text:
+    """What the report calls a TicketSource's `format` (`zendesk` → Zendesk 工单导出（CSV）)."""
+    names = {profile.id: profile.name for profile in PROFILES}
+    return names.get(format_id, MAPPED)
+
+
 # A duration's unit from the note of its header: `（分钟）`, `(min)`, `(秒)`, `(in hrs)`.
 _NOTE_UNITS = (
     (re.compile(r"[(\[【](?:单位[:：]?|in)?\s*(?:分钟|分|min|mins|minutes?)\s*[)\]】]"), "minutes"),
