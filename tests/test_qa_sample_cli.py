@@ -150,3 +150,27 @@ def test_the_summary_on_stdout(tmp_path, lang):
     assert result.exit_code == 0, result.output
     assert "投诉多" in result.stdout
     assert ("新员工" if lang == "zh" else "New hire") in result.stdout
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tickets"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".csv", ".xls", ".xlsx"))
+)
+def test_every_recognised_export_gives_a_checklist(tmp_path, name):
+    """Each help desk's export (tests/fixtures/tickets): every agent's sample is
+    ceil(30% × his tickets) — no roster, and only the generic layout has a complaint flag."""
+    import math
+    from decimal import Decimal
+
+    output = tmp_path / "qa.xlsx"
+    result = _run(str(FIXTURES / name), "--rate", "30%", "--seed", "3", "--json", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["agents"] and output.is_file()
+    for agent in payload["agents"]:
+        if agent["reason"] == "sampled":
+            assert agent["sample_size"] == math.ceil(Decimal("0.3") * agent["tickets"])
+    sizes = sum(a["sample_size"] for a in payload["agents"])
+    assert len(payload["tickets"]) == sizes
