@@ -434,9 +434,12 @@ def test_missing_reviews_list_each_blank_cell(reports):
 
 def test_calibration_marks_self_highest(reports):
     ws = _load(reports["zh"])["校准"]
-    assert _header(ws)[-2:] == ["差异", "自评偏高"]
+    assert _header(ws)[-5:] == ["差异", "自评偏高", "计算得分", "校准后分数", "说明"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
-    assert rows == [["A002", "=李四", "+二组", "会议参与率", 9, 3, 4, 6, "自评偏高"]]
+    # computed 0.2 × 9 + 0.3 × 3 + 0.5 × 4 = 4.7; no 校准结果 sheet, so nothing agreed
+    assert rows == [
+        ["A002", "=李四", "+二组", "会议参与率", 9, 3, 4, 6, "自评偏高", 4.7, None, None]
+    ]
     assert ws["B3"].data_type == "s"
 
 
