@@ -440,12 +440,13 @@ REVIEW_GUIDE: tuple[Section, ...] = (
             "is blank, their average (2 decimals) is used.",
         ),
         (
-            "校准结果（可选）：校准会议后填写商定的分数，见下方“绩效校准”。",
-            "Calibrated (optional): the scores the calibration meeting agreed; see Calibration below.",
+            "8. 校准结果（可选）：校准会议后填写商定的分数，见下方“绩效校准”。",
+            "8. Calibrated (optional): the scores the calibration meeting agreed; see Calibration "
+            "below.",
         ),
         (
-            "8. 运行 cs-kpi score 04_performance_review.xlsx，得到考核报告和改进计划两个工作簿。",
-            "8. Run cs-kpi score 04_performance_review.xlsx for the report and the improvement-plan workbooks.",
+            "9. 运行 cs-kpi score 04_performance_review.xlsx，得到考核报告和改进计划两个工作簿。",
+            "9. Run cs-kpi score 04_performance_review.xlsx for the report and the improvement-plan workbooks.",
         ),
     ),
     _s(
