@@ -108,6 +108,7 @@ KNOWN_CODES = (
     "not_a_percent",
     "not_assessed",
     "not_found",
+    "not_in_workbook",
     "not_money",
     "not_recognised",
     "not_regular",
