@@ -174,12 +174,13 @@ def test_an_item_not_flagged_is_calibrated_with_a_warning_naming_its_cell():
     }
 
 
-def test_calibrate_keeps_the_computed_score_beside_the_agreed_one():
+def test_calibrate_keeps_the_computed_score_beside_the_agreed_one_in_a_new_result():
     result, _ = score_review(boundary_input([]), REPORT_DATE)
     item = agent(result, "1001").reviews[2]
     assert calibrate(item, None) is item and not item.calibrated
-    calibrate(item, agreed("1001", "专业知识", "8"))
-    assert (item.score, item.computed_score) == (D("8"), D("5.09"))
+    calibrated = calibrate(item, agreed("1001", "专业知识", "8"))
+    assert (calibrated.score, calibrated.computed_score) == (D("8"), D("5.09"))
+    assert (item.score, item.computed_score, item.agreed) == (D("5.09"), None, None)  # untouched
 
 
 def test_json_calibration_entries_carry_computed_agreed_and_note():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -381,12 +382,12 @@ def calibration_case(person: Person, item: ItemResult, gap: Decimal) -> Calibrat
 
 
 def calibrate(result: ItemResult, agreed: AgreedScore | None) -> ItemResult:
-    """SPEC §4.4: the agreed score replaces the shown item score, which every next step
-    (dimension, review score, total, grade, ranks, plan) then uses; the score computed from
-    the raters is kept beside it for the report."""
-    if agreed is not None:
-        result.computed_score, result.score, result.agreed = result.score, agreed.score, agreed
-    return result
+    """SPEC §4.4: the item result with the agreed score as its shown score, which every next
+    step (dimension, review score, total, grade, ranks, plan) then uses; the score computed
+    from the raters is kept beside it for the report. Without an agreed score, `result`."""
+    if agreed is None:
+        return result
+    return replace(result, score=agreed.score, computed_score=result.score, agreed=agreed)
 
 
 def unflagged_warning(case: CalibrationCase, gap: Decimal) -> Problem | None:
