@@ -191,7 +191,9 @@ def build(grade_scheme: str = "four_band") -> tuple[ScoreResult, ReviewInput]:
     else:
         counts = {"excellent": 1, "good": 0, "pass": 2, "needs_improvement": 0}
         shares = [GradeShare(code, n, D(n) / 3, "", False) for code, n in counts.items()]
-    calibration = [CalibrationCase(li, "会议参与率", D(9), D(3), D(4), D(6), True)]
+    calibration = [
+        CalibrationCase(li, "会议参与率", D(9), D(3), D(4), D(6), True, computed_score=D("4.70"))
+    ]
     schedule = Schedule(
         dt.date(2024, 10, 8),
         dt.date(2024, 10, 11),
