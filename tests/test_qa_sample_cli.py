@@ -174,3 +174,23 @@ def test_every_recognised_export_gives_a_checklist(tmp_path, name):
             assert agent["sample_size"] == math.ceil(Decimal("0.3") * agent["tickets"])
     sizes = sum(a["sample_size"] for a in payload["agents"])
     assert len(payload["tickets"]) == sizes
+
+
+def test_the_benchmark_runs_end_to_end_on_a_tiny_size():
+    """benchmarks/qa_sample.py prints its wall and CPU rows (timings never asserted)."""
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "qa_sample.py"
+    env = {**os.environ, "PYTHONPATH": str(script.parent.parent)}
+    result = subprocess.run(
+        [sys.executable, str(script), "--tickets", "300", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| 300 |")]
+    assert [row.split("|")[2].strip() for row in rows] == ["wall", "CPU"]
