@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -283,3 +284,36 @@ def test_an_english_tracker_is_read_by_its_english_labels(tmp_path):
     assert data["people"][0]["tasks_late"] == 1
     sheets = openpyxl.load_workbook(tmp_path / "tasks_en_report.xlsx").sheetnames
     assert sheets[0] == "Summary"
+
+
+def test_the_samples_are_what_the_generator_writes(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_track_sample", SAMPLES / "make_track_sample.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for written in module.make(tmp_path):
+        assert written.read_bytes() == (SAMPLES / written.name).read_bytes(), written.name
+
+
+def test_the_benchmark_runs_on_a_tiny_size():
+    """benchmarks/track.py prints its table (timings are for the README, never asserted)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "track.py"), "300", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert [line.split("|")[1].strip() for line in lines[1:]] == [
+        "python-calamine read (floor)",
+        "track read phase (load_trackers)",
+        "track: read, rules, report",
+    ]

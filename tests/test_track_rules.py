@@ -36,9 +36,8 @@ def owner(name: str) -> Owner:
 
 def make_task(name: str, due: dt.date, completed: dt.date | None = None, **more) -> Task:
     return Task(
-        WHERE, more.get("row", 3), "m", "s", owner(name), more.get("assistant", ""),
-        more.get("start"), due, more.get("status", "in_progress"), completed,
-        more.get("assistant_owner"),
+        WHERE, more.get("row", 3), owner(name), more.get("start"), due,
+        more.get("status", "in_progress"), completed, more.get("assistant_owner"),
     )  # fmt: skip
 
 
@@ -52,15 +51,15 @@ def at(text: str) -> Moment:
 def make_issue(occurred: str, severity: str = "major", **more) -> Issue:
     moments = {k: at(more[k]) if more.get(k) else None for k in ("planned", "actual", "meeting")}
     return Issue(
-        WHERE, 3, "i", at(occurred), severity, owner(more.get("who", "张三")), "in_progress",
+        WHERE, 3, at(occurred), severity, owner(more.get("who", "张三")), "in_progress",
         moments["planned"], moments["actual"], moments["meeting"],
     )  # fmt: skip
 
 
 def make_request(requested: dt.date, **more) -> Request:
     return Request(
-        WHERE, 3, "客服一组", more.get("partner", "技术部"), "r", requested, more.get("due"),
-        owner(more.get("who", "张三")), "", more.get("confirmed"), more.get("delivered"),
+        WHERE, 3, more.get("partner", "技术部"), requested, more.get("due"),
+        owner(more.get("who", "张三")), more.get("confirmed"), more.get("delivered"),
     )  # fmt: skip
 
 
@@ -252,8 +251,8 @@ def test_evaluate_warns_of_unmatched_owners_and_done_without_a_date():
     data = TrackInput()
     data.tasks = [
         make_task("张三", D(2024, 9, 1), status="done"),
-        Task(WHERE, 4, "m", "s", Owner("客服专员", "u", None, "客服专员", False), "", None,
-             D(2024, 9, 1), "not_started", None),
+        Task(WHERE, 4, Owner("客服专员", "u", None, "客服专员", False), None, D(2024, 9, 1),
+             "not_started", None),
     ]  # fmt: skip
     result = evaluate(data, D(2024, 9, 30), Calendar())
     codes = [(w.code, w.where) for w in result.warnings]

@@ -9,21 +9,34 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from cs_kpi.problems import Problem, Source
+from cs_kpi.values import clean_text
 
 
 @dataclass(frozen=True)
 class Where:
-    """The sheet a tracker's rows came from: its file, sheet name and column letters."""
+    """The sheet a tracker's rows came from: its file, sheet name and column letters, and
+    the grid its free texts are read from when shown (`text`)."""
 
     file: str
     sheet: str
     letters: Mapping[str, str]  # column key → letter
+    grid: Any = field(default=None, compare=False)  # reader.SheetGrid
+    columns: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     def source(self, key: str, row: int) -> Source | None:
         letter = self.letters.get(key)
         return None if letter is None else Source(self.sheet, f"{letter}{row}")
+
+    def text(self, key: str, row: int) -> str:
+        """A free-text cell (子任务内容, 问题描述 …) as typed, read when it is shown: the
+        rules never look at it, and a late item is one row in five."""
+        col = self.columns.get(key)
+        if col is None or self.grid is None:
+            return ""
+        return clean_text(self.grid.value(row - 1, col))
 
 
 class _Located:
@@ -39,6 +52,9 @@ class _Located:
 
     def cell(self, key: str) -> Source | None:
         return self.where.source(key, self.row)
+
+    def text(self, key: str) -> str:
+        return self.where.text(key, self.row)
 
 
 @dataclass(frozen=True)
@@ -56,35 +72,43 @@ class Owner:
     matched: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Task(_Located):
     where: Where
     row: int  # Excel row number
-    module: str
-    subtask: str
     owner: Owner
-    assistant: str
     start: dt.date | None
     due: dt.date
     status: str  # TASK_STATUS code as typed
     completed: dt.date | None
     assistant_owner: Owner | None = None  # the 协办人 as matched (listed, never charged)
 
+    @property
+    def module(self) -> str:
+        return self.text("module")
 
-@dataclass(frozen=True)
-class Moment:
+    @property
+    def subtask(self) -> str:
+        return self.text("subtask")
+
+    @property
+    def assistant(self) -> str:
+        return self.assistant_owner.typed if self.assistant_owner else ""
+
+
+class Moment(NamedTuple):
     """A 时间 cell: the date-time, and whether a time of day was typed (a bare date is
-    read as 00:00 and cannot be checked against the 1-hour rule)."""
+    read as 00:00 and cannot be checked against the 1-hour rule). A named tuple: 100,000
+    issues hold four each."""
 
     at: dt.datetime
     has_time: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Issue(_Located):
     where: Where
     row: int
-    issue: str
     occurred: Moment
     severity: str  # normal / major
     owner: Owner
@@ -93,20 +117,33 @@ class Issue(_Located):
     actual: Moment | None
     meeting: Moment | None
 
+    @property
+    def issue(self) -> str:
+        return self.text("issue")
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Request(_Located):
     where: Where
     row: int
-    team: str
     partner: str
-    request: str
     requested: dt.date
     due: dt.date | None
     requester: Owner
-    confirmer: str
     confirmed: dt.date | None
     delivered: dt.date | None
+
+    @property
+    def team(self) -> str:
+        return self.text("team")
+
+    @property
+    def request(self) -> str:
+        return self.text("request")
+
+    @property
+    def confirmer(self) -> str:
+        return self.text("confirmer")
 
 
 @dataclass
@@ -123,7 +160,7 @@ class TrackInput:
 
 
 # ---------------------------------------------------------------- results
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TaskResult:
     task: Task
     outcome: str  # on_time / done_late / overdue / open (not due yet)
@@ -139,7 +176,7 @@ class TaskResult:
         return self.outcome != "open"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class IssueResult:
     issue: Issue
     overdue: bool  # open past planned completion
@@ -154,7 +191,7 @@ class IssueResult:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RequestResult:
     request: Request
     confirm_by: dt.date  # 提出日期 + 2 working days

@@ -309,22 +309,49 @@ class _Report:
         cols = [
             *self._where_of(lambda r: "completed" if r.outcome == "done_late" else "due"),
             Column(label(TASKS, "module", lang), value=lambda r: r.task.module),
-            Column(label(TASKS, "subtask", lang), value=lambda r: r.task.subtask, maximum=36),
+            Column(
+                label(TASKS, "subtask", lang),
+                value=lambda r: r.task.subtask,
+                minimum=30,
+                maximum=30,
+            ),
             Column(label(TASKS, "owner", lang), value=lambda r: r.task.owner.typed),
             Column(label(TASKS, "assistant", lang), value=lambda r: r.task.assistant),
             Column(label(TASKS, "due", lang), "date", lambda r: r.task.due),
             Column(label(TASKS, "completed", lang), "date", lambda r: r.task.completed),
-            Column(self.t("typed_status"), value=lambda r: _choice(TASK_STATUS, r.task.status, lang)),
-            Column(self.t("shown_status"), value=lambda r: TASK_STATUS.label(shown_status(r), lang), center=True),
+            Column(
+                self.t("typed_status"), value=lambda r: _choice(TASK_STATUS, r.task.status, lang)
+            ),
+            Column(
+                self.t("shown_status"),
+                value=lambda r: TASK_STATUS.label(shown_status(r), lang),
+                center=True,
+            ),
             Column(self.t("days_late"), "int", lambda r: r.days_late),
-            Column(self.t("finding"), value=self._task_finding, maximum=30),
-        ]  # fmt: skip
+            Column(self.t("finding"), value=self._task_finding, minimum=30, maximum=30),
+        ]
         return self._items("tasks", cols, late, not late)
 
     def _where_of(self, key: Callable[[Any], str]) -> list[Column]:
+        """文件 · 位置: the file's name and the cell (`任务责任分工表!G7`) of the value that
+        makes the item late."""
+        names: dict[str, str] = {}
+
+        def file_name(result: Any) -> str:
+            file = _item(result).file
+            name = names.get(file)
+            if name is None:
+                name = names[file] = Path(file).name
+            return name
+
+        def cell(result: Any) -> str:
+            item = _item(result)
+            found = item.cell(key(result))
+            return "" if found is None else f"{found.sheet}!{found.cell}"
+
         return [
-            Column(self.t("file"), value=lambda r: Path(_item(r).file).name),
-            Column(self.t("where"), value=lambda r: str(_item(r).cell(key(r)) or "")),
+            Column(self.t("file"), value=file_name, maximum=28),
+            Column(self.t("where"), value=cell, minimum=20, maximum=20),
         ]
 
     def _task_finding(self, r: TaskResult) -> str:
@@ -339,17 +366,27 @@ class _Report:
 
         cols = [
             *self._where_of(_issue_key),
-            Column(label(ISSUES, "issue", lang), value=lambda r: r.issue.issue, maximum=36),
+            Column(
+                label(ISSUES, "issue", lang), value=lambda r: r.issue.issue, minimum=30, maximum=30
+            ),
             Column(label(ISSUES, "owner", lang), value=lambda r: r.issue.owner.typed),
-            Column(label(ISSUES, "severity", lang), value=lambda r: _choice(SEVERITY, r.issue.severity, lang), center=True),
-            Column(label(ISSUES, "status", lang), value=lambda r: _choice(ISSUE_STATUS, r.issue.status, lang), center=True),
+            Column(
+                label(ISSUES, "severity", lang),
+                value=lambda r: _choice(SEVERITY, r.issue.severity, lang),
+                center=True,
+            ),
+            Column(
+                label(ISSUES, "status", lang),
+                value=lambda r: _choice(ISSUE_STATUS, r.issue.status, lang),
+                center=True,
+            ),
             Column(label(ISSUES, "occurred", lang), "datetime", lambda r: moment(r.issue.occurred)),
             Column(label(ISSUES, "planned", lang), "datetime", lambda r: moment(r.issue.planned)),
             Column(label(ISSUES, "actual", lang), "datetime", lambda r: moment(r.issue.actual)),
             Column(label(ISSUES, "meeting", lang), "datetime", lambda r: moment(r.issue.meeting)),
             Column(self.t("minutes"), "int", lambda r: r.meeting_minutes),
-            Column(self.t("finding"), value=self._issue_finding, maximum=40),
-        ]  # fmt: skip
+            Column(self.t("finding"), value=self._issue_finding, minimum=36, maximum=36),
+        ]
         return self._items("issues", cols, listed, not listed)
 
     def _issue_finding(self, r: IssueResult) -> str:
@@ -369,15 +406,20 @@ class _Report:
             *self._where_of(_request_key),
             Column(label(REQUESTS, "team", lang), value=lambda r: r.request.team),
             Column(label(REQUESTS, "partner", lang), value=lambda r: r.request.partner),
-            Column(label(REQUESTS, "request", lang), value=lambda r: r.request.request, maximum=36),
+            Column(
+                label(REQUESTS, "request", lang),
+                value=lambda r: r.request.request,
+                minimum=30,
+                maximum=30,
+            ),
             Column(label(REQUESTS, "requester", lang), value=lambda r: r.request.requester.typed),
             Column(label(REQUESTS, "requested", lang), "date", lambda r: r.request.requested),
             Column(self.t("confirm_by"), "date", lambda r: r.confirm_by),
             Column(label(REQUESTS, "confirmed", lang), "date", lambda r: r.request.confirmed),
             Column(label(REQUESTS, "due", lang), "date", lambda r: r.request.due),
             Column(label(REQUESTS, "delivered", lang), "date", lambda r: r.request.delivered),
-            Column(self.t("finding"), value=self._request_finding, maximum=40),
-        ]  # fmt: skip
+            Column(self.t("finding"), value=self._request_finding, minimum=40, maximum=40),
+        ]
         return self._items("requests", cols, listed, not listed)
 
     def _request_finding(self, r: RequestResult) -> str:
@@ -443,7 +485,11 @@ class _Report:
 
 
 def _item(result: Any) -> Any:
-    return getattr(result, "task", None) or getattr(result, "issue", None) or result.request
+    """The tracker row a result is about."""
+    kind = result.__class__
+    if kind is TaskResult:
+        return result.task
+    return result.issue if kind is IssueResult else result.request
 
 
 def _issue_key(r: IssueResult) -> str:

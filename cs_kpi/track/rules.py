@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from cs_kpi.i18n import Msg, Text, register_codes
 from cs_kpi.problems import Problem, Source
@@ -141,14 +142,13 @@ def request_outcome(request: Request, as_of: dt.date, confirm_by: dt.date) -> Re
 
 
 # ---------------------------------------------------------------- per person
-def _person(
-    people: dict[str, PersonResult], owner: Owner, file: str, cell: Source | None
-) -> PersonResult:
+def _person(people: dict[str, PersonResult], owner: Owner, item: Any, key: str) -> PersonResult:
+    """The person `owner` is, created at their first row (`item`'s cell `key` kept)."""
     person = people.get(owner.key)
     if person is None:
         name = owner.name or owner.typed
         person = PersonResult(owner.key, owner.person_id, name, owner.matched)
-        person.first_file, person.first_cell = file, cell
+        person.first_file, person.first_cell = item.file, item.cell(key)
         people[owner.key] = person
     if owner.typed not in person.typed:
         person.typed.append(owner.typed)
@@ -166,7 +166,7 @@ def per_person(
     people: dict[str, PersonResult] = {}
     for result in tasks:
         task = result.task
-        person = _person(people, task.owner, task.file, task.cell("owner"))
+        person = _person(people, task.owner, task, "owner")
         if result.outcome == "open":
             person.tasks_open += 1
             continue
@@ -177,11 +177,10 @@ def per_person(
             person.tasks_late += 1
     for task in assistants:
         if task.assistant_owner is not None:
-            cell = task.cell("assistant")
-            _person(people, task.assistant_owner, task.file, cell).assisted += 1
+            _person(people, task.assistant_owner, task, "assistant").assisted += 1
     for result in issues:
         issue = result.issue
-        person = _person(people, issue.owner, issue.file, issue.cell("owner"))
+        person = _person(people, issue.owner, issue, "owner")
         person.issues += 1
         person.issues_overdue += result.overdue
         if result.meeting:
@@ -189,8 +188,7 @@ def per_person(
             person.meetings_missed += result.meeting in ("late", "missing")
     for result in requests:
         request = result.request
-        cell = request.cell("requester")
-        person = _person(people, request.requester, request.file, cell)
+        person = _person(people, request.requester, request, "requester")
         person.deliveries_late += result.delivery in ("late", "missing")
         if result.counted:
             person.requests += 1
