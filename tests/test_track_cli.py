@@ -317,3 +317,27 @@ def test_the_benchmark_runs_on_a_tiny_size():
         "track read phase (load_trackers)",
         "track: read, rules, report",
     ]
+
+
+def test_validate_lists_what_track_would_refuse(tmp_path):
+    """`validate` reads a tracker as `track` does: a completion before the start and a task
+    typed 已完成 without a date (a warning) are listed with their cells."""
+    tasks = tracker(
+        tmp_path / "tasks.xlsx",
+        "task-assignment",
+        [
+            task("张三", D(2024, 9, 10), D(2024, 9, 1), "已完成", start=D(2024, 9, 5)),
+            task("李四", D(2024, 9, 10), None, "已完成"),
+        ],
+    )
+    result = CliRunner().invoke(app, ["validate", str(tasks), "--json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1 and data["kind"] == "task-assignment"
+    assert [(p["cell"], p["code"]) for p in data["problems"]] == [("I3", "completed_before_start")]
+    clean = tracker(
+        tmp_path / "ok.xlsx", "task-assignment", [task("李四", D(2024, 9, 10), None, "已完成")]
+    )
+    checked = json.loads(CliRunner().invoke(app, ["validate", str(clean), "--json"]).stdout)
+    assert checked["ok"] and [(w["cell"], w["code"]) for w in checked["warnings"]] == [
+        ("I3", "done_without_date")
+    ]

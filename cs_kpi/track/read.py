@@ -130,22 +130,31 @@ def load_trackers(
 
 
 def _load_one(path: Path, index: PeopleIndex, data: TrackInput, problems: Problems) -> None:
-    from cs_kpi.holidays import read_sheet_entries
     from cs_kpi.paths import file_sha256
 
     with WorkbookFile(path) as book:
-        kind = _tracker_kind(book)
-        spec = SHEET_OF_KIND[kind]
-        reading = Reading(book, problems)
-        records = reading.read(spec)
-        holidays = read_sheet_entries(reading)
-        if records is not None:
-            columns = records.columns
-            letters = {key: column_letter(col) for key, col in columns.items()}
-            where = Where(str(path), records.sheet, letters, records.grid, dict(columns))
-            _ITEMS[spec.key](records, where, index, data, problems)
-    data.holidays.update(holidays)
+        kind = read_tracker_book(book, index, data, problems)
     data.files.append((str(path), kind, file_sha256(path)))
+
+
+def read_tracker_book(
+    book: WorkbookFile, index: PeopleIndex, data: TrackInput, problems: Problems
+) -> str:
+    """One opened tracker into `data` (its items and 节假日 entries); its kind key.
+    `validate` calls this too, so it lists every problem `track` would give."""
+    from cs_kpi.holidays import read_sheet_entries
+
+    kind = _tracker_kind(book)
+    spec = SHEET_OF_KIND[kind]
+    reading = Reading(book, problems)
+    records = reading.read(spec)
+    data.holidays.update(read_sheet_entries(reading))
+    if records is not None:
+        columns = records.columns
+        letters = {key: column_letter(col) for key, col in columns.items()}
+        where = Where(str(book.path), records.sheet, letters, records.grid, dict(columns))
+        _ITEMS[spec.key](records, where, index, data, problems)
+    return kind
 
 
 def _tracker_kind(book: WorkbookFile) -> str:
