@@ -211,7 +211,6 @@ PLAN_KIND = "improvement-plan"  # the plan workbook reads back as a 05 template
 SLA_REPORT_KIND = "sla"
 REPORT_PROPERTY = SLA_REPORT_PROPERTY  # the property every later report sets
 TRACK_REPORT_KIND = "track"  # the `cs-kpi track` report
-TRACK_METRICS_KIND = "track-metrics"  # its --metrics file (the 指标数据 layout)
 # (property, value) of each report → the command that wrote it (a report is no input).
 REPORT_MARKERS: dict[tuple[str, str], str] = {
     (KIND_PROPERTY, SCORE_REPORT_KIND): "score",

@@ -341,3 +341,61 @@ def test_validate_lists_what_track_would_refuse(tmp_path):
     assert checked["ok"] and [(w["cell"], w["code"]) for w in checked["warnings"]] == [
         ("I3", "done_without_date")
     ]
+
+
+def test_score_merges_the_rates_track_wrote(tmp_path):
+    """track → --metrics → score --metrics (issue 12, point 4). 张三 (1001): 3 tasks due,
+    2 on time → 66.67%; 1 request confirmed in time → 100%. 李四 (1002): 1 task done late
+    → 0%, no request → blank. 任务完成及时率 target 100%, weight 10, 2 points per 10 pp:
+    张三 10 − 2 × 33.33 / 10 = 3.334 → 3.33; 李四 10 − 2 × 100 / 10 < 0 → 0.
+    跨部门协作响应及时率 target 95%, weight 10: 张三 100% → 10."""
+    from review_builders import GOOD_REVIEWS, build
+
+    roster = tmp_path / "team.csv"
+    roster.write_text("工号,姓名\n1001,张三\n1002,李四\n", encoding="utf-8")
+    tasks = tracker(
+        tmp_path / "tasks.xlsx",
+        "task-assignment",
+        [
+            task("张三", D(2024, 9, 2), D(2024, 9, 2), "已完成"),
+            task("1001", D(2024, 9, 3), D(2024, 9, 1), "已完成"),  # typed as the ID
+            task("张三", D(2024, 9, 4)),
+            task("李四", D(2024, 9, 4), D(2024, 9, 5), "已完成"),
+        ],
+    )
+    requests = tracker(
+        tmp_path / "requests.xlsx",
+        "collaboration-request",
+        [request("张三", "技术部", D(2024, 9, 2), confirmed=D(2024, 9, 3))],
+    )
+    metrics = tmp_path / "q3_track.xlsx"
+    made = invoke(
+        tasks, requests, "--as-of", "2024-09-30", "--roster", roster, "--metrics", metrics
+    )
+    assert made.exit_code == 0, made.output
+    indicators = [
+        ["服务过程", "平均响应时长", "", "越低越好", 30, "秒", 15, "扣分法", 5, 2, "否", ""],
+        ["任务执行", "任务完成及时率", "", "越高越好", "100%", "%", 10, "扣分法", "10%", 2, "否", ""],
+        ["任务执行", "跨部门协作响应及时率", "", "越高越好", "95%", "%", 10, "扣分法", "5%", 2, "否", ""],
+    ]  # fmt: skip
+    review = build(
+        tmp_path / "q3.xlsx",
+        indicators=indicators,
+        metrics_header=["工号", "姓名", "平均响应时长"],
+        metrics=[["1001", "张三", 30], ["1002", "李四", 30]],
+        reviews=GOOD_REVIEWS,
+    )
+    scored = CliRunner().invoke(
+        app,
+        ["score", str(review), "--metrics", str(metrics), "--as-of", "2024-10-08",
+         "--no-history", "--json"],
+    )  # fmt: skip
+    assert scored.exit_code == 0, scored.output
+    agents = {a["id"]: a for a in json.loads(scored.stdout)["agents"]}
+    zhang = {m["indicator"]: m for m in agents["1001"]["metrics"]}
+    li = {m["indicator"]: m for m in agents["1002"]["metrics"]}
+    assert zhang["任务完成及时率"]["actual"] == pytest.approx(0.6667)
+    assert zhang["任务完成及时率"]["points"] == pytest.approx(3.33)
+    assert zhang["跨部门协作响应及时率"]["points"] == pytest.approx(10)
+    assert (li["任务完成及时率"]["actual"], li["任务完成及时率"]["points"]) == (0, 0)
+    assert li["跨部门协作响应及时率"]["actual"] is None

@@ -69,7 +69,7 @@ def _builders(
 
     builders = [lambda temp: write_report(temp, result, data, lang, warnings)]
     if len(targets) > 1:
-        builders.append(lambda temp: write_metrics(temp, result, lang))
+        builders.append(lambda temp: write_metrics(temp, result, data, lang, name=targets[1]))
     return builders
 
 

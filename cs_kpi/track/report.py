@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,7 @@ from cs_kpi.i18n import Text
 from cs_kpi.schema import (
     ISSUE_STATUS,
     ISSUES,
-    METRICS,
     REQUESTS,
-    ROSTER,
     SEVERITY,
     TASK_STATUS,
     TASKS,
@@ -43,7 +42,6 @@ from cs_kpi.writer.table import Column, Table
 
 REPORT_PROPERTY = vocab.REPORT_PROPERTY  # what wrote the workbook (a report is no input)
 REPORT_KIND = vocab.TRACK_REPORT_KIND
-METRICS_KIND = vocab.TRACK_METRICS_KIND
 
 SHEETS: dict[str, Text] = {
     "summary": Text("汇总", "Summary"),
@@ -513,24 +511,56 @@ def _choice(choices: Any, code: str | None, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- metrics (指标数据 layout)
-def write_metrics(path: Path, result: TrackResult, lang: str) -> None:
-    """The per-person rates in the layout of the 指标数据 sheet (SPEC §3.4, §7): 工号 · 姓名
-    · 任务完成及时率 · 跨部门协作响应及时率, one row per roster person the trackers name; a
-    rate with nothing counted is blank. Unmatched owners have no 工号 and are left out
-    (they are listed in the report and the JSON)."""
-    workbook = new_workbook(path, {REPORT_PROPERTY: METRICS_KIND}, title=METRICS.zh)
-    styles = Styles(workbook)
-    writer = SheetWriter(workbook, styles, METRICS.name(lang))
-    id_label = ROSTER.column("id").label(lang)
-    name_label = ROSTER.column("name").label(lang)
-    cols = [
-        Column(id_label, "id", lambda p: p.person_id),
-        Column(name_label, value=lambda p: p.name),
-        Column(TASK_RATE, "percent", lambda p: p.task_rate.value),
-        Column(REQUEST_RATE, "percent", lambda p: p.request_rate.value),
+METRICS_NOTES = (
+    Text("统计截至 {day}；输入：{files}", "As of {day}; inputs: {files}"),
+    Text(
+        "任务完成及时率 = 按期完成的任务数 ÷ 到期任务数（负责人）；跨部门协作响应及时率 = 提出后 "
+        "{days} 个工作日内得到确认的协作需求数 ÷ 已到确认期限或已确认的需求数（需求方负责人）。",
+        "任务完成及时率 (tasks on time) = tasks done by their due date ÷ tasks due (owner); "
+        "跨部门协作响应及时率 (cross-team response) = requests confirmed within {days} working "
+        "days ÷ requests confirmed or past that deadline (requester).",
+    ),
+    Text(
+        "比率四舍五入到 0.01%；没有可统计项目的留空。未匹配到名单的负责人没有工号，只列在跟踪报告中。",
+        "Rates are rounded half-up to 0.01%; a blank cell means nothing was counted. Owners "
+        "not matched to the roster have no ID and are listed in the tracking report only.",
+    ),
+)
+RATE_STEP = Decimal("0.0001")  # a fraction to 0.01%: the file shows exactly what it holds
+
+
+def rate_value(rate: Any) -> Decimal | None:
+    """hits ÷ count as a Decimal fraction rounded half-up to 0.01% (None when nothing counted)."""
+    if rate.count == 0:
+        return None
+    return (Decimal(rate.hits) / Decimal(rate.count)).quantize(RATE_STEP, ROUND_HALF_UP)
+
+
+def write_metrics(
+    path: Path, result: TrackResult, data: TrackInput, lang: str, name: Path | None = None
+) -> None:
+    """The per-person rates as an indicator-values file (cs_kpi.indicator_file: the 指标数据
+    layout, SPEC §3.4, §7) that `score WORKBOOK --metrics FILE` merges by 工号: 工号 · 姓名 ·
+    任务完成及时率 · 跨部门协作响应及时率, one row per roster person the trackers name."""
+    from cs_kpi.indicator_file import IndicatorColumn, IndicatorRow, build_indicator_workbook
+
+    columns = [IndicatorColumn(TASK_RATE, "%"), IndicatorColumn(REQUEST_RATE, "%")]
+    rows = [
+        IndicatorRow(
+            person.person_id,
+            person.name,
+            {
+                TASK_RATE: rate_value(person.task_rate),
+                REQUEST_RATE: rate_value(person.request_rate),
+            },
+        )
+        for person in result.people
+        if person.person_id
     ]
-    table = Table(writer, cols, L["metrics_title"](lang))
-    table.percent_format = PERCENT
-    table.add_all(p for p in result.people if p.person_id)
-    table.finish(freeze_cols=2)
-    workbook.close()
+    files = ", ".join(Path(path_).name for path_, _, _ in data.files)
+    notes = [
+        METRICS_NOTES[0](lang, day=result.as_of.isoformat(), files=files),
+        METRICS_NOTES[1](lang, days=CONFIRM_WORKING_DAYS),
+        METRICS_NOTES[2](lang),
+    ]
+    build_indicator_workbook(path, columns, rows, lang, written_by="track", notes=notes, name=name)
