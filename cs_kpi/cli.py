@@ -479,6 +479,7 @@ def track(
         typer.Argument(
             exists=False,
             dir_okay=False,
+            metavar="FILE",
             help="填好的任务责任分工表、问题跟踪表、协作需求单，可多个、可混合 · the filled task, "
             "issue and collaboration-request trackers, any number, of any kind.",
             show_default=False,
