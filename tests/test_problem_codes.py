@@ -23,6 +23,9 @@ for _module in pkgutil.walk_packages(cs_kpi.__path__, "cs_kpi."):
 KNOWN_CODES = (
     "a_report",
     "actual_before_occurred",
+    "agreed_blank",
+    "agreed_no_review",
+    "agreed_not_flagged",
     "ambiguous_date",
     "ambiguous_month",
     "ambiguous_name",
@@ -35,6 +38,7 @@ KNOWN_CODES = (
     "blank_indicator",
     "breach_months",
     "calendar_fallback",
+    "calibration_duplicate",
     "cell_beyond_excel",
     "completed_before_start",
     "csv",
