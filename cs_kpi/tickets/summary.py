@@ -1,0 +1,191 @@
+"""The engine's per-(agent, channel, day) sums → the period's tables of indicators (SPEC §8).
+
+Small data only: the pass of `engine.scan` left one row per agent, channel and day, the
+unusable rows and the complaints. Here the period is applied (tickets created on its days;
+without `--period` / `--from`/`--to`, the days the files cover), the rating scale detected,
+repeat complaints flagged, and the per-agent, per-channel, per-agent-and-channel and
+day-by-day tables made with the definitions of `rules.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from cs_kpi.i18n import Msg
+from cs_kpi.tickets import rules
+from cs_kpi.tickets.engine import REASONS, UNASSIGNED, Scan
+from cs_kpi.tickets.rules import CsatScale, Totals
+from cs_kpi.tickets.source import TicketSource
+
+KEYS = ("agent", "channel", "day")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # 2024-Q3, or 2024-07-01 – 2024-09-30
+    first: dt.date
+    last: dt.date
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a table: its keys, its sums and its indicators."""
+
+    keys: tuple[Any, ...]
+    totals: Totals
+    values: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class BadRow:
+    source: TicketSource
+    row: int  # the user's row number (as Excel shows it)
+    reason: str  # a key of engine.REASONS
+
+    @property
+    def ref(self) -> str:
+        return self.source.row_ref(self.row)
+
+
+@dataclass
+class Summary:
+    period: Period
+    working_days: int
+    agents: list[Row]  # keys: (agent,)
+    channels: list[Row]  # keys: (channel,)
+    agent_channels: list[Row]  # keys: (agent, channel)
+    days: list[Row]  # keys: (agent, day)
+    team: Row
+    bad_rows: list[BadRow]
+    bad_counts: dict[str, int]
+    rows_read: int
+    outside_period: int
+    unassigned: int
+    csat_scale: CsatScale | None
+    csat_words: bool
+    available: set[str]
+    warnings: list[Msg] = field(default_factory=list)
+
+
+def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Summary:
+    """The period's tables from the pass (`calendar`: workdays.Calendar for 人均日处理量)."""
+    import polars as pl
+
+    groups = _with_repeats(scan.groups, scan.complaints)
+    dated = groups.filter(pl.col("day").is_not_null() & (pl.col("tickets") > 0))
+    if period is None:
+        period = _covered(dated)
+    inside = dated.filter(pl.col("day").is_between(period.first, period.last))
+    outside = int(dated["tickets"].sum()) - int(inside["tickets"].sum())
+    assigned = inside.filter(pl.col("agent") != UNASSIGNED)
+    unassigned = int(inside["tickets"].sum()) - int(assigned["tickets"].sum())
+    scale = rules.detect_scale(_max(assigned["number_max"]))
+    words = bool(assigned["rated_word"].sum())
+    days, unknown_years = rules.working_days(calendar, period.first, period.last)
+    available = rules.available_indicators(scan.fields, fcr)
+
+    def rows(keys: tuple[str, ...]) -> list[Row]:
+        table = assigned.group_by(*keys).agg(pl.exclude(*KEYS, "number_max").sum()).sort(*keys)
+        per_day = 1 if keys[-1] == "day" else days  # a day's own volume is its tickets
+        return [
+            Row(
+                tuple(record[k] for k in keys), totals, rules.indicators(totals, per_day, available)
+            )
+            for record in table.iter_rows(named=True)
+            for totals in (_totals(record, scale),)
+        ]
+
+    agents = rows(("agent",))
+    team_totals = rules.total_of(row.totals for row in agents)
+    team_values = rules.indicators(team_totals, days, available)
+    if team_values[rules.DAILY_VOLUME] is not None and agents:
+        team_values[rules.DAILY_VOLUME] = round(team_totals.tickets / days / len(agents), 1)
+    warnings: list[Msg] = []
+    if unknown_years:
+        from cs_kpi.workdays import CALENDAR_FALLBACK
+
+        years = "、".join(str(y) for y in sorted(unknown_years))
+        warnings.append(
+            CALENDAR_FALLBACK.msg(
+                start=period.first.isoformat(), end=period.last.isoformat(), years=years
+            )
+        )
+    bad_rows = _bad_rows(scan)
+    counts = {reason: 0 for reason in REASONS}
+    for bad in bad_rows:
+        counts[bad.reason] += 1
+    return Summary(
+        period=period,
+        working_days=days,
+        agents=agents,
+        channels=rows(("channel",)),
+        agent_channels=rows(("agent", "channel")),
+        days=rows(("agent", "day")),
+        team=Row(("",), team_totals, team_values),
+        bad_rows=bad_rows,
+        bad_counts={reason: n for reason, n in counts.items() if n},
+        rows_read=sum(scan.rows),
+        outside_period=outside,
+        unassigned=unassigned,
+        csat_scale=scale,
+        csat_words=words,
+        available=available,
+        warnings=warnings,
+    )
+
+
+def _with_repeats(groups: Any, complaints: Any) -> Any:
+    """The groups with `repeats`: their complaints that are repeats (rules.repeat_flags)."""
+    import polars as pl
+
+    if complaints.is_empty():
+        return groups.with_columns(pl.lit(0, dtype=pl.UInt32).alias("repeats"))
+    flagged = rules.repeat_flags(complaints)
+    repeats = flagged.group_by(*KEYS).agg(pl.col("repeat").sum().alias("repeats"))
+    joined = groups.join(repeats, on=list(KEYS), how="left", nulls_equal=True)
+    return joined.with_columns(pl.col("repeats").fill_null(0))
+
+
+def _covered(dated: Any) -> Period:
+    """Without a period option: the days the files' tickets were created on."""
+    if dated.is_empty():
+        today = dt.date.today()
+        return Period(today.isoformat(), today, today)
+    first, last = dated["day"].min(), dated["day"].max()
+    return Period(f"{first.isoformat()} – {last.isoformat()}", first, last)
+
+
+def _max(series: Any) -> float | None:
+    value = series.max()
+    return None if value is None else float(value)
+
+
+def _totals(record: dict[str, Any], scale: CsatScale | None) -> Totals:
+    rated_number = int(record["rated_number"] or 0)
+    csat_sum = float(record["word_sum"] or 0)
+    if scale is not None and rated_number:
+        csat_sum += scale.a * rated_number + scale.b * float(record["number_sum"] or 0)
+    return Totals(
+        tickets=int(record["tickets"]),
+        responded=int(record["responded"]),
+        response_sum=float(record["response_sum"] or 0),
+        solved=int(record["solved"]),
+        on_time=int(record["on_time"]),
+        fcr_known=int(record["fcr_known"]),
+        fcr=int(record["fcr"]),
+        rated=rated_number + int(record["rated_word"] or 0),
+        csat_sum=csat_sum,
+        complaints=int(record["complaints"]),
+        repeats=int(record["repeats"]),
+    )
+
+
+def _bad_rows(scan: Scan) -> list[BadRow]:
+    """Every unusable row, file by file in row order, numbered as the user's file shows it."""
+    result = []
+    for src, k, reason in scan.bad.iter_rows():
+        source = scan.sources[src]
+        result.append(BadRow(source, source.header_row + 1 + k, REASONS[reason - 1]))
+    return result
