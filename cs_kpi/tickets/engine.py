@@ -512,7 +512,7 @@ def calendar_table(options: EngineOptions, first: dt.date, last: dt.date) -> Any
     hours = options.business_hours
     assert hours is not None
     days = (last - first).days + 1
-    working = [calendar.is_working_day(first + dt.timedelta(n))[0] for n in range(days)]
+    working = calendar.working_flags(first, last)
     cum, total = [], 0
     for works in working:
         cum.append(total)
