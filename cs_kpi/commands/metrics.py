@@ -430,14 +430,7 @@ def to_json(context: Any, outputs: list[Path], lang: str) -> dict[str, Any]:
         return {JSON_KEYS[name]: row.values[name] for name in rules.INDICATORS}
 
     def counts(row: Any) -> dict[str, int]:
-        totals = row.totals
-        return {
-            "tickets": totals.tickets,
-            "solved": totals.solved,
-            "unsolved": totals.unsolved,
-            "rated": totals.rated,
-            "complaints": totals.complaints,
-        }
+        return dict(row.counts)
 
     return {
         "kind": "metrics",
@@ -519,7 +512,7 @@ def render_summary(console: Any, context: Any, metrics: Path, report: Path, lang
         table.add_column(indicator_label(name, lang), justify="right")
     shown = summary.agents[:50]  # the whole list is in the report and --json
     for row in [*shown, summary.team]:
-        cells = [row.keys[0] or ("团队" if lang != "en" else "Team"), str(row.totals.tickets)]
+        cells = [row.keys[0] or ("团队" if lang != "en" else "Team"), str(row.counts["tickets"])]
         for name in names:
             value = row.values[name]
             if value is None:

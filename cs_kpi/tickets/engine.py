@@ -133,9 +133,29 @@ def scan(sources: list[TicketSource], options: EngineOptions) -> Scan:
 
 
 # ---------------------------------------------------------------- one source's columns
+PARSED_FIELDS = (
+    "ticket",
+    "agent",
+    "channel",
+    "customer",
+    "created",
+    "first_response",
+    "first_response_business",
+    "resolved",
+    "resolution",
+    "replies",
+    "contacts",
+    "reopened",
+    "csat",
+    "complaint",
+)
+
+
 def _tickets(index: int, source: TicketSource, options: EngineOptions) -> Any:
     """The source's rows as the engine's columns: text trimmed, times in local seconds,
-    durations in seconds, counts, flags; plus a `fail` code per column that did not parse."""
+    durations in seconds, counts, flags; then `parse_fail`, the first reason a column did
+    not parse. Two steps, so each text is parsed once: the failure test looks at the parsed
+    column and whether its text was blank (`<field>__blank`)."""
     import polars as pl
 
     frame = pl.scan_csv(
@@ -147,36 +167,44 @@ def _tickets(index: int, source: TicketSource, options: EngineOptions) -> Any:
     zone = source.timezone or options.timezone
     sample = pl.read_csv(source.data_path, n_rows=SAMPLE_ROWS, infer_schema=False)
     out: dict[str, Any] = {"src": pl.lit(index, dtype=pl.Int32), "k": pl.col("k")}
-    failures: list[Any] = []
-    for key in (
-        "ticket",
-        "agent",
-        "channel",
-        "customer",
-        "created",
-        "first_response",
-        "first_response_business",
-        "resolved",
-        "resolution",
-        "replies",
-        "contacts",
-        "reopened",
-        "csat",
-        "complaint",
-    ):
+    checks: list[Any] = []
+    for key in PARSED_FIELDS:
         use = source.column(key)
         if use is None:
             out.update(_absent(key))
             continue
-        raw = pl.col(use.column).cast(pl.String).str.strip_chars()
-        shown = sample[use.column].to_list() if use.column in sample.columns else []
-        values, failed = _parsed(key, use.unit, raw, zone, [v for v in shown if v])
+        shown = (
+            [v for v in sample[use.column].to_list() if v] if use.column in sample.columns else []
+        )
+        raw = pl.col(use.column).cast(pl.String)
+        if key in TEXT_FIELDS or any(value != value.strip() for value in shown):
+            raw = raw.str.strip_chars()
+        values, blank, check = _parsed(key, use.unit, raw, zone, [v.strip() for v in shown])
         out.update(values)
-        if failed is not None:
-            failures.append(failed)
-    columns = [expr.alias(name) for name, expr in out.items()]
+        if blank is not None:
+            out[f"{key}__blank"] = blank
+            checks.append(check)
+    parsed = frame.select(*[expr.alias(name) for name, expr in out.items()])
+    failures = [_failure(key, reason, columns) for key, reason, columns in checks]
     parse_failure = pl.min_horizontal(*failures) if failures else pl.lit(None, dtype=pl.Int8)
-    return frame.select(*columns, parse_failure.alias("parse_fail"))
+    helpers = [f"{key}__blank" for key, _, _ in checks]
+    return parsed.with_columns(parse_failure.alias("parse_fail")).drop(helpers)
+
+
+TEXT_FIELDS = frozenset({"ticket", "agent", "channel", "customer"})
+
+
+def _failure(key: str, reason: str, columns: tuple[str, ...]) -> Any:
+    """The reason code where the text was not blank and no parsed column holds a value;
+    for the creation time, a blank is a reason of its own."""
+    import polars as pl
+
+    blank = pl.col(f"{key}__blank")
+    unparsed = pl.all_horizontal(*[pl.col(name).is_null() for name in columns])
+    failed = _failed_if(~blank & unparsed, reason)
+    if key == "created":
+        return _failed_if(blank, "created_missing").otherwise(failed)
+    return failed
 
 
 def _absent(key: str) -> dict[str, Any]:
@@ -221,47 +249,39 @@ def _failed_if(condition: Any, reason: str) -> Any:
 
 def _parsed(
     key: str, unit: str, raw: Any, zone: str, sample: list[str]
-) -> tuple[dict[str, Any], Any]:
-    """({engine column: expression}, the failure code expression or None) for one field;
-    `sample` (the column's first non-blank values) picks the layouts parsed."""
+) -> tuple[dict[str, Any], Any, tuple[str, str, tuple[str, ...]]]:
+    """({engine column: expression}, the text-is-blank expression (None for text fields),
+    (field, reason, parsed columns) for `_failure`); `sample` (the column's first non-blank
+    values) picks the layouts parsed."""
     import polars as pl
 
     plain = _plain_numbers(sample)
     blank = raw.is_null() | (raw == "")
-    if key in ("ticket", "agent", "channel", "customer"):
-        return {key: raw.fill_null("") if key != "customer" else raw}, None
+    if key in TEXT_FIELDS:
+        return {key: raw.fill_null("") if key != "customer" else raw}, None, ("", "", ())
     if key in ("created", "resolved") or (key == "first_response" and unit == "datetime"):
-        local = local_seconds(raw, zone, datetime_formats(sample))
         name = f"{key}_s" if key != "first_response" else "first_response_at"
-        reason = "created_unparseable" if key == "created" else "date_unparseable"
-        failed = _failed_if(~blank & local.is_null(), reason)
-        if key == "created":
-            failed = _failed_if(blank, "created_missing").otherwise(failed)
-        values = {name: local}
+        values = {name: local_seconds(raw, zone, datetime_formats(sample))}
         if key == "first_response":
             values["first_response_d"] = _null_float()
-        return values, failed
+        reason = "created_unparseable" if key == "created" else "date_unparseable"
+        return values, blank, (key, reason, (name,))
     if key in ("first_response", "first_response_business", "resolution"):
-        seconds = duration_seconds(raw, unit, plain)
-        values = {f"{key}_d": seconds}
+        values = {f"{key}_d": duration_seconds(raw, unit, plain)}
         if key == "first_response":
-            values["first_response_at"] = pl.lit(None, dtype=pl.Int64)
-        return values, _failed_if(~blank & seconds.is_null(), "number_unparseable")
+            values["first_response_at"] = _null_int()
+        return values, blank, (key, "number_unparseable", (f"{key}_d",))
     if key in ("replies", "contacts"):
         count = _number(raw, plain).round(0).cast(pl.Int64)
-        return {key: count}, _failed_if(~blank & count.is_null(), "number_unparseable")
+        return {key: count}, blank, (key, "number_unparseable", (key,))
     if key in ("complaint", "reopened"):
         if unit == "count":
-            count = _number(raw, plain)
-            return {key: count > 0}, _failed_if(~blank & count.is_null(), "number_unparseable")
-        flag = _flag(raw)
-        return {key: flag}, _failed_if(~blank & flag.is_null(), "value_unreadable")
+            return {key: _number(raw, plain) > 0}, blank, (key, "number_unparseable", (key,))
+        return {key: _flag(raw)}, blank, (key, "value_unreadable", (key,))
     if key == "csat":
-        number = _number(raw, plain)
-        word = _rating_word(raw)
+        values = {"csat_num": _number(raw, plain), "csat_word": _rating_word(raw)}
         unrated = blank | raw.str.to_lowercase().is_in(list(UNRATED_WORDS))
-        failed = _failed_if(~unrated & number.is_null() & word.is_null(), "value_unreadable")
-        return {"csat_num": number, "csat_word": word}, failed
+        return values, unrated, (key, "value_unreadable", ("csat_num", "csat_word"))
     raise ValueError(f"unknown field {key!r}")
 
 

@@ -177,6 +177,10 @@ def write_report(path: Path, context: ReportContext, lang: str) -> None:
     writer.unusable()
     writer.charts()
     workbook.close()
+    from cs_kpi.writer.stream import splice
+
+    # The streamed sheets' rows go into the closed file (writer/stream.py).
+    splice(Path(path), [table.stream for table in writer.streamed if table.stream is not None])
 
 
 class _Report:
@@ -189,6 +193,7 @@ class _Report:
         self.names = {key: t(lang) for key, t in SHEETS.items()}
         self.channel_rows = (0, 0)
         self.team_day_rows = (0, 0)
+        self.streamed: list[Table] = []
 
     def t(self, key: str, **values: object) -> str:
         return L[key](self.lang, **values)
@@ -208,11 +213,11 @@ class _Report:
 
     def count_columns(self) -> list[Column]:
         return [
-            Column(self.t("tickets"), "int", lambda row: row.totals.tickets),
-            Column(self.t("solved"), "int", lambda row: row.totals.solved),
-            Column(self.t("unsolved"), "int", lambda row: row.totals.unsolved),
-            Column(self.t("rated"), "int", lambda row: row.totals.rated),
-            Column(self.t("complaints"), "int", lambda row: row.totals.complaints),
+            Column(self.t("tickets"), "int", lambda row: row.counts["tickets"]),
+            Column(self.t("solved"), "int", lambda row: row.counts["solved"]),
+            Column(self.t("unsolved"), "int", lambda row: row.counts["unsolved"]),
+            Column(self.t("rated"), "int", lambda row: row.counts["rated"]),
+            Column(self.t("complaints"), "int", lambda row: row.counts["complaints"]),
         ]
 
     # ------------------------------------------------------------ sheets
@@ -359,6 +364,8 @@ class _Report:
         streamed: bool = False,
     ) -> Table:
         table = Table(self.writers[key], columns, title, streamed=streamed)
+        if streamed:
+            self.streamed.append(table)
         table.add_all(rows)
         table.finish(freeze_cols=freeze)
         return table
@@ -419,6 +426,7 @@ class _Report:
             Column(self.t("reason"), "text", lambda bad: REASON_TEXT[bad.reason](self.lang)),
         ]
         table = Table(self.writers["unusable"], columns, self.names["unusable"], streamed=True)
+        self.streamed.append(table)
         table.add_all(self.c.summary.bad_rows)
         if not self.c.summary.bad_rows:
             table.add_values(["", "", self.t("none_unusable")])
@@ -481,7 +489,7 @@ def _getter(values: Any, name: str) -> Any:
 def _team_days(summary: Summary) -> list[tuple[Any, int]]:
     totals: dict[Any, int] = {}
     for row in summary.days:
-        totals[row.keys[1]] = totals.get(row.keys[1], 0) + row.totals.tickets
+        totals[row.keys[1]] = totals.get(row.keys[1], 0) + row.counts["tickets"]
     return sorted(totals.items())
 
 

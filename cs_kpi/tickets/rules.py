@@ -2,8 +2,9 @@
 
 Two halves. What a single ticket counts as (responded, solved within 24 h, resolved at
 first contact, rated, a complaint) are polars expressions summed by the engine's one pass
-(`group_sums`); what an agent's indicator is, is a pure function of those sums (`Totals`),
-so the same definition gives the per-agent, per-channel and day-by-day tables:
+(`group_sums`); what an agent's indicator is, is an expression over those sums
+(`indicator_expressions`), so one definition gives the per-agent, per-channel and
+day-by-day tables:
 
 - 平均响应时长 (s) = Σ first-response seconds / tickets with a first response. Seconds are
   wall-clock, or with `--business-hours` working seconds only (engine: the business clock).
@@ -22,8 +23,7 @@ so the same definition gives the per-agent, per-channel and day-by-day tables:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from cs_kpi.i18n import Text
@@ -159,87 +159,61 @@ def detect_scale(number_max: float | None) -> CsatScale | None:
     return CSAT_SCALES["0-100"]
 
 
-# ---------------------------------------------------------------- totals → indicators
-@dataclass(frozen=True)
-class Totals:
-    """One agent's (or channel's, or day's) sums over its tickets."""
-
-    tickets: int = 0
-    responded: int = 0
-    response_sum: float = 0.0
-    solved: int = 0
-    on_time: int = 0
-    fcr_known: int = 0
-    fcr: int = 0
-    rated: int = 0
-    csat_sum: float = 0.0  # on the 5-point scale
-    complaints: int = 0
-    repeats: int = 0
-
-    def __add__(self, other: Totals) -> Totals:
-        return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
-    @property
-    def unsolved(self) -> int:
-        return self.tickets - self.solved
+# ---------------------------------------------------------------- sums → indicators
+COUNTS = ("tickets", "solved", "unsolved", "rated", "complaints")
 
 
-def total_of(parts: Iterable[Totals]) -> Totals:
-    result = Totals()
-    for part in parts:
-        result = result + part
-    return result
+def _ratio(numerator: Any, denominator: Any) -> Any:
+    """numerator / denominator, null where the denominator is 0."""
+    import polars as pl
+
+    return pl.when(denominator > 0).then(numerator / denominator).otherwise(None)
 
 
-def average_response(t: Totals) -> float | None:
-    """平均响应时长: mean first-response seconds (1 decimal) of the tickets that have one."""
-    return round(t.response_sum / t.responded, 1) if t.responded else None
+def indicator_expressions(scale: CsatScale | None, working_days: int | None) -> dict[str, Any]:
+    """Each indicator as a polars expression over the summed columns of `group_sums` (plus
+    `repeats`), so one definition serves every table: per agent, per channel, per agent
+    and channel, and day by day (`working_days` None: a day's own volume is its tickets).
+    Floats: seconds to 1 decimal, ratings to 2, shares unrounded (fractions)."""
+    import polars as pl
 
-
-def on_time_rate(t: Totals) -> float | None:
-    """工单处理及时率: share of tickets solved within 24 h of creation."""
-    return t.on_time / t.tickets if t.tickets else None
-
-
-def csat_score(t: Totals) -> float | None:
-    """客户满意度评分: mean rating on the 5-point scale (2 decimals)."""
-    return round(t.csat_sum / t.rated, 2) if t.rated else None
-
-
-def fcr_rate(t: Totals) -> float | None:
-    """一次性解决率: solved tickets resolved at first contact / solved tickets known."""
-    return t.fcr / t.fcr_known if t.fcr_known else None
-
-
-def complaint_rate(t: Totals) -> float | None:
-    """投诉率: complaints / tickets."""
-    return t.complaints / t.tickets if t.tickets else None
-
-
-def repeat_complaint_rate(t: Totals) -> float | None:
-    """重复投诉率: repeat complaints / complaints; 0 for an agent without complaints."""
-    if not t.tickets:
-        return None
-    return t.repeats / t.complaints if t.complaints else 0.0
-
-
-def daily_volume(t: Totals, working_days: int) -> float | None:
-    """人均日处理量: tickets per working day of the period (1 decimal)."""
-    return round(t.tickets / working_days, 1) if working_days else None
-
-
-def indicators(t: Totals, working_days: int, available: set[str]) -> dict[str, float | None]:
-    """Every indicator of `t`; one the files cannot give (not in `available`) is None."""
-    values = {
-        AVERAGE_RESPONSE: average_response(t),
-        ON_TIME_RATE: on_time_rate(t),
-        CSAT: csat_score(t),
-        FCR: fcr_rate(t),
-        COMPLAINT_RATE: complaint_rate(t),
-        REPEAT_COMPLAINT_RATE: repeat_complaint_rate(t),
-        DAILY_VOLUME: daily_volume(t, working_days),
+    col = pl.col
+    a, b = (scale.a, scale.b) if scale is not None else (0.0, 0.0)
+    csat_sum = (
+        col("word_sum").fill_null(0) + a * col("rated_number") + b * col("number_sum").fill_null(0)
+    )
+    rated = col("rated_number") + col("rated_word")
+    repeat = (
+        pl.when(col("tickets") == 0)
+        .then(None)
+        .when(col("complaints") == 0)
+        .then(0.0)  # no complaint: no repeat complaint
+        .otherwise(col("repeats") / col("complaints"))
+    )
+    days = working_days if working_days is not None else 1
+    return {
+        AVERAGE_RESPONSE: _ratio(col("response_sum"), col("responded")).round(1),
+        ON_TIME_RATE: _ratio(col("on_time"), col("tickets")),
+        CSAT: _ratio(csat_sum, rated).round(2),
+        FCR: _ratio(col("fcr"), col("fcr_known")),
+        COMPLAINT_RATE: _ratio(col("complaints"), col("tickets")),
+        REPEAT_COMPLAINT_RATE: repeat,
+        DAILY_VOLUME: (col("tickets") / days).round(1) if days else pl.lit(None),
     }
-    return {name: value if name in available else None for name, value in values.items()}
+
+
+def count_expressions() -> dict[str, Any]:
+    """The counts the tables show beside the indicators."""
+    import polars as pl
+
+    col = pl.col
+    return {
+        "tickets": col("tickets"),
+        "solved": col("solved"),
+        "unsolved": col("tickets") - col("solved"),
+        "rated": col("rated_number") + col("rated_word"),
+        "complaints": col("complaints"),
+    }
 
 
 def available_indicators(fed: set[str], fcr_definition: str) -> set[str]:

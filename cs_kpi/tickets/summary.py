@@ -16,7 +16,7 @@ from typing import Any
 from cs_kpi.i18n import Msg
 from cs_kpi.tickets import rules
 from cs_kpi.tickets.engine import REASONS, UNASSIGNED, Scan
-from cs_kpi.tickets.rules import CsatScale, Totals
+from cs_kpi.tickets.rules import CsatScale
 from cs_kpi.tickets.source import TicketSource
 
 KEYS = ("agent", "channel", "day")
@@ -31,10 +31,10 @@ class Period:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a table: its keys, its sums and its indicators."""
+    """One line of a table: its keys, its counts (rules.COUNTS) and its indicators."""
 
     keys: tuple[Any, ...]
-    totals: Totals
+    counts: dict[str, int]
     values: dict[str, float | None]
 
 
@@ -86,22 +86,19 @@ def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Sum
     days, unknown_years = rules.working_days(calendar, period.first, period.last)
     available = rules.available_indicators(scan.fields, fcr)
 
-    def rows(keys: tuple[str, ...]) -> list[Row]:
-        table = assigned.group_by(*keys).agg(pl.exclude(*KEYS, "number_max").sum()).sort(*keys)
-        per_day = 1 if keys[-1] == "day" else days  # a day's own volume is its tickets
-        return [
-            Row(
-                tuple(record[k] for k in keys), totals, rules.indicators(totals, per_day, available)
-            )
-            for record in table.iter_rows(named=True)
-            for totals in (_totals(record, scale),)
-        ]
+    def rows(keys: tuple[str, ...], table: Any = None) -> list[Row]:
+        if table is None:
+            sums = assigned.group_by(*keys).agg(pl.exclude(*KEYS, "number_max").sum())
+            table = sums.sort(*keys)
+        per_day = None if keys[-1] == "day" else days  # a day's own volume is its tickets
+        return _rows(table, keys, rules.indicator_expressions(scale, per_day), available)
 
     agents = rows(("agent",))
-    team_totals = rules.total_of(row.totals for row in agents)
-    team_values = rules.indicators(team_totals, days, available)
-    if team_values[rules.DAILY_VOLUME] is not None and agents:
-        team_values[rules.DAILY_VOLUME] = round(team_totals.tickets / days / len(agents), 1)
+    everyone = assigned.select(pl.exclude(*KEYS, "number_max").sum())
+    team = rows(("team",), everyone.with_columns(pl.lit("").alias("team")))[0]
+    if team.values[rules.DAILY_VOLUME] is not None and agents:
+        per_agent = team.counts["tickets"] / days / len(agents) if days else None
+        team.values[rules.DAILY_VOLUME] = round(per_agent, 1) if per_agent is not None else None
     warnings: list[Msg] = []
     if unknown_years:
         from cs_kpi.workdays import CALENDAR_FALLBACK
@@ -123,7 +120,7 @@ def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Sum
         channels=rows(("channel",)),
         agent_channels=rows(("agent", "channel")),
         days=rows(("agent", "day")),
-        team=Row(("",), team_totals, team_values),
+        team=team,
         bad_rows=bad_rows,
         bad_counts={reason: n for reason, n in counts.items() if n},
         rows_read=sum(scan.rows),
@@ -162,24 +159,26 @@ def _max(series: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _totals(record: dict[str, Any], scale: CsatScale | None) -> Totals:
-    rated_number = int(record["rated_number"] or 0)
-    csat_sum = float(record["word_sum"] or 0)
-    if scale is not None and rated_number:
-        csat_sum += scale.a * rated_number + scale.b * float(record["number_sum"] or 0)
-    return Totals(
-        tickets=int(record["tickets"]),
-        responded=int(record["responded"]),
-        response_sum=float(record["response_sum"] or 0),
-        solved=int(record["solved"]),
-        on_time=int(record["on_time"]),
-        fcr_known=int(record["fcr_known"]),
-        fcr=int(record["fcr"]),
-        rated=rated_number + int(record["rated_word"] or 0),
-        csat_sum=csat_sum,
-        complaints=int(record["complaints"]),
-        repeats=int(record["repeats"]),
+def _rows(table: Any, keys: tuple[str, ...], indicators: dict[str, Any], available: set[str]):
+    """Each row of a summed table with its counts and indicators, computed in polars; an
+    indicator the files cannot give is None."""
+    counts = rules.count_expressions()
+    shown = table.select(
+        *keys,
+        *[expr.alias(name) for name, expr in counts.items()],
+        *[expr.alias(name) for name, expr in indicators.items()],
     )
+    result = []
+    for record in shown.iter_rows():
+        key_values = record[: len(keys)]
+        count_values = record[len(keys) : len(keys) + len(counts)]
+        indicator_values = record[len(keys) + len(counts) :]
+        values = {
+            name: (value if name in available else None)
+            for name, value in zip(indicators, indicator_values, strict=True)
+        }
+        result.append(Row(key_values, dict(zip(counts, count_values, strict=True)), values))
+    return result
 
 
 def _bad_rows(scan: Scan) -> list[BadRow]:
