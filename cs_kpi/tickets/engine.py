@@ -92,44 +92,51 @@ class Scan:
     first_calendar_day: dt.date | None = None
 
 
-def scan(sources: list[TicketSource], options: EngineOptions) -> Scan:
-    """Parse and aggregate every source in one streamed polars query."""
+# Below this many bytes of input the query runs on polars' in-memory engine, which shares
+# the one scan between its three results (sums, unusable rows, complaints) and took 2.5 s
+# of CPU on 1M tickets against 3.3 s streamed; above it, the streaming engine keeps the
+# memory bounded (a multi-GB export).
+IN_MEMORY_BYTES = 512 * 2**20
+
+
+def scan(
+    sources: list[TicketSource], options: EngineOptions, streaming: bool | None = None
+) -> Scan:
+    """Parse and aggregate every source in one polars query (`streaming`: None chooses by
+    the inputs' size)."""
     import polars as pl
 
     frames = [_tickets(index, source, options) for index, source in enumerate(sources)]
     tickets = pl.concat(frames, how="vertical_relaxed")
     tickets = _with_derived(tickets, options)
-    bad = pl.col("reason") > 0
-    usable = ~bad
+    usable = pl.col("reason") == 0
     fed = {use.field for source in sources for use in source.columns}
-    sums = rules.group_sums(usable, options.fcr, fed)
-    grouped = tickets.group_by("agent", "channel", "day").agg(
-        *sums,
-        *[(pl.col("src") == index).sum().alias(f"rows_{index}") for index in range(len(sources))],
-        pl.col("k").filter(bad).alias("bad_k"),
-        pl.col("src").filter(bad).alias("bad_src"),
-        pl.col("reason").filter(bad).alias("bad_reason"),
-        pl.col("customer").filter(usable & pl.col("complaint")).alias("c_customer"),
-        pl.col("created_s").filter(usable & pl.col("complaint")).alias("c_created"),
+    terms = rules.row_terms(usable, options.fcr, fed)
+    per_source = {f"rows_{i}": (pl.col("src") == i).cast(pl.UInt32) for i in range(len(sources))}
+    summed = tickets.with_columns(
+        *[expr.alias(name) for name, expr in {**terms, **per_source}.items()]
     )
-    collected = grouped.collect(engine="streaming")
-    bad_rows = (
-        collected.select("bad_src", "bad_k", "bad_reason")
-        .explode("bad_src", "bad_k", "bad_reason")
-        .drop_nulls("bad_k")
-        .rename({"bad_src": "src", "bad_k": "k", "bad_reason": "reason"})
-        .sort("src", "k")
+    grouped = summed.group_by("agent", "channel", "day").agg(
+        *rules.group_sums(terms), *[pl.col(name).sum() for name in per_source]
     )
-    complaints = (
-        collected.select("agent", "channel", "day", "c_customer", "c_created")
-        .explode("c_customer", "c_created")
-        .drop_nulls("c_created")
-        .rename({"c_customer": "customer", "c_created": "created_s"})
+    bad = tickets.filter(~usable).select("src", "k", "reason")
+    complaints = tickets.filter(usable & pl.col("complaint").fill_null(False)).select(
+        "agent", "channel", "day", "customer", "created_s"
     )
-    groups = collected.drop("bad_k", "bad_src", "bad_reason", "c_customer", "c_created")
-    counts = [int(groups[f"rows_{index}"].sum()) for index in range(len(sources))]
-    groups = groups.drop(*[f"rows_{index}" for index in range(len(sources))])
-    return Scan(groups, complaints, bad_rows, counts, sources, fed)
+    if streaming is None:
+        streaming = sum(_size(source) for source in sources) >= IN_MEMORY_BYTES
+    engine = "streaming" if streaming else "in-memory"
+    groups, bad_rows, complaint_rows = pl.collect_all([grouped, bad, complaints], engine=engine)
+    counts = [int(groups[name].sum()) for name in per_source]
+    groups = groups.drop(*per_source)
+    return Scan(groups, complaint_rows, bad_rows.sort("src", "k"), counts, sources, fed)
+
+
+def _size(source: TicketSource) -> int:
+    try:
+        return source.data_path.stat().st_size
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------- one source's columns
