@@ -34,8 +34,8 @@ RATIO_TARGET = 1.5
 RSS_TARGET_MIB = 2048
 
 
-def export(tickets: int) -> Path:
-    path = DATA / f"tickets_{tickets}.csv"
+def export(tickets: int, folder: Path = DATA) -> Path:
+    path = folder / f"tickets_{tickets}.csv"
     if not path.exists():
         ticket_export.write_export(tickets, path)
     return path
@@ -66,8 +66,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--big", type=int, default=0, help="also N tickets' peak RSS")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of the exports")
     args = parser.parse_args()
-    path = export(args.tickets)
+    path = export(args.tickets, args.data)
     size_mib = path.stat().st_size / 2**20
     ours, floor = [], []
     with tempfile.TemporaryDirectory() as folder:
@@ -99,7 +100,7 @@ def main() -> None:
     verdict = "met" if ratio <= RATIO_TARGET else "NOT met"
     print(f"| ratio (target ≤ {RATIO_TARGET}×: {verdict}) | {ratio:.2f}× | |")
     if args.big:
-        big = export(args.big)
+        big = export(args.big, args.data)
         with tempfile.TemporaryDirectory() as folder:
             big_seconds, big_rss = timed(cs_kpi_command(big, Path(folder)))
         rss_verdict = "met" if big_rss < RSS_TARGET_MIB else "NOT met"
