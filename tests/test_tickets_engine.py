@@ -193,6 +193,8 @@ def test_durations_in_minutes_hms_and_words(tmp_path):
         (["5", "4", "1"], round(10 / 3, 2), "1-5"),
         (["1", "0", "0.5"], 3.0, "0-1"),  # 1 + 4x: 5, 1, 3
         (["满意", "一般", "不满意"], 3.0, None),  # 5, 3, 1
+        (["Extremely satisfied", "Not satisfied", "Neutral"], 3.0, None),  # Freshdesk: 5, 1, 3
+        (["非常满意", "比较满意", "不太满意", "Offered"], round(11 / 3, 2), None),  # 5, 4, 2
     ],
 )
 def test_rating_scales_detected_and_converted(tmp_path, ratings, mean, scale):
@@ -266,6 +268,7 @@ def test_unusable_rows_counted_per_reason_with_their_excel_rows(tmp_path):
         ticket("6", "A", "2024-07-01 09:00:00", resolved="2024-06-30 09:00:00"),  # row 7
         ticket("7", "A", "2024-07-01 09:00:00", replies="many"),  # row 8
         ticket("8", "", "2024-07-01 09:00:00"),  # row 9: unassigned, not unusable
+        ["", "", "", "", "", "", "", "", "", "", ""],  # row 10: a blank line, skipped
     ]
     result = summary_of([ticket_file(tmp_path, rows, name="q3.csv")])
     found = [(bad.ref, bad.reason) for bad in result.bad_rows]

@@ -48,9 +48,32 @@ UNASSIGNED = ""  # the agent of a ticket nobody was assigned (counted, not a bad
 
 _FLAG_TRUE = ("是", "y", "yes", "true", "1", "对", "√", "t", "x")
 _FLAG_FALSE = ("否", "n", "no", "false", "0", "不", "×", "f", "")
-# Ratings that are words: Zendesk Good/Bad, Chinese 满意/一般/不满意 (SPEC §8), each a
-# point on the 5-point scale of 客户满意度评分. Offered / Not Offered: asked, never rated.
-RATING_WORDS: dict[str, float] = {"good": 5.0, "bad": 1.0, "满意": 5.0, "一般": 3.0, "不满意": 1.0}
+# Ratings that are words, each a point on the 5-point scale of 客户满意度评分: Zendesk
+# Good/Bad; 满意/一般/不满意 (SPEC §8) and Freshdesk's survey answers in English and
+# Chinese, read the same way (satisfied 5, neutral 3, dissatisfied 1; 比较满意 4, 不太满意 2).
+# Offered / Not Offered: asked, never rated.
+RATING_WORDS: dict[str, float] = {
+    "good": 5.0,
+    "bad": 1.0,
+    "满意": 5.0,
+    "一般": 3.0,
+    "不满意": 1.0,
+    "非常满意": 5.0,
+    "比较满意": 4.0,
+    "不太满意": 2.0,
+    "非常不满意": 1.0,
+    "extremely satisfied": 5.0,
+    "very satisfied": 5.0,
+    "satisfied": 5.0,
+    "neutral": 3.0,
+    "not satisfied": 1.0,
+    "dissatisfied": 1.0,
+    "very dissatisfied": 1.0,
+    "extremely dissatisfied": 1.0,
+    "awesome": 5.0,
+    "just okay": 3.0,
+    "not good": 1.0,
+}
 UNRATED_WORDS = ("offered", "not offered", "unoffered", "未评价", "未评", "-")
 
 
@@ -195,6 +218,11 @@ def _tickets(index: int, source: TicketSource, options: EngineOptions) -> Any:
     failures = [_failure(key, reason, columns) for key, reason, columns in checks]
     parse_failure = pl.min_horizontal(*failures) if failures else pl.lit(None, dtype=pl.Int8)
     helpers = [f"{key}__blank" for key, _, _ in checks]
+    if "created__blank" in helpers:
+        # A line with no ticket number, agent or creation time is a blank line of the
+        # sheet (XML 2003 and xlsx exports have them), not a ticket: skipped, as Excel does.
+        empty = (pl.col("ticket") == "") & (pl.col("agent") == "") & pl.col("created__blank")
+        parsed = parsed.filter(~empty)
     return parsed.with_columns(parse_failure.alias("parse_fail")).drop(helpers)
 
 

@@ -162,8 +162,12 @@ CSAT_SCALES = {
     ),
 }
 WORD_SCALE = Text(
-    "文字评价：Good = 5、Bad = 1；满意 = 5、一般 = 3、不满意 = 1；Offered / Not Offered 为未评价",
-    "words: Good = 5, Bad = 1; 满意 = 5, 一般 = 3, 不满意 = 1; Offered / Not Offered are unrated",
+    "文字评价：Good = 5、Bad = 1；满意（非常满意）= 5、比较满意 = 4、一般 = 3、不太满意 = 2、"
+    "不满意（非常不满意）= 1；Freshdesk 的 satisfied = 5、neutral = 3、dissatisfied = 1；"
+    "Offered / Not Offered 为未评价",
+    "words: Good = 5, Bad = 1; 满意 (非常满意) = 5, 比较满意 = 4, 一般 = 3, 不太满意 = 2, "
+    "不满意 (非常不满意) = 1; Freshdesk's satisfied = 5, neutral = 3, dissatisfied = 1; "
+    "Offered / Not Offered are unrated",
 )
 NO_RATINGS = Text("没有评价", "no ratings")
 
