@@ -586,6 +586,18 @@ def metrics(
             show_default=False,
         ),
     ] = None,
+    indicators: Annotated[
+        str | None,
+        typer.Option(
+            "--indicators",
+            metavar="LIST",
+            help="指标数据文件中的指标，逗号分隔，或 all；默认为默认指标中的四个（平均响应时长、"
+            "工单处理及时率、客户满意度评分、一次性解决率）· the indicators of the indicator file, "
+            "comma-separated, or all (default: the four of the default set), e.g. "
+            "--indicators 平均响应时长,重复投诉率.",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOption = Lang.zh,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -624,6 +636,10 @@ def metrics(
         limit = command.max_bad_rows_option(max_bad_rows)
     except InputError as error:
         raise usage(error, "--max-bad-rows") from None
+    try:
+        chosen_indicators = command.indicators_option(indicators)
+    except InputError as error:
+        raise usage(error, "--indicators") from None
     from cs_kpi.tickets.ingest import MapOptionError, parse_map_options
 
     try:
@@ -638,6 +654,7 @@ def metrics(
         holidays=holidays,
         roster=roster,
         max_bad=limit,
+        indicators=chosen_indicators,
     )
 
     def work() -> Any:

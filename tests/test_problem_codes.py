@@ -28,6 +28,7 @@ KNOWN_CODES = (
     "archive",
     "bad_business_hours",
     "bad_encoding",
+    "bad_indicators",
     "bad_max_bad_rows",
     "bad_month_option",
     "bad_period",

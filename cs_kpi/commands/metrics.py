@@ -33,6 +33,10 @@ BAD_MAX_BAD_ROWS = Text(
     "--max-bad-rows “{value}” 应为行数（例如 50）或百分比（例如 2%）",
     "--max-bad-rows “{value}” must be a number of rows (e.g. 50) or a percentage (e.g. 2%)",
 )
+BAD_INDICATORS = Text(
+    "--indicators：“{value}” 不是 metrics 计算的指标（可选：{known}，或 all）",
+    "--indicators: “{value}” is not an indicator metrics computes ({known}, or all)",
+)
 PERIOD_OR_DATES = Text(
     "--period 与 --from/--to 只能用一种", "use --period or --from/--to, not both"
 )
@@ -103,6 +107,7 @@ class MetricsOptions:
     holidays: Path | None = None
     roster: Path | None = None
     max_bad: tuple[str, Decimal] = ("share", DEFAULT_MAX_BAD_SHARE)  # or ("rows", n)
+    indicators: tuple[str, ...] | None = None  # the 指标数据 file's columns (None: default)
 
 
 # ---------------------------------------------------------------- option parsing
@@ -167,6 +172,38 @@ def period_option(period: str | None, first: dt.date | None, last: dt.date | Non
     return Period(label, start, end)
 
 
+def default_file_indicators() -> tuple[str, ...]:
+    """The indicators of the default 指标 set that metrics computes (平均响应时长, 工单处理
+    及时率, 客户满意度评分, 一次性解决率): a file `score --metrics` merges into a workbook made
+    from the default template, whose 指标 sheet has no row for the others."""
+    from cs_kpi.schema import DEFAULT_INDICATORS
+    from cs_kpi.tickets import rules
+
+    defaults = {indicator.name for indicator in DEFAULT_INDICATORS}
+    return tuple(name for name in rules.INDICATORS if name in defaults)
+
+
+def indicators_option(text: str | None) -> tuple[str, ...] | None:
+    """--indicators 平均响应时长,重复投诉率 (or `all`): the 指标数据 file's columns."""
+    from cs_kpi.labels import normalize_label
+    from cs_kpi.tickets import rules
+
+    if text is None:
+        return None
+    if text.strip().lower() == "all":
+        return rules.INDICATORS
+    known = {normalize_label(name): name for name in rules.INDICATORS}
+    chosen = []
+    for part in re.split(r"[,，、]", text):
+        name = known.get(normalize_label(part))
+        if name is None:
+            raise InputError.single(
+                BAD_INDICATORS.msg(value=part.strip(), known="、".join(rules.INDICATORS))
+            )
+        chosen.append(name)
+    return tuple(dict.fromkeys(chosen))
+
+
 def _seconds(clock: str) -> int:
     hours, minutes = clock.split(":")
     return int(hours) * 3600 + int(minutes) * 60
@@ -219,6 +256,7 @@ def run_sources(
             business_hours=options.business_hours,
             timezone=options.timezone,
             warnings=warnings,
+            file_indicators=options.indicators or default_file_indicators(),
         )
         steps.write(
             [metrics_target, report_target],
@@ -385,7 +423,8 @@ def _write_indicator_file(
     from cs_kpi.tickets import rules
 
     summary = context.summary
-    names = [name for name in rules.INDICATORS if name in summary.available]
+    wanted = context.file_indicators
+    names = [name for name in rules.INDICATORS if name in summary.available and name in wanted]
     columns = [IndicatorColumn(name, _unit(name)) for name in names]
     rows = []
     for row in summary.agents:

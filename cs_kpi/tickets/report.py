@@ -155,6 +155,7 @@ class ReportContext:
     business_hours: tuple[str, str] | None
     timezone: str
     warnings: list[Any]
+    file_indicators: tuple[str, ...] = rules.INDICATORS  # the 指标数据 file's columns
 
 
 def indicator_label(name: str, lang: str) -> str:
