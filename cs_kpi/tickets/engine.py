@@ -117,8 +117,9 @@ class Scan:
 
 # Below this many bytes of input the query runs on polars' in-memory engine, which shares
 # the one scan between its three results (sums, unusable rows, complaints) and took 2.5 s
-# of CPU on 1M tickets against 3.3 s streamed; above it, the streaming engine keeps the
-# memory bounded (a multi-GB export).
+# of CPU on 1M tickets against 3.3 s streamed. Above it, the streaming engine keeps memory
+# bounded: one group-by whose groups also collect their unusable rows and complaints as
+# lists (collect_all would cache the whole shared scan in memory to feed three results).
 IN_MEMORY_BYTES = 512 * 2**20
 
 
@@ -133,26 +134,57 @@ def scan(
     tickets = pl.concat(frames, how="vertical_relaxed")
     tickets = _with_derived(tickets, options)
     usable = pl.col("reason") == 0
+    complaint = usable & pl.col("complaint").fill_null(False)
     fed = {use.field for source in sources for use in source.columns}
     terms = rules.row_terms(usable, options.fcr, fed)
     per_source = {f"rows_{i}": (pl.col("src") == i).cast(pl.UInt32) for i in range(len(sources))}
     summed = tickets.with_columns(
         *[expr.alias(name) for name, expr in {**terms, **per_source}.items()]
     )
-    grouped = summed.group_by("agent", "channel", "day").agg(
-        *rules.group_sums(terms), *[pl.col(name).sum() for name in per_source]
-    )
-    bad = tickets.filter(~usable).select("src", "k", "reason")
-    complaints = tickets.filter(usable & pl.col("complaint").fill_null(False)).select(
-        "agent", "channel", "day", "customer", "created_s"
-    )
+    sums = [*rules.group_sums(terms), *[pl.col(name).sum() for name in per_source]]
     if streaming is None:
         streaming = sum(_size(source) for source in sources) >= IN_MEMORY_BYTES
-    engine = "streaming" if streaming else "in-memory"
-    groups, bad_rows, complaint_rows = pl.collect_all([grouped, bad, complaints], engine=engine)
+    if streaming:
+        groups, bad_rows, complaint_rows = _streamed(summed, sums, usable, complaint)
+    else:
+        grouped = summed.group_by(*GROUP_KEYS).agg(*sums)
+        bad = tickets.filter(~usable).select("src", "k", "reason")
+        complaints = tickets.filter(complaint).select(*GROUP_KEYS, "customer", "created_s")
+        groups, bad_rows, complaint_rows = pl.collect_all([grouped, bad, complaints])
     counts = [int(groups[name].sum()) for name in per_source]
     groups = groups.drop(*per_source)
     return Scan(groups, complaint_rows, bad_rows.sort("src", "k"), counts, sources, fed)
+
+
+GROUP_KEYS = ("agent", "channel", "day")
+LISTED = {"src": "bad_src", "k": "bad_k", "reason": "bad_reason"}
+COMPLAINT_LISTED = {"customer": "c_customer", "created_s": "c_created"}
+
+
+def _streamed(summed: Any, sums: list[Any], usable: Any, complaint: Any) -> tuple[Any, Any, Any]:
+    """The streaming engine's single group-by: sums, plus the unusable rows' and the
+    complaints' columns as lists per group, exploded afterwards."""
+    import polars as pl
+
+    lists = [pl.col(column).filter(~usable).alias(name) for column, name in LISTED.items()]
+    lists += [
+        pl.col(column).filter(complaint).alias(name) for column, name in COMPLAINT_LISTED.items()
+    ]
+    collected = summed.group_by(*GROUP_KEYS).agg(*sums, *lists).collect(engine="streaming")
+    bad_rows = (
+        collected.select(*LISTED.values())
+        .explode(*LISTED.values())
+        .drop_nulls("bad_k")
+        .rename({name: column for column, name in LISTED.items()})
+    )
+    complaints = (
+        collected.select(*GROUP_KEYS, *COMPLAINT_LISTED.values())
+        .explode(*COMPLAINT_LISTED.values())
+        .drop_nulls("c_created")
+        .rename({name: column for column, name in COMPLAINT_LISTED.items()})
+    )
+    groups = collected.drop(*LISTED.values(), *COMPLAINT_LISTED.values())
+    return groups, bad_rows, complaints
 
 
 def _size(source: TicketSource) -> int:
