@@ -97,6 +97,7 @@ def run(
                 ],
                 before_rename=record,
                 around=recording.held(store),
+                parallel=True,  # the plan in a forked process while the report is written
             )
     outputs = [str(report_path), str(plan_path)]
     period = data.scheme.period or None
