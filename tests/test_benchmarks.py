@@ -437,3 +437,12 @@ def test_score_history_times_score_with_and_without_the_history_on_a_tiny_size(t
     }
     assert all(times[0] > 0 for times in figures["seconds"].values())
     assert "--no-history (floor)" in result.stdout
+
+
+def test_score_metrics_reads_the_split_values_back_and_prints_both_times(tmp_path):
+    """score_metrics.py checks that workbook + --metrics file give the workbook's values."""
+    result = _python(str(BENCH / "score_metrics.py"), "--people", "15", "--runs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "15 people, median of 1"
+    assert "(floor)" in lines[1] and "--metrics file" in lines[2]

@@ -49,13 +49,15 @@ def run(
     holidays: Path | None = None,
     history: str | Path | None = None,
     reassessment: bool = False,
+    metric_files: list[Path] | None = None,
 ) -> Outcome:
     """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5).
 
     `holidays` is a --holidays file whose entries override the workbook's 节假日 sheet
     (SPEC §2); its problems are listed with the workbook's. `history` is the store's
     path or URL (None: no history); the run compares with it and is recorded in it,
-    as the re-assessment of its period with `reassessment` (SPEC §11)."""
+    as the re-assessment of its period with `reassessment` (SPEC §11). `metric_files` are
+    indicator-values files (`--metrics`) merged into the workbook's 指标数据 (SPEC §7)."""
     from cs_kpi.commands import recording
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.holidays import calendar_of
@@ -65,13 +67,14 @@ def run(
     path = Path(path)
     report_path = output_target(path, output, "_report")
     plan_path = output_target(path, plan, "_improvement_plan", folder=report_path.parent)
-    for given in (path, holidays):
+    metric_files = [Path(file) for file in metric_files or ()]
+    for given in (path, holidays, *metric_files):
         if given is not None:
             refuse_overwriting_input(Path(given), [report_path, plan_path])
     if report_path.resolve() == plan_path.resolve():
         raise InputError.single(SAME_OUTPUT.msg(path=report_path))
     with Run(lang, WRITING, source=path) as steps:
-        data, file_days = steps.read(lambda: _load(path, holidays))
+        data, file_days = steps.read(lambda: _load(path, holidays, metric_files))
         calendar = calendar_of(data.holidays, file_days)
         result = steps.rules(lambda: apply_rules(data, as_of, calendar))
         warnings = steps.warnings
@@ -123,13 +126,13 @@ def run(
     return Outcome(summary, warnings, render, details)
 
 
-def _load(path: Path, holidays: Path | None) -> tuple[Any, Problems]:
-    """The workbook and the --holidays file, read together so that every problem of both
-    is listed at once."""
+def _load(path: Path, holidays: Path | None, metric_files: list[Path]) -> tuple[Any, Problems]:
+    """The workbook, its --metrics files and the --holidays file, read together so that every
+    problem of all of them is listed at once."""
     from cs_kpi.holidays import read_holidays_file
     from cs_kpi.review.read import load_review
 
-    data, problems = load_review(path)
+    data, problems = load_review(path, metric_files)
     file_days: dict[dt.date, bool] = {}
     if holidays is not None:
         file_days, file_problems = read_holidays_file(holidays)
