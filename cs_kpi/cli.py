@@ -374,6 +374,22 @@ def score(
             "recorded as such, not as a new period.",
         ),
     ] = False,
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback",
+            help="另写一对一反馈面谈表，每人一页 A4 · also write the one-to-one feedback pages, "
+            "one A4 page per person (<stem>_feedback.xlsx beside the report).",
+        ),
+    ] = False,
+    feedback_output: Annotated[
+        Path | None,
+        typer.Option(
+            "--feedback-output",
+            help="反馈面谈表路径（隐含 --feedback） · feedback pages path, implies --feedback "
+            "(default: <stem>_feedback.xlsx).",
+        ),
+    ] = None,
     lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -381,7 +397,7 @@ def score(
     """为填好的绩效考核表评分，写出报告和改进计划。Score a filled performance-review workbook:
     report and improvement plan.
 
-    示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx
+    示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx --feedback
     """
     language = _language(lang, workbook)
 
@@ -403,6 +419,8 @@ def score(
             holidays=holidays,
             history=store,
             reassessment=reassessment,
+            feedback=feedback,
+            feedback_output=feedback_output,
             metric_files=metrics,
         )
 

@@ -22,10 +22,17 @@ SAME_OUTPUT = Text(
     "two different names",
 )
 
+SAME_FEEDBACK_OUTPUT = Text(
+    "反馈面谈表不能与报告或改进计划写入同一个文件 {path}；请用 --feedback-output 另指定文件名",
+    "the feedback pages cannot be written to {path}, the report's or the plan's file; give "
+    "--feedback-output another name",
+)
+
 WRITING = (
     Text("写入报告", "Writing the report"),
     Text("写入改进计划", "Writing the improvement plan"),
 )
+WRITING_FEEDBACK = (Text("写入反馈面谈表", "Writing the feedback pages"),)  # a label
 
 
 def apply_rules(
@@ -49,6 +56,8 @@ def run(
     holidays: Path | None = None,
     history: str | Path | None = None,
     reassessment: bool = False,
+    feedback: bool = False,
+    feedback_output: Path | None = None,
     metric_files: list[Path] | None = None,
 ) -> Outcome:
     """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5).
@@ -57,23 +66,36 @@ def run(
     (SPEC §2); its problems are listed with the workbook's. `history` is the store's
     path or URL (None: no history); the run compares with it and is recorded in it,
     as the re-assessment of its period with `reassessment` (SPEC §11). `metric_files` are
-    indicator-values files (`--metrics`) merged into the workbook's 指标数据 (SPEC §7)."""
+    indicator-values files (`--metrics`) merged into the workbook's 指标数据 (SPEC §7). With
+    `feedback` (or a `feedback_output` path) the one-page-per-person feedback workbook is
+    written with them, by default `<stem>_feedback.xlsx` beside the report (SPEC §12)."""
     from cs_kpi.commands import recording
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.holidays import calendar_of
+    from cs_kpi.review.feedback import write_feedback
     from cs_kpi.review.periods import apply_earlier_results
     from cs_kpi.review.report import write_plan_workbook, write_report
 
     path = Path(path)
     report_path = output_target(path, output, "_report")
     plan_path = output_target(path, plan, "_improvement_plan", folder=report_path.parent)
+    feedback_path = None
+    if feedback or feedback_output is not None:
+        feedback_path = output_target(path, feedback_output, "_feedback", folder=report_path.parent)
+    targets = [report_path, plan_path, *([feedback_path] if feedback_path else [])]
     metric_files = [Path(file) for file in metric_files or ()]
     for given in (path, holidays, *metric_files):
         if given is not None:
-            refuse_overwriting_input(Path(given), [report_path, plan_path])
+            refuse_overwriting_input(Path(given), targets)
     if report_path.resolve() == plan_path.resolve():
         raise InputError.single(SAME_OUTPUT.msg(path=report_path))
-    with Run(lang, WRITING, source=path) as steps:
+    if feedback_path is not None and feedback_path.resolve() in (
+        report_path.resolve(),
+        plan_path.resolve(),
+    ):
+        raise InputError.single(SAME_FEEDBACK_OUTPUT.msg(path=feedback_path))
+    writing = (*WRITING, *(WRITING_FEEDBACK if feedback_path else ()))
+    with Run(lang, writing, source=path) as steps:
         data, file_days = steps.read(lambda: _load(path, holidays, metric_files))
         calendar = calendar_of(data.holidays, file_days)
         result = steps.rules(lambda: apply_rules(data, as_of, calendar))
@@ -92,17 +114,20 @@ def run(
 
             # Both files or neither: a plan that cannot be written leaves no report behind,
             # and a history that cannot be written leaves neither (SPEC §11).
+            writers = [
+                lambda temp: write_report(result, data, temp, lang, warnings, trend),
+                lambda temp: write_plan_workbook(result.plan, temp, lang),
+            ]
+            if feedback_path is not None:
+                writers.append(lambda temp: write_feedback(result, lang, temp))
             steps.write(
-                [report_path, plan_path],
-                [
-                    lambda temp: write_report(result, data, temp, lang, warnings, trend),
-                    lambda temp: write_plan_workbook(result.plan, temp, lang),
-                ],
+                targets,
+                writers,
                 before_rename=record,
                 around=recording.held(store),
                 parallel=True,  # the plan in a forked process while the report is written
             )
-    outputs = [str(report_path), str(plan_path)]
+    outputs = [str(target) for target in targets]
     period = data.scheme.period or None
     summary: dict[str, Any] = {"kind": "performance-review", "period": period, "outputs": outputs}
     if recorded:
