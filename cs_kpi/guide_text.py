@@ -168,6 +168,11 @@ MONTH_MESSAGE = Text("月份格式 YYYY-MM，例如 2024-09", "Month as YYYY-MM,
 HOLIDAY_DATE_MESSAGE = Text(
     "日期如 2027-01-01，每天一行", "A date such as 2027-01-01, one row a day"
 )
+CALIBRATED_SHEET_NOTE = Text(
+    "可选：校准会议后填写商定的分数，替换该评分项的计算得分（见“说明”）",
+    "Optional: after the calibration meeting, the agreed scores that replace computed item "
+    "scores (see Guide)",
+)
 HOLIDAYS_SHEET_NOTE = Text(
     "只填放假的工作日和调休上班的周末（见“说明”）",
     "Only weekdays off and weekends worked (see Guide)",
@@ -435,8 +440,13 @@ REVIEW_GUIDE: tuple[Section, ...] = (
             "is blank, their average (2 decimals) is used.",
         ),
         (
-            "8. 运行 cs-kpi score 04_performance_review.xlsx，得到考核报告和改进计划两个工作簿。",
-            "8. Run cs-kpi score 04_performance_review.xlsx for the report and the improvement-plan workbooks.",
+            "8. 校准结果（可选）：校准会议后填写商定的分数，见下方“绩效校准”。",
+            "8. Calibrated (optional): the scores the calibration meeting agreed; see Calibration "
+            "below.",
+        ),
+        (
+            "9. 运行 cs-kpi score 04_performance_review.xlsx，得到考核报告和改进计划两个工作簿。",
+            "9. Run cs-kpi score 04_performance_review.xlsx for the report and the improvement-plan workbooks.",
         ),
     ),
     _s(
@@ -537,6 +547,22 @@ REVIEW_GUIDE: tuple[Section, ...] = (
             "An item whose highest and lowest of self / peer / manager differ by at least the "
             "calibration gap (default 3) is listed for the calibration meeting; those where the "
             "self score is the highest are marked.",
+        ),
+        (
+            "校准会议之后，在“校准结果”表（可选）中每个商定的评分项填一行：工号、评分项、校准后分数（0–10）、说明。"
+            "校准后分数替换由三方评分算出的项目得分，维度得分、360 评价得分、总分、等级、排名和改进计划都按它计算；"
+            "报告同时列出计算得分与校准后分数。工号或评分项不存在、分数超出 0–10 或不是数字是错误；"
+            "未列入校准名单的评分项也可校准，但会给出提示。例：自评 9、互评 4、上级评价 4.2 → 计算得分 1.8 + 1.2 + 2.1 = 5.10，"
+            "差异 9 − 4 = 5 ≥ 3，列入校准；会议商定 7 分 → 该项得分 7.00，维度、360 评价得分、总分和等级都用 7.00 计算。",
+            "After the calibration meeting, type one row per agreed item in the optional "
+            "Calibrated sheet: ID, Item, Agreed score (0–10), Note. The agreed score replaces the "
+            "item score computed from the three raters, and the dimension, review score, total, "
+            "grade, ranks and improvement plan follow from it; the report shows the computed and "
+            "the agreed score side by side. An unknown ID or item, or a score outside 0–10 or not "
+            "a number, is an error; an item not on the calibration list may be calibrated too, "
+            "with a warning. Example: self 9, peer 4, manager 4.2 → computed 1.8 + 1.2 + 2.1 = "
+            "5.10, spread 9 − 4 = 5 ≥ 3, so it is listed; the meeting agrees on 7 → the item "
+            "score is 7.00, and the dimension, review score, total and grade are computed from 7.00.",
         ),
     ),
     _s(

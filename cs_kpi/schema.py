@@ -64,6 +64,10 @@ ROSTER_DUPLICATE_ID = Text(
     "工号“{value}”重复（第一次出现在 {first}）", "ID “{value}” appears twice (first at {first})"
 )
 LINE_RANGE = Text("“{label}”应在 0–100 分之间", "“{label}” must be between 0 and 100 points")
+CALIBRATION_DUPLICATE = Text(
+    "{value} 已有校准后分数（第一次出现在 {first}）：每人每个评分项只填一行",
+    "{value} already has an agreed score (first at {first}): one row per person and item",
+)
 HOLIDAY_DUPLICATE = Text(
     "日期 {value} 重复（第一次出现在 {first}）：每天只填一行，类型为休息日或调休上班",
     "date {value} appears twice (first at {first}): one row a day, either Day off or Working day",
@@ -601,6 +605,30 @@ PEER_DETAIL = TableSheet(
     ),
     required=False,
 )
+# SPEC §3.4, §4.4: what the calibration meeting agreed, one row per person and item; an agreed
+# score replaces the item score computed from the three raters (review/rules.py).
+CALIBRATED = TableSheet(
+    "calibrated",
+    "校准结果",
+    "Calibrated",
+    (
+        _ID,
+        _col("item", "评分项", "Item", width=16, needs_value=True, refers=_AN_ITEM),
+        _col(
+            "agreed",
+            "校准后分数",
+            "Agreed score",
+            "score",
+            width=11,
+            aliases=("校准分数", "校准后得分", "Agreed"),
+        ),
+        _col("note", "说明", "Note", required=False, width=36, parse_as="typed"),
+    ),
+    required=False,
+    aliases=("校準結果", "Calibration results"),
+    unique_key=("id", "item"),
+    duplicate_message=CALIBRATION_DUPLICATE,
+)
 
 # ---------------------------------------------------------------- §3.6 SLA
 AGREEMENT = SettingsSheet(
@@ -754,7 +782,17 @@ KINDS: tuple[WorkbookKind, ...] = (
         "04_performance_review.xlsx",
         "绩效考核评分表",
         "Performance Review",
-        (SCHEME, INDICATORS, REVIEW_ITEMS, ROSTER, METRICS, REVIEWS, PEER_DETAIL, HOLIDAYS),
+        (
+            SCHEME,
+            INDICATORS,
+            REVIEW_ITEMS,
+            ROSTER,
+            METRICS,
+            REVIEWS,
+            PEER_DETAIL,
+            CALIBRATED,
+            HOLIDAYS,
+        ),
         "score",
     ),
     WorkbookKind(

@@ -58,6 +58,7 @@ PREPARED_ROWS = {
     "metrics": 100,
     "reviews": 300,
     "peer_detail": 300,
+    "calibrated": 100,
     "standards": 20,
     "sla_metrics": 10,
     "monthly": 36,
@@ -841,6 +842,21 @@ def _peer_detail_table(kind: s.WorkbookKind, lang: str) -> _Table:
     return table
 
 
+def _calibrated_table(kind: s.WorkbookKind, lang: str) -> _Table:
+    """SPEC §3.4, §4.4: an empty 校准结果 sheet, 工号 and 评分项 from drop-downs."""
+    table = _plain_table(kind, s.CALIBRATED, lang)
+    keys = [column.key for column in s.CALIBRATED.columns]
+    table.columns[keys.index("id")].validation = _id_validation(lang)
+    table.columns[keys.index("item")].validation = _item_validation(lang)
+    return table
+
+
+def _sheet_note(writer: _Writer, sheet: Any, note: Text) -> None:
+    """A sheet's guide line, grey in the title row beside the title."""
+    note_format = writer.styles.get(font_color=PALETTE.note)
+    sheet.write_string(TITLE_ROW, 1, note(writer.lang), note_format)
+
+
 def _standards_table(kind: s.WorkbookKind, lang: str) -> _Table:
     table = _plain_table(kind, s.SERVICE_STANDARDS, lang)
     for row in s.DEFAULT_SERVICE_STANDARDS:
@@ -1035,6 +1051,7 @@ def _write_sheet(
         "metrics": lambda: _metrics_table(kind, lang, people, preset.indicators),
         "reviews": lambda: _reviews_table(kind, lang, people, writer.refs, preset.review_items),
         "peer_detail": lambda: _peer_detail_table(kind, lang),
+        "calibrated": lambda: _calibrated_table(kind, lang),
         "standards": lambda: _standards_table(kind, lang),
         "sla_metrics": lambda: _sla_metrics_table(kind, lang),
         "monthly": lambda: _monthly_table(kind, lang, period),
@@ -1049,6 +1066,8 @@ def _write_sheet(
     )
     if spec.key == "holidays":
         _holidays_note(writer, sheet)
+    elif spec.key == "calibrated":
+        _sheet_note(writer, sheet, g.CALIBRATED_SHEET_NOTE)
 
 
 # Sheets that hold formulas or check cells, hence are protected (PROTECT_OPTIONS).

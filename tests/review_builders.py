@@ -95,6 +95,7 @@ def build(
     reviews: list[list[Any]] | None = None,
     peer_detail: list[list[Any]] | None = None,
     holidays: list[list[Any]] | None = None,
+    calibrated: list[list[Any]] | None = None,
     sheet_names: dict[str, str] | None = None,
     title_rows: int = 1,
 ) -> Path:
@@ -108,6 +109,7 @@ def build(
         "reviews": "360评价",
         "peer": "互评明细",
         "holidays": "节假日",
+        "calibrated": "校准结果",
     }
     names.update(sheet_names or {})
     indicators = ZH_INDICATORS if indicators is None else indicators
@@ -144,6 +146,8 @@ def build(
         table("peer", ["评价人", "被评价人工号", "评分项", "分数"], peer_detail)
     if holidays is not None:
         table("holidays", ["日期", "类型", "名称"], holidays)
+    if calibrated is not None:
+        table("calibrated", ["工号", "评分项", "校准后分数", "说明"], calibrated)
     workbook.close()
     return path
 

@@ -191,7 +191,9 @@ def build(grade_scheme: str = "four_band") -> tuple[ScoreResult, ReviewInput]:
     else:
         counts = {"excellent": 1, "good": 0, "pass": 2, "needs_improvement": 0}
         shares = [GradeShare(code, n, D(n) / 3, "", False) for code, n in counts.items()]
-    calibration = [CalibrationCase(li, "会议参与率", D(9), D(3), D(4), D(6), True)]
+    calibration = [
+        CalibrationCase(li, "会议参与率", D(9), D(3), D(4), D(6), True, computed_score=D("4.70"))
+    ]
     schedule = Schedule(
         dt.date(2024, 10, 8),
         dt.date(2024, 10, 11),
@@ -434,9 +436,12 @@ def test_missing_reviews_list_each_blank_cell(reports):
 
 def test_calibration_marks_self_highest(reports):
     ws = _load(reports["zh"])["校准"]
-    assert _header(ws)[-2:] == ["差异", "自评偏高"]
+    assert _header(ws)[-5:] == ["差异", "自评偏高", "计算得分", "校准后分数", "说明"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
-    assert rows == [["A002", "=李四", "+二组", "会议参与率", 9, 3, 4, 6, "自评偏高"]]
+    # computed 0.2 × 9 + 0.3 × 3 + 0.5 × 4 = 4.7; no 校准结果 sheet, so nothing agreed
+    assert rows == [
+        ["A002", "=李四", "+二组", "会议参与率", 9, 3, 4, 6, "自评偏高", 4.7, None, None]
+    ]
     assert ws["B3"].data_type == "s"
 
 

@@ -742,6 +742,10 @@ def test_result_to_json_keys_and_plain_numbers():
             "manager": 5,
             "spread": 4,
             "self_highest": True,
+            # SPEC §4.4 additive keys: no 校准结果 row, so nothing agreed
+            "computed": 6.14,
+            "agreed": None,
+            "note": None,
         }
     ]
     # 专业知识 6.14 ≥ 6 and every target met → no plan rows

@@ -45,7 +45,8 @@ def test_sample_is_reproducible(tmp_path: Path) -> None:
 
 def test_sample_is_a_marked_zh_template_for_2024_q3(sample) -> None:
     assert sample.sheetnames == [
-        "说明", "考核方案", "指标", "评分项", "员工", "指标数据", "360评价", "互评明细", "节假日",
+        "说明", "考核方案", "指标", "评分项", "员工", "指标数据", "360评价", "互评明细",
+        "校准结果", "节假日",
     ]  # fmt: skip
     assert sample.custom_doc_props["cs_kpi_kind"].value == "performance-review"
     scheme = {r[0]: r[1] for r in sample["考核方案"].iter_rows(min_row=2, values_only=True)}

@@ -11,7 +11,13 @@ from cs_kpi.numbers import as_number
 from cs_kpi.outcome import Outcome
 from cs_kpi.paths import output_target, refuse_overwriting_input
 from cs_kpi.problems import InputError, Problem, Problems
-from cs_kpi.review.model import AgentResult, ReviewInput, ScoreResult
+from cs_kpi.review.model import (
+    AgentResult,
+    CalibrationCase,
+    ItemResult,
+    ReviewInput,
+    ScoreResult,
+)
 
 if TYPE_CHECKING:
     from cs_kpi.workdays import Calendar
@@ -249,21 +255,46 @@ def _agent_json(agent: AgentResult, lang: str, with_history: bool = False) -> di
             }
             for r in agent.metrics
         ],
-        "reviews": [
-            {
-                "item": r.item.name,
-                "self": as_number(r.self_score),
-                "peer": as_number(r.peer_score),
-                "manager": as_number(r.manager_score),
-                "score": as_number(r.score),
-            }
-            for r in agent.reviews
-        ],
+        "reviews": [_review_json(r) for r in agent.reviews],
     }
     if with_history:  # SPEC §9 additive keys, present whenever the run had a history
         found["previous_total"] = as_number(agent.previous_total)
         found["change"] = as_number(agent.change)
     return found
+
+
+def _review_json(result: ItemResult) -> dict[str, Any]:
+    """One item; a calibrated one (SPEC §4.4) adds `calibrated`, `computed_score` (from the
+    raters) and `note` to its `score`, which is then the agreed score (additive keys, §9)."""
+    found = {
+        "item": result.item.name,
+        "self": as_number(result.self_score),
+        "peer": as_number(result.peer_score),
+        "manager": as_number(result.manager_score),
+        "score": as_number(result.score),
+    }
+    if result.agreed is not None:
+        found["calibrated"] = True
+        found["computed_score"] = as_number(result.computed_score)
+        found["note"] = result.agreed.note
+    return found
+
+
+def _calibration_json(case: CalibrationCase) -> dict[str, Any]:
+    """A flagged item (SPEC §9) with, after the meeting, its computed and agreed scores."""
+    return {
+        "id": case.person.id,
+        "name": case.person.name,
+        "item": case.item,
+        "self": as_number(case.self_score),
+        "peer": as_number(case.peer_score),
+        "manager": as_number(case.manager_score),
+        "spread": as_number(case.spread),
+        "self_highest": case.self_highest,
+        "computed": as_number(case.computed_score),
+        "agreed": as_number(case.agreed.score) if case.agreed else None,
+        "note": case.agreed.note if case.agreed else None,
+    }
 
 
 def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
@@ -272,19 +303,8 @@ def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
     return {
         "agents": [_agent_json(agent, lang, result.with_history) for agent in result.agents],
         "grade_counts": dict(result.grade_counts),
-        "calibration": [
-            {
-                "id": case.person.id,
-                "name": case.person.name,
-                "item": case.item,
-                "self": as_number(case.self_score),
-                "peer": as_number(case.peer_score),
-                "manager": as_number(case.manager_score),
-                "spread": as_number(case.spread),
-                "self_highest": case.self_highest,
-            }
-            for case in result.calibration
-        ],
+        # The items §4.4 flags; one calibrated although not flagged is in its agent's reviews.
+        "calibration": [_calibration_json(case) for case in result.calibration if case.flagged],
         "improvement_plan": [
             {
                 "id": row.id,

@@ -111,6 +111,18 @@ class ReviewRow:
     manager_source: Source | None = None
 
 
+@dataclass(frozen=True)
+class AgreedScore:
+    """One row of 校准结果 (SPEC §3.4, §4.4): the item score the calibration meeting agreed,
+    rounded to the 2 decimals every item score shows."""
+
+    person_id: str
+    item: str
+    score: Decimal
+    note: str = ""
+    source: Source | None = None  # the 校准后分数 cell
+
+
 @dataclass
 class ReviewInput:
     """Everything `score` needs, read and validated."""
@@ -125,6 +137,8 @@ class ReviewInput:
     file_sha256: str = ""
     # The 节假日 sheet's entries: a day → True (调休上班) / False (休息日) (SPEC §2, §4.5)
     holidays: dict[dt.date, bool] = field(default_factory=dict)
+    # The 校准结果 sheet's agreed scores, each matching a 360评价 row (SPEC §4.4)
+    agreed: list[AgreedScore] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- results
@@ -149,10 +163,16 @@ class ItemResult:
     self_score: Decimal | None
     peer_score: Decimal | None  # shown (averaged detail rounded to 2 decimals)
     manager_score: Decimal
-    score: Decimal  # shown (2 decimals)
+    score: Decimal  # shown (2 decimals): the agreed score when calibrated (SPEC §4.4)
     missing: list[str] = field(default_factory=list)  # "self", "peer"
     peer_from_detail: bool = False
     row: ReviewRow | None = None
+    computed_score: Decimal | None = None  # from the three raters, when an agreed score replaced it
+    agreed: AgreedScore | None = None
+
+    @property
+    def calibrated(self) -> bool:
+        return self.agreed is not None
 
 
 @dataclass
@@ -195,6 +215,10 @@ class CalibrationCase:
     manager_score: Decimal
     spread: Decimal
     self_highest: bool
+    # SPEC §4.4 after the meeting: the item score from the raters and the one agreed (if any).
+    computed_score: Decimal | None = None
+    agreed: AgreedScore | None = None
+    flagged: bool = True  # False: calibrated although its spread is below the gap (a warning)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from cs_kpi.reader import (
 )
 from cs_kpi.records import Reading, Records, open_input, read_setting_values
 from cs_kpi.review.model import (
+    AgreedScore,
     Indicator,
     MetricValue,
     Person,
@@ -42,6 +43,7 @@ from cs_kpi.review.model import (
 )
 from cs_kpi.roster import people_of
 from cs_kpi.schema import (
+    CALIBRATED,
     DUPLICATE,
     INDICATOR_VALUES,
     INDICATORS,
@@ -96,6 +98,15 @@ NAME_MISMATCH = Text(
     "name “{typed}” is not the name “{roster}” of ID {id} at {roster_cell} (a row pasted out "
     "of place?)",
 )
+AGREED_BLANK = Text(
+    "{id} / {item} 的校准后分数为空，该行未使用，保留计算得分",
+    "the agreed score of {id} / {item} is blank; the row was not used and the computed score "
+    "stands",
+)
+AGREED_NO_REVIEW = Text(
+    "{id} / {item} 在“{sheet}”表中没有评价行，没有可替换的项目得分",
+    "{id} / {item} has no row in the “{sheet}” sheet, so there is no item score to replace",
+)
 PEER_DETAIL_UNUSED = Text(
     "互评明细中 {id} / {item} 在“{sheet}”表中没有对应行，未使用",
     "peer detail for {id} / {item} has no row in the “{sheet}” sheet; it was not used",
@@ -132,6 +143,7 @@ def load_review(
     supplied = [reading.metrics_file(Path(file), indicators, people) for file in metric_files]
     metrics = reading.metrics(indicators, people, [found for found in supplied if found])
     reviews = reading.reviews(items, people)
+    agreed = reading.agreed_scores(reviews)
     holidays = read_sheet_entries(reading)
     reading.require_something_to_score(people, metrics, reviews)
     if problems.errors:
@@ -146,6 +158,7 @@ def load_review(
         file_name=Path(path).name,
         file_sha256=file_sha256(Path(path)),
         holidays=holidays,
+        agreed=agreed,
     )
     return data, problems
 
@@ -439,6 +452,44 @@ class _Reading(Reading):
                     PEER_DETAIL.name(self.book.lang),
                 )
         return rows
+
+    # ------------------------------------------------------------ 校准结果 (optional)
+    def agreed_scores(self, reviews: list[ReviewRow]) -> list[AgreedScore]:
+        """SPEC §4.4: the calibration meeting's agreed scores. The spec checks 工号 (员工),
+        评分项 (评分项), 0–10 and one row per person and item; here, what spans sheets: each
+        must replace an item score of 360评价. A blank agreed score is a warning (the meeting
+        kept the computed score), not an error."""
+        if self.book.find_sheet(CALIBRATED) is None:
+            return []
+        records = self.read(CALIBRATED)
+        if records is None:
+            return []
+        reviewed = {(row.person_id, row.item) for row in reviews}
+        reviews_sheet = self.book.find_sheet(REVIEWS) or REVIEWS.name(self.book.lang)
+        values = records.values
+        agreed: list[AgreedScore] = []
+        for i, (person_id, item, score, note) in enumerate(
+            zip(values["id"], values["item"], values["agreed"], values["note"], strict=True)
+        ):
+            if not person_id or not item or not records.ok(i):
+                continue  # blank, unknown, a repeat or not a score: reported
+            where = records.source(i, "agreed") or records.source(i, "item")
+            if (person_id, item) not in reviewed:
+                self.problems.error(
+                    AGREED_NO_REVIEW.msg(id=person_id, item=item, sheet=reviews_sheet),
+                    records.sheet,
+                    records.ref(i, "item"),
+                    item,
+                )
+            elif score is None:
+                self.problems.warn(
+                    AGREED_BLANK.msg(id=person_id, item=item),
+                    records.sheet,
+                    where.cell if where else None,
+                )
+            else:
+                agreed.append(AgreedScore(person_id, item, round2(score), note or "", where))
+        return agreed
 
     def _names_agree(self, records: Records, people: list[Person]) -> None:
         """SPEC §3.4: a 姓名 typed beside a 工号 must be that person's 员工 name (spaces and

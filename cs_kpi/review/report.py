@@ -44,6 +44,7 @@ from cs_kpi.review.model import (
 from cs_kpi.review.rules import DIMENSION_CLASH, clash_key
 from cs_kpi.review.trend import Trend, TrendRow
 from cs_kpi.schema import (
+    CALIBRATED,
     DIRECTION,
     GRADE_SCHEME,
     INDICATORS,
@@ -458,6 +459,8 @@ def _review_sheet(ctx: _Context) -> None:
     def missing(row: tuple) -> str | None:
         return sep.join(missing_labels.get(m, m) for m in row[1].missing) or None
 
+    agents = ctx.result.agents
+    calibrated = any(res.calibrated for agent in agents for res in agent.reviews)
     cols = [
         *_person_cols(lang, lambda row: row[0].id, lambda row: row[0].name),
         Column(
@@ -477,6 +480,7 @@ def _review_sheet(ctx: _Context) -> None:
         ),
         Column(REVIEWS.column("manager").label(lang), "score", lambda row: row[1].manager_score),
         Column(ctx.tr("项目得分", "Item score"), "score", lambda row: row[1].score),
+        *(_calibrated_cols(ctx) if calibrated else ()),
         Column(ctx.tr("缺评", "Missing"), value=missing, minimum=6, center=True),
         Column(
             ctx.tr("来源单元格", "Source cell"),
@@ -485,8 +489,30 @@ def _review_sheet(ctx: _Context) -> None:
         ),
     ]
     table = ctx.table("reviews", cols)
-    table.add_all((agent.person, res) for agent in ctx.result.agents for res in agent.reviews)
+    rows = ((agent.person, res) for agent in agents for res in agent.reviews)
+    if not calibrated:
+        table.add_all(rows)
+    else:  # SPEC §4.4: the agreed score is the item score, the computed one beside it, filled
+        for row in rows:
+            if row[1].calibrated:
+                table.add(row, None, bg_color=PALETTE.calibrated)
+            else:
+                table.add(row)
     ctx.finish(table, freeze_cols=2)
+
+
+def _calibrated_cols(ctx: _Context) -> list[Column]:
+    """360明细's columns beside a calibrated item score: the computed score and the note."""
+    marker = ctx.tr("已校准", "Calibrated")
+
+    def note(row: tuple) -> str | None:
+        agreed = row[1].agreed
+        return None if agreed is None else (agreed.note or marker)
+
+    return [
+        Column(ctx.tr("计算得分", "Computed score"), "score", lambda row: row[1].computed_score),
+        Column(ctx.tr("校准说明", "Calibration note"), value=note, minimum=10, maximum=40),
+    ]
 
 
 def _missing_labels(ctx: _Context) -> dict[str, str]:
@@ -1018,7 +1044,30 @@ def _calibration_sheet(ctx: _Context) -> None:
             minimum=10,
             center=True,
         ),
+        # SPEC §4.4 after the meeting: the computed and the agreed score, with the note.
+        Column(ctx.tr("计算得分", "Computed score"), "score", attrgetter("computed_score")),
+        Column(
+            CALIBRATED.column("agreed").label(lang),
+            "score",
+            lambda case: case.agreed.score if case.agreed else None,
+        ),
+        Column(
+            CALIBRATED.column("note").label(lang),
+            value=lambda case: (case.agreed.note or None) if case.agreed else None,
+            minimum=10,
+            maximum=40,
+        ),
     ]
+    if any(not case.flagged for case in ctx.result.calibration):
+        unflagged = ctx.tr("未列入校准", "Not flagged")
+        cols.append(
+            Column(
+                unflagged,
+                value=lambda case: None if case.flagged else unflagged,
+                minimum=10,
+                center=True,
+            )
+        )
     table = ctx.table("calibration", cols)
     for case in ctx.result.calibration:
         if case.self_highest:
@@ -1332,6 +1381,22 @@ def _settings_scheme(ctx: _Context, table: Table) -> None:
             "An item goes to calibration when its highest and lowest of self / peer / "
             "manager differ by {g} or more",
             g=_plain(scheme.calibration_gap),
+        ),
+        "number",
+    )
+    calibrated = sum(res.calibrated for agent in ctx.result.agents for res in agent.reviews)
+    _kv(
+        ctx,
+        table,
+        CALIBRATED.name(lang),
+        calibrated,
+        ctx.tr(
+            "{n} 个评分项采用校准会议的校准后分数（替换三方评分的计算得分，见“{sheet}”表），"
+            "其余评分项按三方评分计算",
+            "{n} item score(s) replaced by the score the calibration meeting agreed (see the "
+            "“{sheet}” sheet); every other item is scored from its three raters",
+            n=calibrated,
+            sheet=vocab.SCORE_SHEETS["calibration"](lang),
         ),
         "number",
     )

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cs_kpi.i18n import Msg, Text, register_codes
-from cs_kpi.numbers import HUNDRED, ONE, ZERO, round2
+from cs_kpi.numbers import HUNDRED, ONE, ZERO, plain_number, round2
 from cs_kpi.problems import Problem
 from cs_kpi.review.model import (
     AgentResult,
+    AgreedScore,
     CalibrationCase,
     Grade,
     GradeShare,
@@ -72,6 +74,13 @@ QUOTA_BREACHED = Text(
 QUOTA_TEAM = Text("团队“{team}”", "team “{team}”")
 QUOTA_NO_TEAM = Text("未分组人员", "people without a team")
 QUOTA_EVERYBODY = Text("全部参评人员", "everybody assessed")
+# SPEC §4.4: an agreed score for an item the calibration list did not hold is used, with this.
+AGREED_NOT_FLAGGED = Text(
+    "{id} {name} / {item} 未列入校准（差异 {spread} 小于校准差异阈值 {gap}），仍采用校准后分数 "
+    "{agreed}（计算得分 {computed}）",
+    "{id} {name} / {item} was not flagged for calibration (spread {spread} below the calibration "
+    "gap {gap}); the agreed score {agreed} is used all the same (computed {computed})",
+)
 # An indicator dimension named like a review dimension: its key in AgentResult.dimensions
 # and the JSON is the zh form whatever --lang is (SPEC §9); reports label it in their language.
 DIMENSION_CLASH = Text("{name}（指标）", "{name} (indicators)")
@@ -375,9 +384,11 @@ def rater_spread(
 
 
 def calibration_case(person: Person, item: ItemResult, gap: Decimal) -> CalibrationCase | None:
-    """The calibration entry of one review row when its spread is ≥ the gap, else None."""
+    """The calibration entry of one review row when its spread is ≥ the gap (flagged) or the
+    meeting agreed a score for it anyway (not flagged); else None."""
     spread, self_highest = rater_spread(item.self_score, item.peer_score, item.manager_score)
-    if spread < gap:
+    flagged = spread >= gap
+    if not flagged and not item.calibrated:
         return None
     return CalibrationCase(
         person=person,
@@ -387,7 +398,49 @@ def calibration_case(person: Person, item: ItemResult, gap: Decimal) -> Calibrat
         manager_score=item.manager_score,
         spread=spread,
         self_highest=self_highest,
+        computed_score=item.computed_score if item.calibrated else item.score,
+        agreed=item.agreed,
+        flagged=flagged,
     )
+
+
+def calibrate(result: ItemResult, agreed: AgreedScore | None) -> ItemResult:
+    """SPEC §4.4: the item result with the agreed score as its shown score, which every next
+    step (dimension, review score, total, grade, ranks, plan) then uses; the score computed
+    from the raters is kept beside it for the report. Without an agreed score, `result`."""
+    if agreed is None:
+        return result
+    return replace(result, score=agreed.score, computed_score=result.score, agreed=agreed)
+
+
+def unflagged_warning(case: CalibrationCase, gap: Decimal) -> Problem | None:
+    """The warning of an agreed score for an item the calibration list did not hold."""
+    if case.flagged or case.agreed is None:
+        return None
+    source = case.agreed.source
+    return Problem(
+        AGREED_NOT_FLAGGED.msg(
+            id=case.person.id,
+            name=case.person.name,
+            item=case.item,
+            spread=plain_number(case.spread),
+            gap=plain_number(gap),
+            agreed=f"{case.agreed.score:.2f}",
+            computed=f"{case.computed_score:.2f}",
+        ),
+        source.sheet if source else None,
+        source.cell if source else None,
+    )
+
+
+def calibration_list(agents: Sequence[AgentResult], gap: Decimal) -> list[CalibrationCase]:
+    """Every flagged or calibrated item, in person and 评分项 order (SPEC §4.4)."""
+    return [
+        case
+        for agent in agents
+        for item in agent.reviews
+        if (case := calibration_case(agent.person, item, gap)) is not None
+    ]
 
 
 # ---------------------------------------------------------------- §4.5 bonus
@@ -413,26 +466,30 @@ def _ordered_rows(rows: list[ReviewRow], items: dict[str, ReviewItem]) -> list[R
 
 
 def score_items(
-    rows: list[ReviewRow], items: dict[str, ReviewItem], scheme: Scheme
+    rows: list[ReviewRow],
+    items: dict[str, ReviewItem],
+    scheme: Scheme,
+    agreed: Mapping[str, AgreedScore] | None = None,
 ) -> list[ItemResult]:
-    """Item results of one person in 评分项 order. An item the reader let through without
-    a 评分项 row (it should not) counts with weight 1 and no dimension."""
+    """Item results of one person in 评分项 order, an agreed score (by item) replacing the
+    computed one (SPEC §4.4). An item the reader let through without a 评分项 row (it
+    should not) counts with weight 1 and no dimension."""
+    agreed = agreed or {}
     results = []
     for row in _ordered_rows(rows, items):
         item = items.get(row.item) or ReviewItem(dimension="", name=row.item)
         score, missing = item_score(row.self_score, row.peer_score, row.manager_score, scheme)
-        results.append(
-            ItemResult(
-                item=item,
-                self_score=row.self_score,
-                peer_score=row.peer_score,
-                manager_score=row.manager_score,
-                score=score,
-                missing=missing,
-                peer_from_detail=row.peer_from_detail,
-                row=row,
-            )
+        result = ItemResult(
+            item=item,
+            self_score=row.self_score,
+            peer_score=row.peer_score,
+            manager_score=row.manager_score,
+            score=score,
+            missing=missing,
+            peer_from_detail=row.peer_from_detail,
+            row=row,
         )
+        results.append(calibrate(result, agreed.get(row.item)) if agreed else result)
     return results
 
 
@@ -475,8 +532,10 @@ def score_person(
     values: list[MetricValue] | None,
     rows: list[ReviewRow],
     data: ReviewInput,
+    agreed: Mapping[str, AgreedScore] | None = None,
 ) -> tuple[AgentResult, list[Problem]]:
-    """Everything about one person except ranks (they need everybody)."""
+    """Everything about one person except ranks (they need everybody); `agreed` are the
+    person's agreed scores by item (校准结果)."""
     scheme = data.scheme
     warnings: list[Problem] = []
     items = {item.name: item for item in data.items}
@@ -490,7 +549,7 @@ def score_person(
     warnings.extend(_blank_warning(person, r) for r in blanks)
     metric = metric_score(metrics)
 
-    reviews = score_items(rows, items, scheme)
+    reviews = score_items(rows, items, scheme, agreed)
     review = review_score((r.item.weight, r.score) for r in reviews)
 
     total = total_score(metric, review, scheme.quantitative_share)
@@ -571,24 +630,31 @@ def score_review(
     rows_by_person: dict[str, list[ReviewRow]] = defaultdict(list)
     for row in data.reviews:
         rows_by_person[row.person_id].append(row)
+    agreed_by_person: dict[str, dict[str, AgreedScore]] = defaultdict(dict)
+    for agreed in data.agreed:
+        agreed_by_person[agreed.person_id][agreed.item] = agreed
 
     agents: list[AgentResult] = []
     warnings: list[Problem] = []
     for person in data.people:
         agent, found = score_person(
-            person, data.metrics.get(person.id), rows_by_person.get(person.id, []), data
+            person,
+            data.metrics.get(person.id),
+            rows_by_person.get(person.id, []),
+            data,
+            agreed_by_person.get(person.id),
         )
         agents.append(agent)
         warnings.extend(found)
     assign_ranks(agents)
 
     codes = [a.grade.code for a in agents if a.grade is not None]
-    calibration = [
-        case
-        for agent in agents
-        for item in agent.reviews
-        if (case := calibration_case(agent.person, item, scheme.calibration_gap)) is not None
-    ]
+    calibration = calibration_list(agents, scheme.calibration_gap)
+    warnings.extend(
+        warning
+        for case in calibration
+        if (warning := unflagged_warning(case, scheme.calibration_gap)) is not None
+    )
     if calendar is None:
         calendar = Calendar(data.holidays)
     schedule, calendar_warning = calendar.schedule(report_date)

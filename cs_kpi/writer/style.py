@@ -29,6 +29,7 @@ class Palette:
     note: str = "#595959"
     mandatory: str = "#FCE4D6"  # mandatory plan rows, self-highest calibration rows
     highlight: str = "#E4DFEC"  # the highlighted SLA month
+    calibrated: str = "#E2EFDA"  # pale green: an item score the calibration meeting agreed
     bad: str = "#FFC7CE"  # a breach, a failed check (Excel's "Bad")
     bad_font: str = "#9C0006"
     warn: str = "#FFEB9C"  # a check worth a look (Excel's "Neutral")
