@@ -124,6 +124,10 @@ ExistingFile = Annotated[
 HISTORY_BOTH_WAYS = Text(
     "--history 与 --no-history 不能同时使用", "--history and --no-history cannot be used together"
 )
+METRICS_NEED_ROSTER = Text(
+    "--metrics 需要 --roster（指标数据按工号填写，名单给出每位负责人的工号）",
+    "--metrics needs --roster (the Metrics sheet is keyed by ID; the roster gives each owner's ID)",
+)
 REASSESSMENT_NEEDS_HISTORY = Text(
     "--reassessment 需要历史记录库（要比较的考核在其中），不能与 --no-history 同时使用",
     "--reassessment needs the history store (it holds the assessment re-assessed); it cannot "
@@ -681,6 +685,84 @@ def metrics(
         return run(tickets, overrides, options, output=output, report=report, lang=language)
 
     _run(work, language, as_json, debug, source=tickets[0] if len(tickets) == 1 else None)
+
+
+@app.command(
+    "track",
+    short_help="任务、问题与协作跟踪：延期清单与个人及时率 · task, issue and request tracking",
+)
+def track(
+    trackers: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=False,
+            dir_okay=False,
+            metavar="FILE",
+            help="填好的任务责任分工表、问题跟踪表、协作需求单，可多个、可混合 · the filled task, "
+            "issue and collaboration-request trackers, any number, of any kind.",
+            show_default=False,
+        ),
+    ],
+    output: OutputOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="统计截至日期 · the day to judge against, e.g. --as-of 2024-09-30 (default today).",
+        ),
+    ] = None,
+    metrics: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics",
+            metavar="METRICS.xlsx",
+            help="按“指标数据”格式写出个人及时率（需 --roster）· write the per-person rates in the "
+            "Metrics layout for score (needs --roster), e.g. --metrics q3_metrics.xlsx",
+            show_default=False,
+        ),
+    ] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            metavar="FILE",
+            help="人员名单 CSV/xlsx，或绩效考核表（读取其“员工”表）· roster CSV/xlsx, or the "
+            "performance-review workbook (its Roster sheet), e.g. --roster team.csv",
+            show_default=False,
+        ),
+    ] = None,
+    holidays: HolidaysOption = None,
+    lang: InputLangOption = None,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """读取跟踪表，列出延期与缺失项（含文件和单元格）并统计个人及时率。Read the trackers, list every
+    late or missing item with its file and cell, and compute the per-person rates.
+
+    示例 Example: cs-kpi track 01_task_assignment.xlsx 02_issue_tracker.xlsx
+    03_collaboration_request.xlsx --as-of 2024-09-30 --roster team.csv --metrics q3_metrics.xlsx
+    """
+    language = _language(lang, trackers[0])
+    day = _parse_date_option(as_of, "--as-of", language)
+    _check_holidays_option(holidays, language)
+    if metrics is not None and roster is None:
+        raise _usage_error(METRICS_NEED_ROSTER.msg(), language, "--metrics")
+
+    def work() -> Any:
+        from cs_kpi.commands.track import run
+
+        return run(
+            trackers,
+            output=output,
+            metrics=metrics,
+            as_of=day,
+            roster=roster,
+            holidays=holidays,
+            lang=language,
+        )
+
+    _run(work, language, as_json, debug, source=trackers[0] if len(trackers) == 1 else None)
 
 
 @app.command(

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cs_kpi import __version__
 from cs_kpi.cli import app
 
-COMMANDS = ["history", "init-templates", "metrics", "score", "sla-report", "validate"]
+COMMANDS = ["history", "init-templates", "metrics", "score", "sla-report", "track", "validate"]
 
 
 def test_version():
@@ -87,7 +87,15 @@ def test_every_command_is_one_module_of_the_commands_package():
     from cs_kpi import cli
 
     names = sorted(command.name for command in typer.main.get_command(cli.app).commands.values())
-    assert names == ["history", "init-templates", "metrics", "score", "sla-report", "validate"]
+    assert names == [
+        "history",
+        "init-templates",
+        "metrics",
+        "score",
+        "sla-report",
+        "track",
+        "validate",
+    ]
     source = inspect.getsource(cli)
     for name in names:
         module = importlib.import_module(f"cs_kpi.commands.{name.replace('-', '_')}")

@@ -131,6 +131,7 @@ def run(
                 writers,
                 before_rename=record,
                 around=recording.held(store),
+                parallel=True,  # the plan in a forked process while the report is written
             )
     outputs = [str(target) for target in targets]
     period = data.scheme.period or None

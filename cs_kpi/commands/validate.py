@@ -33,6 +33,8 @@ def _check(path: Path) -> tuple[Any, Problems]:
         sla_data, problems = load_sla(book)
         if sla_data is not None and not problems.errors:  # as sla-report gives them
             problems.warnings.extend(evaluate(sla_data).warnings)
+    elif kind is not None and kind.command == "track":
+        problems = _validate_tracker(book)
     elif kind is not None:
         problems = _validate_generic(book, kind)
     else:
@@ -40,8 +42,27 @@ def _check(path: Path) -> tuple[Any, Problems]:
     return kind, problems
 
 
+def _validate_tracker(book) -> Problems:
+    """A task, issue or request tracker read as `track` reads it (every problem it would
+    give, with its cell), and the warnings of its rules as of today."""
+    import datetime as dt
+
+    from cs_kpi.track.model import TrackInput
+    from cs_kpi.track.read import PeopleIndex, read_tracker_book
+    from cs_kpi.track.rules import evaluate
+    from cs_kpi.workdays import Calendar
+
+    problems = Problems()
+    data = TrackInput()
+    read_tracker_book(book, PeopleIndex(None), data, problems)
+    if not problems.errors:
+        result = evaluate(data, dt.date.today(), Calendar(data.holidays))
+        problems.warnings.extend(result.warnings)
+    return problems
+
+
 def _validate_generic(book, kind) -> Problems:
-    """Kinds without a reader of their own (task, issue, request, plan): every sheet read and
+    """Kinds without a reader of their own (the improvement plan): every sheet read and
     checked by its spec (cs_kpi.records), a kind being nothing more than its specs."""
     from cs_kpi.records import Records, read_records, read_setting_values
     from cs_kpi.schema import TableSheet
