@@ -69,8 +69,13 @@ class Run:
         build: Sequence[Callable[[Path], Any]],
         before_rename: Callable[[], Any] | None = None,
         around: AbstractContextManager[Any] | None = None,
+        derive: Callable[[list[Path], list[Path]], Any] | None = None,
     ) -> None:
         """Build each output at its temp path; all are renamed into place, or none.
+
+        `targets` may hold more paths than `build` has builders: the rest are derived
+        from the built outputs by `derive(built temps, derived temps)` (each workbook's
+        PDF, `score --pdf`), one step, and renamed with them.
 
         `before_rename` runs once every output is built and before any is renamed, and
         `around` holds the whole: the history records there in a transaction committed
@@ -78,9 +83,15 @@ class Run:
         output behind, and outputs that could not be built or renamed record nothing."""
         from cs_kpi.xlsxout import atomic_outputs
 
+        if len(targets) > len(build) and derive is None:
+            raise ValueError("outputs beyond the builders need `derive`")
         with around or contextlib.nullcontext(), atomic_outputs(list(targets)) as temps:
-            for write_one, temp in zip(build, temps, strict=True):
+            built, derived = temps[: len(build)], temps[len(build) :]
+            for write_one, temp in zip(build, built, strict=True):
                 write_one(temp)
+                self._next()
+            if derive is not None:
+                derive(built, derived)
                 self._next()
             if before_rename is not None:
                 before_rename()
