@@ -3,8 +3,9 @@
     python benchmarks/run.py                 # 1,000 and 10,000 people, 5 runs each
     python benchmarks/run.py --sizes 50 --runs 1 --sla-months 12   # a quick smoke run
 
-For each size: `cs-kpi score` end to end (median of runs, peak RSS) and two
-floors, each a whole process on the same input:
+For each size: `cs-kpi score` end to end (median of runs, peak RSS; recorded in a history
+store beside the input, as by default), the same with `--no-history` (what recording
+costs, issue 11: at most +10%), and two floors, each a whole process on the same input:
 
 - floor A (floor.py): python-calamine reads the input, xlsxwriter (constant
   memory) writes the same report cells — values only, no formats;
@@ -159,10 +160,12 @@ def score_size(size: int, work: Path, runs: int, with_b: bool) -> dict[str, obje
         (work / "floor_b").mkdir(exist_ok=True)
         floor_b_cmd = [sys.executable, str(HERE / "floor_b.py"), str(source), str(layouts)]
         floor_b_cmd.append(str(work / "floor_b"))
-    floor_a_runs, floor_b_runs = [], []
+    bare_cmd = [*score_cmd, "--no-history"]
+    floor_a_runs, floor_b_runs, bare_runs = [], [], []
     for run in range(runs):
         if run:
             score_runs.append(timed(score_cmd))
+        bare_runs.append(timed(bare_cmd))
         floor_a_runs.append(timed(floor_a_cmd))
         if floor_b_cmd:
             floor_b_runs.append(timed(floor_b_cmd))
@@ -185,6 +188,7 @@ def score_size(size: int, work: Path, runs: int, with_b: bool) -> dict[str, obje
         "size": size,
         "seconds": score_time,
         "peak_rss_mib": score_rss,
+        "no_history_seconds": summary(bare_runs)[0],
         "floor_a": summary(floor_a_runs)[0],
         "floor_a_rss_mib": summary(floor_a_runs)[1],
         "floor_b": summary(floor_b_runs)[0] if floor_b_runs else None,
@@ -235,6 +239,19 @@ def main() -> None:
                 ratio(s["seconds"], s["floor_a"]),
                 floor_b_s,
                 ratio(s["seconds"], s["floor_b"]),
+            )
+        )
+        bare = s["no_history_seconds"]
+        rows.append(
+            (
+                f"score, {s['size']:,} people, --no-history "
+                f"(history {(s['seconds'] / bare - 1) * 100:+.1f}%)",
+                f"{bare:.2f}",
+                "",
+                "",
+                ratio(bare, s["floor_a"]),
+                "",
+                ratio(bare, s["floor_b"]),
             )
         )
     rows.append(

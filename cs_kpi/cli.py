@@ -360,6 +360,17 @@ def score(
         ),
     ] = None,
     holidays: HolidaysOption = None,
+    metrics: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--metrics",
+            metavar="FILE",
+            help="合并“指标数据”文件（cs-kpi track / metrics 生成），按工号并入考核表的指标数据，"
+            "可重复；同一数值出现两次即报错 · merge an indicator-values file (written by "
+            "cs-kpi track / metrics) into the workbook's Metrics by ID, repeatable; a value "
+            "given twice is an error, e.g. --metrics q3_track.xlsx.",
+        ),
+    ] = None,
     history: RunHistoryOption = None,
     no_history: NoHistoryOption = False,
     reassessment: Annotated[
@@ -426,6 +437,7 @@ def score(
             reassessment=reassessment,
             pdf=pdf,
             by_team=by_team,
+            metric_files=metrics,
         )
 
     _run(work, language, as_json, debug, source=workbook)

@@ -29,6 +29,25 @@ class Source(NamedTuple):
         return f"{self.sheet}!{self.cell}"
 
 
+class FileSource(Source):
+    """A Source in a file other than the workbook read: a value merged from a
+    `score --metrics` file, shown as Excel writes an external reference,
+    `[track.xlsx]指标数据!C3`. Still the (sheet, cell) pair to compare and unpack."""
+
+    file: str
+
+    def __new__(cls, sheet: str, cell: str, file: str) -> FileSource:
+        self = super().__new__(cls, sheet, cell)
+        self.file = file
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str, str]:  # type: ignore[override]
+        return (self.sheet, self.cell, self.file)
+
+    def __str__(self) -> str:
+        return f"[{self.file}]{self.sheet}!{self.cell}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem or warning. `sheet`/`cell` are None for a whole-file problem; `file` is

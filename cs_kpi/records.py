@@ -17,7 +17,7 @@ is built only for a problem or when a caller asks for a value's `Source`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -199,17 +199,20 @@ def read_records(
     problems: Problems,
     known: Mapping[str, Records | None] | None = None,
     dynamic_kinds: Mapping[str, str] | None = None,
+    optional_dynamic: Container[str] = (),
 ) -> Records | None:
     """Read a table sheet by its spec: None when it cannot be read (reported).
 
     `known` holds the records of sheets read before, by spec key, for the
     references and the dynamic columns; `dynamic_kinds` the kind each dynamic
-    column is parsed as, by its source value (text when absent).
+    column is parsed as, by its source value (text when absent);
+    `optional_dynamic` the source values whose column this sheet may lack (a
+    `score --metrics` file supplies it, or the sheet is such a file).
     """
     located = locate_table(book, spec, problems)
     if located is None:
         return None
-    return records_of(located, spec, problems, known, dynamic_kinds)
+    return records_of(located, spec, problems, known, dynamic_kinds, optional_dynamic)
 
 
 def records_of(
@@ -218,6 +221,7 @@ def records_of(
     problems: Problems,
     known: Mapping[str, Records | None] | None = None,
     dynamic_kinds: Mapping[str, str] | None = None,
+    optional_dynamic: Container[str] = (),
 ) -> Records:
     """`read_records` of a table already located (a roster CSV has no workbook)."""
     grid = located.grid
@@ -227,7 +231,7 @@ def records_of(
     )
     found = _Found(records)
     known = known or {}
-    _match_dynamic(records, spec, located.dynamic, known, found)
+    _match_dynamic(records, spec, located.dynamic, known, found, optional_dynamic)
     blocked = _formula_cells(records, spec, found)
     for column in spec.columns:
         if column.is_input:
@@ -427,11 +431,13 @@ def _match_dynamic(
     labels: list[tuple[str, int]],
     known: Mapping[str, Records | None],
     found: _Found,
+    optional: Container[str] = (),
 ) -> None:
     """Match the other header labels to the rows of the source sheet (SPEC §3.4, §3.6).
 
     A label heading no row is reported at its header cell; a row without a
-    column at the cell after the header's last, where the column belongs.
+    column (unless `optional`) at the cell after the header's last, where the
+    column belongs.
     """
     source = spec.dynamic_from
     if source is None:
@@ -453,7 +459,7 @@ def _match_dynamic(
             wanted[name] = col
     header_end = max([*records.columns.values(), *(col for _, col in labels)], default=0)
     for name in valid:
-        if name not in wanted:
+        if name not in wanted and name not in optional:
             message = source.missing.msg(value=name, sheet=target.sheet, here=records.sheet)
             where = cell_ref(header, header_end + 1)
             found.found.append((header, 1, header_end + 1, False, message, where, name))

@@ -774,7 +774,20 @@ KINDS: tuple[WorkbookKind, ...] = (
         "sla-report",
     ),
 )
-KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+# Exchange files: workbooks one cs-kpi command writes for another to read, never a template
+# (init-templates writes KINDS only). The per-person indicator values of `track` and
+# `metrics` (SPEC §7), merged by `score --metrics` (cs_kpi.indicator_file).
+INDICATOR_VALUES = WorkbookKind(
+    "indicator-values",
+    "indicator_values.xlsx",
+    "指标数据文件",
+    "Indicator Values",
+    (METRICS,),
+    None,
+)
+EXCHANGE_KINDS: tuple[WorkbookKind, ...] = (INDICATOR_VALUES,)
+# Every kind a marker may name (a workbook is detected by its sheets among KINDS only).
+KINDS_BY_KEY = {kind.key: kind for kind in (*KINDS, *EXCHANGE_KINDS)}
 
 
 # ---------------------------------------------------------------- defaults (SPEC §3.4, §3.6)

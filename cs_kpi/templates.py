@@ -34,7 +34,14 @@ from cs_kpi.review.model import Person
 from cs_kpi.review.plan import add_one_month
 from cs_kpi.writer.cells import text_width, wrapped_lines, write_value
 from cs_kpi.writer.sheet import FIRST_ROW, TITLE_ROW, SheetWriter, new_workbook, row_height
-from cs_kpi.writer.style import NUMBER_FORMATS, PALETTE, Styles, seconds_format
+from cs_kpi.writer.style import (
+    NUMBER_FORMATS,
+    PALETTE,
+    Styles,
+    percent_decimals,
+    percent_format,
+    seconds_format,
+)
 
 VALIDATION_LAST_ROW = 999  # drop-downs and column formats reach down to Excel row 1000
 
@@ -55,6 +62,7 @@ PREPARED_ROWS = {
     "sla_metrics": 10,
     "monthly": 36,
     "holidays": 40,  # a year's 放假 and 调休上班 days, typed one a row
+    "indicator_values": 0,  # an exchange file (cs_kpi.indicator_file): its rows, none blank
 }
 EXTRA_ROWS = 50  # blank rows kept below the rows a long roster fills
 ROSTER_FILLED = {"roster", "metrics", "reviews"}
@@ -733,6 +741,31 @@ def _metrics_table(
     table.rows = [[person.id, person.name] for person in people]
     table.freeze_cols = 2
     return table
+
+
+def write_metrics_sheet(
+    workbook: Any,
+    lang: str,
+    title: str,
+    indicators: list[tuple[str, str]],
+    rows: list[list[Any]],
+) -> Any:
+    """A 指标数据 sheet laid out as the template's (title, header, widths, yellow input cells,
+    a number format by each indicator's unit: `indicators` holds (name, unit)), holding
+    `rows` (工号, 姓名, one value per indicator) and no blank rows below: the
+    indicator-values exchange file (cs_kpi.indicator_file), whose rows a supervisor may
+    paste into the template's 指标数据 by hand."""
+    kind = s.KINDS_BY_KEY["performance-review"]
+    table = _plain_table(kind, s.METRICS, lang)
+    table.key, table.title = "indicator_values", title
+    for c, (name, unit) in enumerate(indicators, start=len(table.columns)):
+        num_format = _indicator_format(unit, lang)
+        if unit in PERCENT_UNITS:  # as many decimals as the values need (issue 10, point 8)
+            num_format = percent_format(percent_decimals(row[c] for row in rows))
+        table.columns.append(_Col(name, max(10.0, text_width(name) + 2), num_format))
+    table.rows = rows
+    table.freeze_cols = 2
+    return _Writer(workbook, kind, lang).table(table)
 
 
 def _reviews_table(

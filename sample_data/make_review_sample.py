@@ -42,6 +42,11 @@ from cs_kpi.templates import FIRST_ROW, build_template
 SEED = 20240930
 PERIOD = "2024-Q3"
 OUTPUT = Path(__file__).with_name("04_performance_review_2024Q3.xlsx")
+# The quarter before, so that scoring both shows the cycle of SPEC §11 (README "History"):
+# the same people, other scores; CS027 below 70 again (调岗评估), CS012 above it in Q2.
+PREVIOUS_SEED = 20240630
+PREVIOUS_PERIOD = "2024-Q2"
+PREVIOUS_OUTPUT = Path(__file__).with_name("04_performance_review_2024Q2.xlsx")
 SUPERVISOR = "陈静"
 
 TEAMS = {
@@ -93,11 +98,14 @@ def _hire_date(rng: random.Random, first: int, last: int) -> dt.date:
 
 
 # ---------------------------------------------------------------- indicator actuals
-def actuals(person: Person, index: int, rng: random.Random) -> list[object]:
-    """One row of 指标数据 in DEFAULT_INDICATORS order, typed the way people type."""
-    if person.id == FAR_BELOW:
+def actuals(
+    person: Person, index: int, rng: random.Random, below: frozenset[str] = frozenset()
+) -> list[object]:
+    """One row of 指标数据 in DEFAULT_INDICATORS order, typed the way people type. `below`:
+    the people who score below the improvement threshold this quarter."""
+    if person.id == FAR_BELOW and person.id in below:
         return [45, 0.93, 4.0, 0.80, 0, 0.7]
-    if person.id == JUST_BELOW:
+    if person.id == JUST_BELOW and person.id in below:
         return [38, 0.95, 4.3, 0.85, 1, 0.8]
     response = rng.choice([24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 37])
     on_time = Decimal(rng.randrange(960, 1001)) / 1000
@@ -126,11 +134,13 @@ POINTS_CELL = ("CS017", 1)  # 工单处理及时率 typed as 97 in a General cel
 
 
 # ---------------------------------------------------------------- 360 scores
-def scores(person: Person, rng: random.Random) -> list[tuple[object, object, object]]:
+def scores(
+    person: Person, rng: random.Random, below: frozenset[str] = frozenset()
+) -> list[tuple[object, object, object]]:
     """(self, peer, manager) for each default review item."""
-    if person.id == FAR_BELOW:
+    if person.id == FAR_BELOW and person.id in below:
         level = 5.5
-    elif person.id == JUST_BELOW:
+    elif person.id == JUST_BELOW and person.id in below:
         level = 6.5
     else:
         level = rng.uniform(6.8, 9.1)
@@ -177,42 +187,69 @@ PEER_DETAIL = [
 
 # ---------------------------------------------------------------- the workbook
 def make(output: Path = OUTPUT) -> Path:
+    """The 2024-Q3 quarter, with every scenario of the module docstring."""
     rng = random.Random(SEED)
     people = roster(rng)
+    book = _blank(people, PERIOD)
+    below = frozenset({FAR_BELOW, JUST_BELOW})
+    fill_metrics(book["指标数据"], people, rng, below, points_cell=True)
+    fill_reviews(book["360评价"], people, rng, below, special=True)
+    fill_peer_detail(book["互评明细"])
+    return _save(book, output)
+
+
+def make_previous(output: Path = PREVIOUS_OUTPUT) -> Path:
+    """The 2024-Q2 quarter: the same roster (hired on the same days), scores drawn anew, only
+    CS027 below 70; no calibration, missing-review or 互评明细 scenarios."""
+    people = roster(random.Random(SEED))
+    rng = random.Random(PREVIOUS_SEED)
+    book = _blank(people, PREVIOUS_PERIOD)
+    below = frozenset({FAR_BELOW})
+    fill_metrics(book["指标数据"], people, rng, below, points_cell=False)
+    fill_reviews(book["360评价"], people, rng, below, special=False)
+    return _save(book, output)
+
+
+def _blank(people: list[Person], period: str):
     kind = KINDS_BY_KEY["performance-review"]
     with tempfile.TemporaryDirectory() as folder:
         blank = Path(folder) / kind.file_name
-        build_template(kind, blank, "zh", period=PERIOD, roster=people)
-        book = openpyxl.load_workbook(blank)
-    fill_metrics(book["指标数据"], people, rng)
-    fill_reviews(book["360评价"], people, rng)
-    fill_peer_detail(book["互评明细"])
+        build_template(kind, blank, "zh", period=period, roster=people)
+        return openpyxl.load_workbook(blank)
+
+
+def _save(book, output: Path) -> Path:
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     book.save(output)
     return output
 
 
-def fill_metrics(sheet, people: list[Person], rng: random.Random) -> None:
+def fill_metrics(
+    sheet, people: list[Person], rng: random.Random, below: frozenset[str], points_cell: bool
+) -> None:
     first = FIRST_ROW + 1
     for index, person in enumerate(people):
         row = first + index
         assert sheet.cell(row, 1).value == person.id
-        for offset, value in enumerate(actuals(person, index, rng)):
+        for offset, value in enumerate(actuals(person, index, rng, below)):
             cell = sheet.cell(row, 3 + offset)
             cell.value = float(value) if isinstance(value, Decimal) else value
-        if person.id == POINTS_CELL[0]:
+        if points_cell and person.id == POINTS_CELL[0]:
             cell = sheet.cell(row, 3 + POINTS_CELL[1])
             cell.value = 97
             cell.number_format = "General"
     assert sheet.cell(FIRST_ROW, 3).value == DEFAULT_INDICATORS[0].name
 
 
-def fill_reviews(sheet, people: list[Person], rng: random.Random) -> None:
+def fill_reviews(
+    sheet, people: list[Person], rng: random.Random, below: frozenset[str], special: bool
+) -> None:
     row = FIRST_ROW + 1
     for person in people:
-        rows = [list(triple) for triple in scores(person, rng)]
-        special_cases(person.id, rows)
+        rows = [list(triple) for triple in scores(person, rng, below)]
+        if special:
+            special_cases(person.id, rows)
         for item, (self_score, peer, manager) in zip(DEFAULT_REVIEW_ITEMS, rows, strict=True):
             assert sheet.cell(row, 1).value == person.id
             assert sheet.cell(row, 3).value == item.item
@@ -229,4 +266,8 @@ def fill_peer_detail(sheet) -> None:
 
 
 if __name__ == "__main__":
-    print(make(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT))
+    if len(sys.argv) > 1:  # one quarter, 2024-Q3, to the path given
+        print(make(Path(sys.argv[1])))
+    else:
+        print(make_previous())
+        print(make())

@@ -1,4 +1,5 @@
-"""Write sample_data/sla_agreement_2024.xlsx: the SLA template, filled in as a supervisor would.
+"""Write sample_data/sla_agreement_2024.xlsx (and three monthly workbooks, see MONTHLY): the SLA
+template, filled in as a supervisor would.
 
     python sample_data/make_sla_sample.py [OUTPUT]
 
@@ -68,7 +69,45 @@ MONTHS: list[tuple[Any, Any, Any, Any, Any, str | None]] = [
 ]
 
 
-def make(path: Path = OUTPUT) -> Path:
+# Three monthly workbooks of a second agreement, one month each, as a supervisor who keeps one
+# workbook a month has them (SPEC §6, §11): scored one after another with a history, the run of
+# months below the pass line continues across the files and September is the breach.
+#   2024-07  81.0 / 79.0 / 91.5  → 55, 82, 93  → 74.50 不合格, run 1
+#   2024-08  80.0 / 78.0 / 90.0  → 50, 79, 90  → 70.70 不合格, run 2
+#   2024-09  82.0 / 80.0 / 92.0  → 60, 85, 94  → 77.70 不合格, run 3: breach,
+#            deduction 5% × 150,000 = 7,500.00
+MONTHLY_AGREEMENT: dict[str, Any] = {
+    **AGREEMENT,
+    "协议编号": "SLA-2024-HN-021",
+    "甲方（客户方）": "华南鲜达生活服务有限公司",
+    "服务周期开始": dt.datetime(2024, 7, 1),
+    "服务周期结束": dt.datetime(2024, 12, 31),
+    "生效日期": dt.datetime(2024, 6, 20),
+    "甲方联系人": "周凯（客户体验负责人）",
+    "月度服务费": 150000,
+}
+MONTHLY: list[tuple[Any, Any, Any, Any, Any, str | None]] = [
+    ("2024-07", 0.81, 0.79, 0.915, None, "新项目上线首月"),
+    ("2024-08", 0.80, 0.78, 0.90, None, "暑期话务高峰"),
+    ("2024-09", 0.82, 0.80, 0.92, None, "已启动整改"),
+]
+
+
+def monthly_path(month: str) -> Path:
+    return HERE / f"sla_{month}.xlsx"
+
+
+def make_monthly() -> list[Path]:
+    """sla_2024-07.xlsx, sla_2024-08.xlsx, sla_2024-09.xlsx: one month of SLA-2024-HN-021 each."""
+    return [make(monthly_path(row[0]), MONTHLY_AGREEMENT, [row], period=row[0]) for row in MONTHLY]
+
+
+def make(
+    path: Path = OUTPUT,
+    agreement: dict[str, Any] = AGREEMENT,
+    months: list[tuple[Any, Any, Any, Any, Any, str | None]] = MONTHS,
+    period: str = "2024",
+) -> Path:
     """Build the template, fill it, and normalise the file so it is byte-for-byte reproducible."""
     import openpyxl
 
@@ -77,27 +116,27 @@ def make(path: Path = OUTPUT) -> Path:
 
     blank = io.BytesIO()
     temp = path.with_suffix(".blank.xlsx")
-    build_template(KINDS_BY_KEY["sla"], temp, "zh", period="2024")
+    build_template(KINDS_BY_KEY["sla"], temp, "zh", period=period)
     try:
         book = openpyxl.load_workbook(temp)
     finally:
         temp.unlink()
-    _fill_agreement(book["协议信息"])
-    _fill_months(book["月度数据"])
+    _fill_agreement(book["协议信息"], agreement)
+    _fill_months(book["月度数据"], months)
     book.properties.creator = "cs-kpi sample"
     book.save(blank)
     path.write_bytes(_normalised(blank.getvalue()))
     return path
 
 
-def _fill_agreement(sheet: Any) -> None:
+def _fill_agreement(sheet: Any, agreement: dict[str, Any]) -> None:
     rows = {sheet.cell(r, 1).value: r for r in range(1, sheet.max_row + 1)}
-    for label, value in AGREEMENT.items():
+    for label, value in agreement.items():
         sheet.cell(rows[label], 2).value = value
 
 
-def _fill_months(sheet: Any) -> None:
-    for index, (month, csat, fcr, ontime, fee, notes) in enumerate(MONTHS):
+def _fill_months(sheet: Any, months: list[tuple[Any, Any, Any, Any, Any, str | None]]) -> None:
+    for index, (month, csat, fcr, ontime, fee, notes) in enumerate(months):
         r = 3 + index  # title in row 1, header in row 2 (SPEC §3)
         for c, value in enumerate((month, csat, fcr, ontime, fee, notes), start=1):
             cell = sheet.cell(r, c)
@@ -128,5 +167,9 @@ def _normalised(data: bytes) -> bytes:
 
 
 if __name__ == "__main__":
-    written = make(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT)
-    print(written)
+    if len(sys.argv) > 1:  # the nine-month workbook, to the path given
+        print(make(Path(sys.argv[1])))
+    else:
+        print(make())
+        for written in make_monthly():
+            print(written)

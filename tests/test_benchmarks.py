@@ -75,15 +75,15 @@ def test_run_prints_the_table_for_a_tiny_size(tmp_path):
         "ratio B",
     ]
     rows = _table_rows(commands)
-    assert [row[0] for row in rows] == [
-        "score, 30 people",
-        "sla-report, 6 months",
-        "cs-kpi --help",
-    ]
-    score, sla, help_ = rows
+    assert [row[0] for row in rows][::2] == ["score, 30 people", "sla-report, 6 months"]
+    assert rows[1][0].startswith("score, 30 people, --no-history (history ")
+    assert rows[1][0].endswith("%)")
+    assert rows[3][0] == "cs-kpi --help"
+    score, bare, sla, help_ = rows
     # Measured, so only their form is checked: positive seconds and MiB, ratios to the floors.
-    for row in rows:
+    for row in (score, sla, help_):
         assert float(row[1]) > 0 and float(row[2]) > 0
+    assert float(bare[1]) > 0 and bare[4].endswith("×")
     assert float(score[3]) > 0 and score[4].endswith("×")
     if HAS_FLOOR_B_WRITER:
         assert float(score[5]) > 0 and score[6].endswith("×")
@@ -456,3 +456,12 @@ def test_pdf_export_times_score_with_and_without_pdf_on_a_tiny_size(tmp_path):
     # At least a page per report sheet (9) and one for the plan.
     assert figures["pages"]["report"] >= 9 and list(figures["pages"].values())[1] >= 1
     assert "floor: LibreOffice alone" in result.stdout
+
+
+def test_score_metrics_reads_the_split_values_back_and_prints_both_times(tmp_path):
+    """score_metrics.py checks that workbook + --metrics file give the workbook's values."""
+    result = _python(str(BENCH / "score_metrics.py"), "--people", "15", "--runs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "15 people, median of 1"
+    assert "(floor)" in lines[1] and "--metrics file" in lines[2]

@@ -110,9 +110,16 @@ def test_a_single_month_workbook_without_history_warns_about_the_months_before_i
     # Service period from 2024-01-01: January and February are nowhere.
     data = sla_report(monthly(tmp_path, "march.xlsx", "2024-03", FAIL), "--no-history")
     assert table(data) == [("2024-03", 72.5, 1, False, None)]
-    assert codes(data) == ["not_reported"]
+    assert codes(data) == ["not_in_workbook"]  # no history was asked: the message says so
     assert "2024-01、2024-02" in data["warnings"][0]["message"]
+    assert "未使用历史记录" in data["warnings"][0]["message"]
     assert data["warnings"][0]["cell"] == "A3"
+
+
+def test_a_single_month_workbook_with_an_empty_history_says_neither_has_the_months(tmp_path):
+    data = sla_report(monthly(tmp_path, "march.xlsx", "2024-03", FAIL))
+    assert codes(data) == ["not_reported"]
+    assert "既不在工作簿中，也不在历史记录中" in data["warnings"][0]["message"]
 
 
 def test_a_workbook_month_that_differs_from_the_stored_one_is_recomputed_with_a_warning(tmp_path):

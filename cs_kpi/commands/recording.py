@@ -181,9 +181,12 @@ def record_score(
     return Recorded(store.shown, run)
 
 
-def stored_sla_months(store: HistoryStore | None, agreement: str) -> list[StoredMonth]:
-    """The agreement's months in the store as plain data for the SLA rules (SPEC §6, §11)."""
-    if store is None or not agreement:
+def stored_sla_months(store: HistoryStore | None, agreement: str) -> list[StoredMonth] | None:
+    """The agreement's months in the store as plain data for the SLA rules (SPEC §6, §11);
+    None without a history (`--no-history`)."""
+    if store is None:
+        return None
+    if not agreement:
         return []
     from cs_kpi.numbers import HUNDRED, ZERO
     from cs_kpi.sla.model import MetricResult, StoredMonth

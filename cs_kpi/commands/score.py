@@ -96,16 +96,18 @@ def run(
     reassessment: bool = False,
     pdf: bool = False,
     by_team: bool = False,
+    metric_files: list[Path] | None = None,
 ) -> Outcome:
     """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5).
 
     `holidays` is a --holidays file whose entries override the workbook's 节假日 sheet
     (SPEC §2); its problems are listed with the workbook's. `history` is the store's
     path or URL (None: no history); the run compares with it and is recorded in it,
-    as the re-assessment of its period with `reassessment` (SPEC §11). With `by_team`
-    the outputs are written once per team into the folder `output` (default
-    `<stem>_by_team/` beside the input); with `pdf` every output workbook also as PDF
-    (SPEC §12). All of them are renamed into place together, or none is."""
+    as the re-assessment of its period with `reassessment` (SPEC §11). `metric_files` are
+    indicator-values files (`--metrics`) merged into the workbook's 指标数据 (SPEC §7).
+    With `by_team` the outputs are written once per team into the folder `output`
+    (default `<stem>_by_team/` beside the input); with `pdf` every output workbook also
+    as PDF (SPEC §12). All of them are renamed into place together, or none is."""
     from cs_kpi import pdf as pdf_export
     from cs_kpi.commands import recording
     from cs_kpi.commands.pipeline import Run
@@ -115,13 +117,15 @@ def run(
 
     path = Path(path)
     soffice = pdf_export.find_soffice() if pdf else None  # before anything is read or written
+    metric_files = [Path(file) for file in metric_files or ()]
+    inputs = [path, holidays, *metric_files]
     outputs = [REPORT, PLAN]
     fixed = None if by_team else _named_targets(path, outputs, output, plan)
     if fixed is not None:  # refused before a long read; --by-team's names need the teams
-        _refuse_overwriting_inputs(path, holidays, fixed, pdf)
+        _refuse_overwriting_inputs(inputs, fixed, pdf)
     labels = [WRITING_TEAMS] if by_team else [o.label for o in outputs]
     with Run(lang, [*labels, *([WRITING_PDF] if pdf else [])], source=path) as steps:
-        data, file_days = steps.read(lambda: _load(path, holidays))
+        data, file_days = steps.read(lambda: _load(path, holidays, metric_files))
         calendar = calendar_of(data.holidays, file_days)
         result = steps.rules(lambda: apply_rules(data, as_of, calendar))
         warnings = steps.warnings
@@ -136,7 +140,7 @@ def run(
                 jobs = [(whole(result, trend), o, t) for o, t in zip(outputs, fixed, strict=True)]
             else:
                 jobs = _team_jobs(path, output, outputs, result, trend, lang)
-                _refuse_overwriting_inputs(path, holidays, [t for _, _, t in jobs], pdf)
+                _refuse_overwriting_inputs(inputs, [t for _, _, t in jobs], pdf)
             targets = [target for _, _, target in jobs]
             pdfs = [target.with_suffix(".pdf") for target in targets] if pdf else []
             written = Written(data, warnings, lang)
@@ -162,11 +166,9 @@ def run(
     return _outcome(data, result, warnings, outputs_written, recorded, compared)
 
 
-def _refuse_overwriting_inputs(
-    path: Path, holidays: Path | None, targets: list[Path], pdf: bool
-) -> None:
+def _refuse_overwriting_inputs(inputs: list[Path | None], targets: list[Path], pdf: bool) -> None:
     pdfs = [target.with_suffix(".pdf") for target in targets] if pdf else []
-    for given in (path, holidays):
+    for given in inputs:
         if given is not None:
             refuse_overwriting_input(Path(given), [*targets, *pdfs])
 
@@ -249,13 +251,13 @@ def _outcome(
     return Outcome(summary, warnings, render, details)
 
 
-def _load(path: Path, holidays: Path | None) -> tuple[Any, Problems]:
-    """The workbook and the --holidays file, read together so that every problem of both
-    is listed at once."""
+def _load(path: Path, holidays: Path | None, metric_files: list[Path]) -> tuple[Any, Problems]:
+    """The workbook, its --metrics files and the --holidays file, read together so that every
+    problem of all of them is listed at once."""
     from cs_kpi.holidays import read_holidays_file
     from cs_kpi.review.read import load_review
 
-    data, problems = load_review(path)
+    data, problems = load_review(path, metric_files)
     file_days: dict[dt.date, bool] = {}
     if holidays is not None:
         file_days, file_problems = read_holidays_file(holidays)

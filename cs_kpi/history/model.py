@@ -54,6 +54,18 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
+class PersonSummary:
+    """What the 历史趋势 sheet shows of a stored person (SPEC §5, §11): who, which team, the
+    total and grade. Read without decoding the dimensions, so 10,000 people load fast."""
+
+    id: str
+    name: str
+    team: str
+    total: Decimal | None
+    grade_code: str | None
+
+
+@dataclass(frozen=True)
 class PersonStanding:
     """What the rules across periods need of a stored person (SPEC §11): total, grade, flags."""
 

@@ -43,6 +43,7 @@ from cs_kpi.history.model import (
     SLA,
     PersonRecord,
     PersonStanding,
+    PersonSummary,
     RunSource,
     ScorePeriod,
     SlaMetricRecord,
@@ -346,12 +347,15 @@ class HistoryStore:
                 return None
             return previous, _standings(connection, previous.latest.id)
 
-    def earlier_results(self, period: ScorePeriod) -> list[tuple[StoredPeriod, list[PersonRecord]]]:
+    def earlier_results(
+        self, period: ScorePeriod
+    ) -> list[tuple[StoredPeriod, list[PersonSummary]]]:
         """Every stored period before `period` (by start, end, name) with the people of its
-        latest run in report order; the 历史趋势 sheet's history (SPEC §5, §11)."""
+        latest run in report order, each as the 历史趋势 sheet shows them (SPEC §5, §11):
+        five columns read, no dimensions decoded."""
         with self._translated(), self._reading() as connection:
             earlier = _earlier(_periods(_counted(_all_runs(connection))), period)
-            return [(stored, _people(connection, stored.latest.id)) for stored in earlier]
+            return [(stored, _summaries(connection, stored.latest.id)) for stored in earlier]
 
     def period_standings(self, period: str) -> dict[str, PersonStanding] | None:
         """The standings of a period's latest (non-re-assessment) run; None when it is not
@@ -784,6 +788,16 @@ def _people(connection: Connection, run_id: int) -> list[PersonRecord]:
         .order_by(person_results.c.position)
     ).mappings()
     return [_person_record(row) for row in rows]
+
+
+def _summaries(connection: Connection, run_id: int) -> list[PersonSummary]:
+    columns = person_results.c
+    rows = connection.execute(
+        select(columns.person_id, columns.name, columns.team, columns.total, columns.grade_code)
+        .where(columns.run_id == run_id)
+        .order_by(columns.position)
+    )
+    return [PersonSummary(*row) for row in rows]
 
 
 def _standings(connection: Connection, run_id: int) -> dict[str, PersonStanding]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,8 +22,14 @@ from cs_kpi.i18n import Text, register_codes
 from cs_kpi.labels import FirstSpelling, normalize_label
 from cs_kpi.numbers import ONE, ZERO, pct_text, round2
 from cs_kpi.paths import file_sha256
-from cs_kpi.problems import Problems
-from cs_kpi.reader import Cell, CellParser, WorkbookFile
+from cs_kpi.problems import FileSource, InputError, Problem, Problems, Source
+from cs_kpi.reader import (
+    EMPTY_WORKBOOK,
+    Cell,
+    CellParser,
+    WorkbookFile,
+    report_origin_message,
+)
 from cs_kpi.records import Reading, Records, open_input, read_setting_values
 from cs_kpi.review.model import (
     Indicator,
@@ -35,6 +43,7 @@ from cs_kpi.review.model import (
 from cs_kpi.roster import people_of
 from cs_kpi.schema import (
     DUPLICATE,
+    INDICATOR_VALUES,
     INDICATORS,
     KINDS_BY_KEY,
     MANAGER_BLANK,
@@ -93,9 +102,25 @@ PEER_DETAIL_UNUSED = Text(
 )
 
 
-def load_review(source: Path | WorkbookFile) -> tuple[ReviewInput | None, Problems]:
-    """Read and check the workbook. Raises InputError only for a file that is not a readable xlsx
-    or is another kind of cs-kpi workbook; all cell problems are returned in Problems."""
+METRIC_GIVEN_TWICE = Text(
+    "工号 {id} 的“{indicator}”有两个值：{first} 和 {second}；只能在一处填写",
+    "“{indicator}” of ID {id} is given twice: at {first} and at {second}; give it in one place",
+)
+NOT_METRICS_FILE = Text(
+    "{name} 是“{title}”工作簿，不能作为 --metrics 文件；请给出“指标数据”文件"
+    "（cs-kpi track / metrics 生成）或含“指标数据”表的绩效考核表",
+    "{name} is a {title} workbook, not a --metrics file; give an indicator-values file "
+    "(written by cs-kpi track / metrics) or a performance review with a Metrics sheet",
+)
+
+
+def load_review(
+    source: Path | WorkbookFile, metric_files: Sequence[Path] = ()
+) -> tuple[ReviewInput | None, Problems]:
+    """Read and check the workbook, with the 指标数据 of each `metric_files` merged into its
+    own (`score --metrics`). Raises InputError only for a workbook that is not a readable
+    xlsx or is another kind of cs-kpi workbook; all cell problems (those of a metrics file
+    named by that file) are returned in Problems."""
     book = open_input(source, REVIEW_KIND)
     path = book.path
     problems = Problems()
@@ -104,7 +129,8 @@ def load_review(source: Path | WorkbookFile) -> tuple[ReviewInput | None, Proble
     indicators = reading.indicators()
     items = reading.items()
     people = reading.people()
-    metrics = reading.metrics(indicators, people)
+    supplied = [reading.metrics_file(Path(file), indicators, people) for file in metric_files]
+    metrics = reading.metrics(indicators, people, [found for found in supplied if found])
     reviews = reading.reviews(items, people)
     holidays = read_sheet_entries(reading)
     reading.require_something_to_score(people, metrics, reviews)
@@ -277,25 +303,88 @@ class _Reading(Reading):
 
     # ------------------------------------------------------------ 指标数据
     def metrics(
-        self, indicators: list[Indicator], people: list[Person]
+        self,
+        indicators: list[Indicator],
+        people: list[Person],
+        files: Sequence[_MetricsFile] = (),
     ) -> dict[str, list[MetricValue]]:
-        kinds = {ind.name: "percent" if ind.is_percent else "number" for ind in indicators}
-        records = self.read(METRICS, dynamic_kinds=_by_label(kinds))
+        """指标数据 by 工号: one value per indicator with a column, in 指标 order. With
+        `files` (`score --metrics`), their values are merged in: a column a file supplies
+        may be absent here, and a value given twice is an error naming both cells."""
+        supplied = {name for file in files for name in file.records.dynamic}
+        records = self.read(
+            METRICS, dynamic_kinds=_metric_kinds(indicators), optional_dynamic=supplied
+        )
         if records is None:
             return {}
-        by_name = {ind.name: ind for ind in indicators}
-        # In 指标 order whatever the column order; a rejected 指标 row has no column here.
-        columns = [(name, by_name[name]) for name in records.dynamic if name in by_name]
-        ids = records.values["id"]
         self._names_agree(records, people)
-        cells = [(ind.name, records.values[name], records.sources(name)) for name, ind in columns]
-        found: dict[str, list[MetricValue]] = {}
-        for i, person_id in enumerate(ids):
-            if person_id and not records.did_fail(i, "id"):
-                found[person_id] = [
-                    MetricValue(name, actuals[i], sources[i]) for name, actuals, sources in cells
-                ]
-        return found
+        if not files:
+            return _metric_values(records, indicators)
+        given = _values_of(records)
+        for file in files:
+            self._merge(given, file)
+        return _merged_values(records, indicators, given, supplied)
+
+    def metrics_file(
+        self, path: Path, indicators: list[Indicator], people: list[Person]
+    ) -> _MetricsFile | None:
+        """A `--metrics` file's 指标数据, read by the same spec against this workbook's 员工
+        and 指标 (any subset of indicators and people); its problems name the file."""
+        problems = Problems()
+        try:
+            book = WorkbookFile(path)
+            wrong = _not_a_metrics_file(book)
+            if wrong is not None:
+                raise wrong
+        except InputError as error:
+            self.problems.extend(error.problems.in_file(str(path)))
+            return None
+        reading = _Reading(book, problems)
+        reading.known = {key: self.known.get(key) for key in ("roster", "indicators")}
+        names = self.known.get("indicators")
+        every = frozenset(names.keys("name").values()) if names is not None else frozenset()
+        records = reading.read(
+            METRICS, dynamic_kinds=_metric_kinds(indicators), optional_dynamic=every
+        )
+        if records is not None:
+            reading._names_agree(records, people)
+        self.problems.extend(problems.in_file(str(path)))
+        if records is None or problems.errors:
+            return None
+        return _MetricsFile(path, records)
+
+    def _merge(
+        self, given: dict[tuple[str, str], tuple[Decimal, Source]], file: _MetricsFile
+    ) -> None:
+        """A file's values into `given`; a value already there (from the workbook or an earlier
+        file) is an error at the file's cell, naming both cells. A blank is no value."""
+        records = file.records
+        ids = records.values["id"]
+        for name in records.dynamic:
+            sources = records.sources(name)
+            for i, actual in enumerate(records.values[name]):
+                cell = sources[i]
+                if actual is None or not ids[i] or cell is None:
+                    continue
+                here = FileSource(cell.sheet, cell.cell, file.path.name)
+                first = given.get((ids[i], name))
+                if first is None:
+                    given[(ids[i], name)] = (actual, here)
+                    continue
+                message = METRIC_GIVEN_TWICE.msg(
+                    id=ids[i],
+                    indicator=name,
+                    first=self._cell_text(first[1]),
+                    second=self._cell_text(here),
+                )
+                where = (here.sheet, here.cell, records.raw(i, name))
+                self.problems.errors.append(Problem(message, *where, file=str(file.path)))
+
+    def _cell_text(self, source: Source) -> str:
+        """A cell with its file, as Excel writes an external reference: [04.xlsx]指标数据!C3."""
+        if isinstance(source, FileSource):
+            return str(source)
+        return str(FileSource(source.sheet, source.cell, self.book.path.name))
 
     # ------------------------------------------------------------ 360评价 and 互评明细
     def reviews(self, items: list[ReviewItem], people: list[Person]) -> list[ReviewRow]:
@@ -407,6 +496,87 @@ class _Reading(Reading):
 def _name_key(name: str) -> str:
     """A name for comparing: width folded (NFKC) and every space removed."""
     return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+@dataclass
+class _MetricsFile:
+    """A `--metrics` file read without errors: its path and its 指标数据 records."""
+
+    path: Path
+    records: Records
+
+
+def _not_a_metrics_file(book: WorkbookFile) -> InputError | None:
+    """A --metrics file is an indicator-values file, a performance review or an unmarked
+    workbook with a 指标数据 sheet; a report, another kind or an empty file is refused."""
+    origin = report_origin_message(book)
+    if origin is not None:
+        return InputError.single(origin)
+    kind = book.detect_kind()
+    if kind is not None and kind not in (INDICATOR_VALUES, REVIEW_KIND):
+        return InputError.single(NOT_METRICS_FILE.msg(name=book.path.name, title=kind))
+    if book.is_empty():
+        return InputError.single(EMPTY_WORKBOOK.msg(name=book.path.name))
+    return None
+
+
+def _metric_values(records: Records, indicators: list[Indicator]) -> dict[str, list[MetricValue]]:
+    """The workbook's own 指标数据 by 工号 (no --metrics file): a value per column."""
+    known = {ind.name for ind in indicators}
+    # In 指标 order whatever the column order; a rejected 指标 row has no column here.
+    names = [name for name in records.dynamic if name in known]
+    cells = [(name, records.values[name], records.sources(name)) for name in names]
+    found: dict[str, list[MetricValue]] = {}
+    for i, person_id in enumerate(records.values["id"]):
+        if person_id and not records.did_fail(i, "id"):
+            found[person_id] = [
+                MetricValue(name, actuals[i], sources[i]) for name, actuals, sources in cells
+            ]
+    return found
+
+
+def _merged_values(
+    records: Records,
+    indicators: list[Indicator],
+    given: dict[tuple[str, str], tuple[Decimal, Source]],
+    supplied: set[str],
+) -> dict[str, list[MetricValue]]:
+    """Every person with a 指标数据 row here or in a file, a value per indicator that has a
+    column in either; a blank keeps the workbook's cell (for its warning) where there is one."""
+    names = [ind.name for ind in indicators if ind.name in records.dynamic or ind.name in supplied]
+    here = {name: records.sources(name) for name in names if name in records.dynamic}
+    ids = records.values["id"]
+    rows = {pid: i for i, pid in enumerate(ids) if pid and not records.did_fail(i, "id")}
+    found: dict[str, list[MetricValue]] = {}
+    for person_id in dict.fromkeys([*rows, *(pid for pid, _ in given)]):
+        row = rows.get(person_id)
+        values: list[MetricValue] = []
+        for name in names:
+            value = given.get((person_id, name))
+            if value is not None:
+                values.append(MetricValue(name, value[0], value[1]))
+            else:
+                cell = here[name][row] if row is not None and name in here else None
+                values.append(MetricValue(name, None, cell))
+        found[person_id] = values
+    return found
+
+
+def _values_of(records: Records) -> dict[tuple[str, str], tuple[Decimal, Source]]:
+    """(工号, indicator) → (value, cell) of every filled 指标数据 cell of a readable row."""
+    given: dict[tuple[str, str], tuple[Decimal, Source]] = {}
+    ids = records.values["id"]
+    for name in records.dynamic:
+        sources = records.sources(name)
+        for i, actual in enumerate(records.values[name]):
+            if actual is not None and ids[i] and not records.did_fail(i, "id"):
+                given[(ids[i], name)] = (actual, sources[i])  # type: ignore[assignment]
+    return given
+
+
+def _metric_kinds(indicators: list[Indicator]) -> dict[str, str]:
+    """Each indicator column parsed by its unit (SPEC §4.2), keyed as read_records wants."""
+    return _by_label({ind.name: "percent" if ind.is_percent else "number" for ind in indicators})
 
 
 def _by_label(kinds: dict[str, str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cs_kpi.numbers import round2
 
 if TYPE_CHECKING:
-    from cs_kpi.history import PersonRecord
+    from cs_kpi.history import PersonRecord, PersonSummary
     from cs_kpi.review.model import ScoreResult
 
 
@@ -49,7 +49,7 @@ class Trend:
 
 
 def build_trend(
-    earlier: Sequence[tuple[str, Sequence[PersonRecord]]],
+    earlier: Sequence[tuple[str, Sequence[PersonSummary | PersonRecord]]],
     result: ScoreResult,
     reassessment: bool = False,
 ) -> Trend | None:

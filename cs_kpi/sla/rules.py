@@ -49,6 +49,11 @@ NOT_REPORTED = Text(
     "{missing} of the service period is neither in the workbook nor in the history: the run of "
     "months below the pass line restarts at {after}",
 )
+NOT_IN_WORKBOOK = Text(
+    "服务周期内 {missing} 不在工作簿中（未使用历史记录）：连续未达标月数从 {after} 重新计算",
+    "{missing} of the service period is not in the workbook (no history was used): the run of "
+    "months below the pass line restarts at {after}",
+)
 DIFFERS_FROM_STORED = Text(
     "{month} 与历史记录中的数据（{file}）不同：{changes}；按本工作簿重新计算",
     "{month} differs from the month stored in the history (from {file}): {changes}; it is "
@@ -169,12 +174,15 @@ def months_between(before: str, after: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- the whole agreement
-def evaluate(data: SlaInput, stored: Sequence[StoredMonth] = ()) -> SlaResult:
+def evaluate(data: SlaInput, stored: Sequence[StoredMonth] | None = None) -> SlaResult:
     """Score every month in calendar order; runs, breaches and deductions (SPEC §6).
 
     `stored` are the agreement's months in the history (§11): those before the latest
     workbook month and not in the workbook join the run as stored; a workbook month that
-    differs from its stored copy is scored from the workbook with a warning."""
+    differs from its stored copy is scored from the workbook with a warning. None: no
+    history was used (`--no-history`), which the gap warning says."""
+    with_history = stored is not None
+    stored = stored or ()
     agreement = data.agreement
     warnings = Problems()
     workbook = sorted(data.months, key=lambda m: m.month)
@@ -184,7 +192,7 @@ def evaluate(data: SlaInput, stored: Sequence[StoredMonth] = ()) -> SlaResult:
             _warn_if_changed(entry, by_month.get(entry.month), data.metrics, warnings)
     timeline = _timeline(workbook, stored)
     with _in_input(timeline[0] if timeline else None, warnings):
-        _warn_unreported_start(timeline, agreement, warnings)
+        _warn_unreported_start(timeline, agreement, warnings, with_history)
     months: list[MonthResult] = []
     run = 0
     previous: str | None = None
@@ -268,7 +276,10 @@ def _timeline(
 
 
 def _warn_unreported_start(
-    timeline: list[MonthInput | StoredMonth], agreement: Agreement, warnings: Problems
+    timeline: list[MonthInput | StoredMonth],
+    agreement: Agreement,
+    warnings: Problems,
+    with_history: bool,
 ) -> None:
     """Months of the service period before the first known one are a gap too (SPEC §6):
     the run starts at the first known month, which `evaluate` does anyway."""
@@ -279,7 +290,8 @@ def _warn_unreported_start(
     missing = months_between(_previous_month(f"{start.year:04d}-{start.month:02d}"), first.month)
     if missing:
         where = _where(first) if isinstance(first, MonthInput) else (None, None)
-        warnings.warn(NOT_REPORTED.msg(missing=missing, after=first.month), *where, first.month)
+        text = NOT_REPORTED if with_history else NOT_IN_WORKBOOK
+        warnings.warn(text.msg(missing=missing, after=first.month), *where, first.month)
 
 
 def _previous_month(month: str) -> str:
