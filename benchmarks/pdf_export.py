@@ -109,32 +109,35 @@ def measure(people: int, runs: int, folder: Path) -> dict[str, object]:
     }
 
 
+def _row(row: dict) -> str:
+    wall = {name: statistics.median(v) for name, v in row["seconds"].items()}
+    cpu = {name: statistics.median(v) for name, v in row["cpu_seconds"].items()}
+    pages = ", ".join(str(n) for n in row["pages"].values())
+    added = (wall["score_pdf"] - wall["score"], cpu["score_pdf"] - cpu["score"])
+    return (
+        f"| {row['people']:,} | {wall['score']:.1f} ({cpu['score']:.1f}) "
+        f"| {wall['score_pdf']:.1f} ({cpu['score_pdf']:.1f}) "
+        f"| {added[0]:.1f} ({added[1]:.1f}) | {wall['floor']:.1f} ({cpu['floor']:.1f}) "
+        f"| {row['workbooks_mb']} MB | {pages} | {row['time_limit']} s |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, nargs="+", default=[100, 1_000])
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    found = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for people in args.people:
-            found.append(measure(people, args.runs, Path(tmp)))
     print(f"cs-kpi score --pdf, median of {args.runs} run(s), wall seconds (CPU seconds):")
     print(
         "| people | score | score --pdf | added by --pdf | floor: LibreOffice alone "
         "| workbooks | PDF pages (report, plan) | time limit |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for row in found:
-        wall = {name: statistics.median(v) for name, v in row["seconds"].items()}  # type: ignore[attr-defined]
-        cpu = {name: statistics.median(v) for name, v in row["cpu_seconds"].items()}  # type: ignore[attr-defined]
-        pages = ", ".join(str(n) for n in row["pages"].values())  # type: ignore[attr-defined]
-        added = (wall["score_pdf"] - wall["score"], cpu["score_pdf"] - cpu["score"])
-        print(
-            f"| {row['people']:,} | {wall['score']:.1f} ({cpu['score']:.1f}) "
-            f"| {wall['score_pdf']:.1f} ({cpu['score_pdf']:.1f}) "
-            f"| {added[0]:.1f} ({added[1]:.1f}) | {wall['floor']:.1f} ({cpu['floor']:.1f}) "
-            f"| {row['workbooks_mb']} MB | {pages} | {row['time_limit']} s |"
-        )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for people in args.people:  # each row as soon as it is measured (1,000 take minutes)
+            found.append(measure(people, args.runs, Path(tmp)))
+            print(_row(found[-1]), flush=True)
     print(json.dumps(found))
 
 

@@ -207,3 +207,19 @@ def test_the_fake_gets_a_private_profile_and_every_workbook(quarter, tmp_path, m
     assert 'oor:name="OOXMLRecalcMode"' in settings and "<value>0</value>" in settings
     assert not Path(args[0].removeprefix("-env:UserInstallation=file://")).exists()  # thrown away
     assert (quarter.parent / "q3_report.pdf").read_text().startswith("%PDF-1.4 fake")
+
+
+def test_time_limit_grows_with_the_workbooks(tmp_path, monkeypatch):
+    from cs_kpi.pdf import time_limit
+
+    monkeypatch.delenv("CS_KPI_PDF_TIMEOUT", raising=False)
+    small, large = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    small.write_bytes(b"x" * 500_000)
+    large.write_bytes(b"x" * 1_000_000)
+    # 180 s + 900 s per MB: 1.5 MB → 180 + 1,350 = 1,530 s; 0.5 MB → 630 s
+    assert time_limit([small, large]) == pytest.approx(1530)
+    assert time_limit([small]) == pytest.approx(630)
+    monkeypatch.setenv("CS_KPI_PDF_TIMEOUT", "45")
+    assert time_limit([small, large]) == 45
+    monkeypatch.setenv("CS_KPI_PDF_TIMEOUT", "soon")  # not a number: the default stands
+    assert time_limit([small]) == pytest.approx(630)
