@@ -125,8 +125,9 @@ HISTORY_BOTH_WAYS = Text(
     "--history 与 --no-history 不能同时使用", "--history and --no-history cannot be used together"
 )
 BY_TEAM_NO_PLAN = Text(
-    "--by-team 把每个团队的改进计划写在其报告旁，不能与 --plan 同用",
-    "--by-team writes each team's plan beside its report; it cannot be used with --plan",
+    "--by-team 把每个团队的改进计划和反馈面谈表写在其报告旁，不能与 {option} 同用",
+    "--by-team writes each team's plan and feedback pages beside its report; it cannot be "
+    "used with {option}",
 )
 BY_TEAM_FOLDER = Text(
     "--by-team 时 -o 指定文件夹，而 {path} 是 .xlsx 文件名",
@@ -382,6 +383,22 @@ def score(
             "recorded as such, not as a new period.",
         ),
     ] = False,
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback",
+            help="另写一对一反馈面谈表，每人一页 A4 · also write the one-to-one feedback pages, "
+            "one A4 page per person (<stem>_feedback.xlsx beside the report).",
+        ),
+    ] = False,
+    feedback_output: Annotated[
+        Path | None,
+        typer.Option(
+            "--feedback-output",
+            help="反馈面谈表路径（隐含 --feedback） · feedback pages path, implies --feedback "
+            "(default: <stem>_feedback.xlsx).",
+        ),
+    ] = None,
     pdf: Annotated[
         bool,
         typer.Option(
@@ -407,13 +424,16 @@ def score(
     """为填好的绩效考核表评分，写出报告和改进计划。Score a filled performance-review workbook:
     report and improvement plan.
 
-    示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx
+    示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx --feedback
 
     示例 Example: cs-kpi score q3.xlsx --by-team --pdf   (→ q3_by_team/一组_report.pdf …)
     """
     language = _language(lang, workbook)
     if by_team and plan is not None:
-        raise _usage_error(BY_TEAM_NO_PLAN.msg(), language, "--plan")
+        raise _usage_error(BY_TEAM_NO_PLAN.msg(option="--plan"), language, "--plan")
+    if by_team and feedback_output is not None:
+        option = "--feedback-output"
+        raise _usage_error(BY_TEAM_NO_PLAN.msg(option=option), language, option)
     if by_team and output is not None and output.suffix.lower() == ".xlsx":
         raise _usage_error(BY_TEAM_FOLDER.msg(path=output), language, "-o")
 
@@ -435,6 +455,8 @@ def score(
             holidays=holidays,
             history=store,
             reassessment=reassessment,
+            feedback=feedback,
+            feedback_output=feedback_output,
             pdf=pdf,
             by_team=by_team,
             metric_files=metrics,

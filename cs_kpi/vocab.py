@@ -209,8 +209,10 @@ SLA_REPORT_PROPERTY = "cs_kpi_report"
 SCORE_REPORT_KIND = "performance-review-report"
 PLAN_KIND = "improvement-plan"  # the plan workbook reads back as a 05 template
 SLA_REPORT_KIND = "sla"
+FEEDBACK_KIND = "feedback-pages"  # score --feedback: one printed page per person (SPEC §12)
 # (property, value) of each report → the command that wrote it (a report is no input).
 REPORT_MARKERS: dict[tuple[str, str], str] = {
     (KIND_PROPERTY, SCORE_REPORT_KIND): "score",
+    (KIND_PROPERTY, FEEDBACK_KIND): "score",
     (SLA_REPORT_PROPERTY, SLA_REPORT_KIND): "sla-report",
 }

@@ -458,6 +458,20 @@ def test_pdf_export_times_score_with_and_without_pdf_on_a_tiny_size(tmp_path):
     assert "floor: LibreOffice alone" in result.stdout
 
 
+def test_feedback_times_score_with_and_without_the_feedback_pages_on_a_tiny_size(tmp_path):
+    result = _python(str(BENCH / "feedback.py"), "--people", "12", "--runs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["people"] == 12
+    assert {name: len(times) for name, times in figures["seconds"].items()} == {
+        "without": 1,
+        "with": 1,
+    }
+    assert figures["added"] == figures["seconds"]["with"][0] - figures["seconds"]["without"][0]
+    assert figures["bytes"] > 0 and figures["libreoffice_open"] is None
+    assert "--feedback adds" in result.stdout
+
+
 def test_score_metrics_reads_the_split_values_back_and_prints_both_times(tmp_path):
     """score_metrics.py checks that workbook + --metrics file give the workbook's values."""
     result = _python(str(BENCH / "score_metrics.py"), "--people", "15", "--runs", "1", cwd=tmp_path)

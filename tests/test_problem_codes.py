@@ -156,6 +156,7 @@ KNOWN_CODES = (
     "roster_no_header",
     "row_skipped",
     "rows_dropped",
+    "same_feedback_output",
     "same_output",
     "schedule_fallback",
     "score_range",

@@ -177,3 +177,33 @@ def test_safe_stem(team, stem):
 def test_stems_that_collide_get_a_number():
     # "A/B" → "A_B" like the team "A_B"; "a_b" is the same name where case is ignored.
     assert unique_stems(["A/B", "A_B", "a_b", ""], "未分组") == ["A_B", "A_B_2", "a_b_3", "未分组"]
+
+
+def _value_right_of(ws, label: str):
+    """The first filled cell to the right of the cell holding `label` (a page's field)."""
+    for row in ws.iter_rows():
+        for index, cell in enumerate(row):
+            if cell.value == label:
+                return next(c for c in row[index + 1 :] if c.value is not None)
+    raise AssertionError(f"no {label} on {ws.title}")
+
+
+def test_feedback_pages_per_team_keep_overall_ranks(two_teams):
+    result = score(str(two_teams), "--by-team", "--feedback", "--json", "--no-history")
+    assert result.exit_code == 0, result.output
+    folder = two_teams.parent / "q3_by_team"
+    outputs = json.loads(result.stdout)["outputs"]
+    assert outputs[:3] == [
+        str(folder / "一组_report.xlsx"),
+        str(folder / "一组_improvement_plan.xlsx"),
+        str(folder / "一组_feedback.xlsx"),
+    ]
+    assert len(outputs) == 6
+    first = openpyxl.load_workbook(folder / "一组_feedback.xlsx")
+    second = openpyxl.load_workbook(folder / "二组_feedback.xlsx")
+    assert (first.sheetnames, second.sheetnames) == (["一组"], ["二组"])
+    # 一组's first page is 张三's: rank 3 of all 4 people, 2 of the 2 in 一组.
+    overall = _value_right_of(first["一组"], "总排名")
+    team = _value_right_of(first["一组"], "团队排名")
+    assert (overall.value, overall.number_format) == (3, '0" / 4"')
+    assert (team.value, team.number_format) == (2, '0" / 2"')

@@ -223,3 +223,19 @@ def test_time_limit_grows_with_the_workbooks(tmp_path, monkeypatch):
     assert time_limit([small, large]) == 45
     monkeypatch.setenv("CS_KPI_PDF_TIMEOUT", "soon")  # not a number: the default stands
     assert time_limit([small]) == pytest.approx(630)
+
+
+@needs_libreoffice
+@needs_poppler
+@pytest.mark.libreoffice
+def test_feedback_pdf_has_a_page_per_person(quarter):
+    """Issue 14 point 5: the feedback PDF's page count is the number of people (2)."""
+    result = score(str(quarter), "--feedback", "--pdf", "--as-of", "2024-10-08", "--no-history")
+    assert result.exit_code == 0, result.output
+    pdf = quarter.parent / "q3_feedback.pdf"
+    info = _pdfinfo(pdf)
+    assert int(info["Pages"]) == 2
+    width, height = (float(v) for v in re.findall(r"[\d.]+", info["Page size"])[:2])
+    assert (round(width), round(height)) == (595, 842)  # A4 portrait
+    text = _pdftext(pdf)
+    assert text.index("张三") < text.index("李四")  # one page each, in team order

@@ -121,6 +121,32 @@ def test_a_missing_probe_stops_the_write(tmp_path):
         probe_styles(xml, stream)
 
 
+def test_streamed_rows_carry_their_merges_and_leave_out_cells_without_a_format(tmp_path):
+    """The feedback pages' rows (SPEC §12): a merged title over A:C, a row whose B has no
+    cell at all (layout format None), read back with openpyxl."""
+    path = tmp_path / "m.xlsx"
+    workbook = new_workbook(path)
+    styles = Styles(workbook)
+    sheet = workbook.add_worksheet("S")
+    stream = RowStream(sheet, 3, first_row=0)
+    bold, score = styles.get(bold=True), styles.cell("score")
+    stream.add(0, ["标题", None, None], stream.layout([bold, None, None]), 30)
+    stream.add(1, ["x", "lost", D("9.5")], stream.layout([bold, None, score]), None)
+    stream.merges.append("A1:C1")
+    stream.write_probes()
+    workbook.close()
+    splice(path, [stream])
+    ws = openpyxl.load_workbook(path)["S"]
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:C1"]
+    assert (ws["A1"].value, ws["A1"].font.b, ws.row_dimensions[1].height) == ("标题", True, 30)
+    assert (ws["A2"].value, ws["B2"].value, ws["C2"].value) == ("x", None, 9.5)
+    assert ws["C2"].number_format == "0.00"
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B2"' not in xml and '<c r="B1"' not in xml
+    assert xml.index("</sheetData>") < xml.index("<mergeCells")
+
+
 def test_probe_styles_reads_each_format_index():
     """Two formats probed in A3 and B3 (s="4", s="7"); the probe row is cut out."""
     stream = RowStream(sheet=type("S", (), {"name": "S"})(), ncols=2)

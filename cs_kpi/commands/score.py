@@ -25,10 +25,17 @@ SAME_OUTPUT = Text(
     "two different names",
 )
 
+SAME_FEEDBACK_OUTPUT = Text(
+    "反馈面谈表不能与报告或改进计划写入同一个文件 {path}；请用 --feedback-output 另指定文件名",
+    "the feedback pages cannot be written to {path}, the report's or the plan's file; give "
+    "--feedback-output another name",
+)
+
 WRITING = (
     Text("写入报告", "Writing the report"),
     Text("写入改进计划", "Writing the improvement plan"),
 )
+WRITING_FEEDBACK = (Text("写入反馈面谈表", "Writing the feedback pages"),)  # a label
 WRITING_TEAMS = Text("写入各团队的工作簿", "Writing each team's workbooks")
 WRITING_PDF = Text("用 LibreOffice 生成 PDF", "Making the PDFs with LibreOffice")
 
@@ -68,8 +75,16 @@ def _write_plan(part: ResultPart, run: Written, temp: Path) -> None:
     write_plan_workbook(part.result.plan, temp, run.lang)
 
 
+def _write_feedback(part: ResultPart, run: Written, temp: Path) -> None:
+    from cs_kpi.review.feedback import write_feedback
+
+    # The whole result and the team's people: ranks and team means stay overall (SPEC §12).
+    write_feedback(part.overall, run.lang, temp, people=part.people)
+
+
 REPORT = ScoreOutput("_report", WRITING[0], _write_report)
 PLAN = ScoreOutput("_improvement_plan", WRITING[1], _write_plan)
+FEEDBACK = ScoreOutput("_feedback", WRITING_FEEDBACK[0], _write_feedback)
 BY_TEAM_FOLDER = "_by_team"  # `q3.xlsx --by-team` → q3_by_team/一组_report.xlsx
 
 
@@ -96,6 +111,8 @@ def run(
     reassessment: bool = False,
     pdf: bool = False,
     by_team: bool = False,
+    feedback: bool = False,
+    feedback_output: Path | None = None,
     metric_files: list[Path] | None = None,
 ) -> Outcome:
     """Score the workbook at `path`; write the report and the plan together (SPEC §4, §5).
@@ -104,7 +121,9 @@ def run(
     (SPEC §2); its problems are listed with the workbook's. `history` is the store's
     path or URL (None: no history); the run compares with it and is recorded in it,
     as the re-assessment of its period with `reassessment` (SPEC §11). `metric_files` are
-    indicator-values files (`--metrics`) merged into the workbook's 指标数据 (SPEC §7).
+    indicator-values files (`--metrics`) merged into the workbook's 指标数据 (SPEC §7). With
+    `feedback` (or a `feedback_output` path) the one-page-per-person feedback workbook is
+    written with them, by default `<stem>_feedback.xlsx` beside the report (SPEC §12).
     With `by_team` the outputs are written once per team into the folder `output`
     (default `<stem>_by_team/` beside the input); with `pdf` every output workbook also
     as PDF (SPEC §12). All of them are renamed into place together, or none is."""
@@ -119,8 +138,9 @@ def run(
     soffice = pdf_export.find_soffice() if pdf else None  # before anything is read or written
     metric_files = [Path(file) for file in metric_files or ()]
     inputs = [path, holidays, *metric_files]
-    outputs = [REPORT, PLAN]
-    fixed = None if by_team else _named_targets(path, outputs, output, plan)
+    outputs = [REPORT, PLAN, *([FEEDBACK] if feedback or feedback_output is not None else [])]
+    named = {REPORT.suffix: output, PLAN.suffix: plan, FEEDBACK.suffix: feedback_output}
+    fixed = None if by_team else _named_targets(path, outputs, named)
     if fixed is not None:  # refused before a long read; --by-team's names need the teams
         _refuse_overwriting_inputs(inputs, fixed, pdf)
     labels = [WRITING_TEAMS] if by_team else [o.label for o in outputs]
@@ -178,20 +198,24 @@ def _builder(part: ResultPart, output: ScoreOutput, written: Written) -> Callabl
 
 
 def _named_targets(
-    path: Path, outputs: list[ScoreOutput], report: Path | None, plan: Path | None
+    path: Path, outputs: list[ScoreOutput], named: dict[str, Path | None]
 ) -> list[Path]:
-    """-o names the report and --plan the plan (SPEC §9); every other output, and those
-    not named, take `<stem><suffix>.xlsx` in the report's folder."""
-    report_path = output_target(path, report, REPORT.suffix)
-    named = {REPORT.suffix: report_path, PLAN.suffix: plan}
+    """-o names the report, --plan the plan and --feedback-output the feedback pages
+    (SPEC §9, §12); an output not named takes `<stem><suffix>.xlsx` in the report's
+    folder. Two outputs may not share a file."""
+    report_path = output_target(path, named.get(REPORT.suffix), REPORT.suffix)
     targets = [
         report_path
         if o is REPORT
         else output_target(path, named.get(o.suffix), o.suffix, folder=report_path.parent)
         for o in outputs
     ]
-    if len({target.resolve() for target in targets}) < len(targets):
-        raise InputError.single(SAME_OUTPUT.msg(path=report_path))
+    seen: set[Path] = set()
+    for o, target in zip(outputs, targets, strict=True):
+        if target.resolve() in seen:
+            same = SAME_FEEDBACK_OUTPUT if o is FEEDBACK else SAME_OUTPUT
+            raise InputError.single(same.msg(path=target if o is FEEDBACK else report_path))
+        seen.add(target.resolve())
     return targets
 
 

@@ -4,7 +4,7 @@ A team lead may see their own team only, so each team's outputs are written from
 result that holds only that team's people: their rows, calibration cases and plan
 rows, and their trend. What the rules computed over everyone stays as it was: each
 person's overall rank, the grade counts and shares against the SABC quotas, and
-`everyone` (every person's result), from which the report takes its overall figures.
+`overall` (the whole result), from which the report takes its overall figures.
 Pure data; the writers lay it out.
 """
 
@@ -23,13 +23,22 @@ class ResultPart:
 
     result: ScoreResult
     trend: Trend | None
-    everyone: list[AgentResult]
+    overall: ScoreResult
     team: str | None = None
+
+    @property
+    def everyone(self) -> list[AgentResult]:
+        return self.overall.agents
+
+    @property
+    def people(self) -> list[str] | None:
+        """The IDs of the part's people; None for everyone."""
+        return None if self.team is None else [a.person.id for a in self.result.agents]
 
 
 def whole(result: ScoreResult, trend: Trend | None) -> ResultPart:
     """The run's whole result: the outputs of a run without --by-team."""
-    return ResultPart(result, trend, result.agents)
+    return ResultPart(result, trend, result)
 
 
 def by_team(result: ScoreResult, trend: Trend | None) -> list[ResultPart]:
@@ -39,7 +48,7 @@ def by_team(result: ScoreResult, trend: Trend | None) -> list[ResultPart]:
     for agent in result.agents:
         teams.setdefault(agent.person.team, []).append(agent)
     return [
-        ResultPart(_team_result(result, agents), _team_trend(trend, team), result.agents, team)
+        ResultPart(_team_result(result, agents), _team_trend(trend, team), result, team)
         for team, agents in teams.items()
     ]
 

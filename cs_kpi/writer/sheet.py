@@ -29,14 +29,19 @@ def new_workbook(
     title: str = "",
     subject: str = "",
     comments: str = "",
+    in_memory: bool = False,
 ) -> Any:
-    """An xlsxwriter workbook that never turns a string into a formula or a link."""
+    """An xlsxwriter workbook that never turns a string into a formula or a link.
+
+    `in_memory` builds every part in memory instead of a temp file each (it overrides
+    `constant_memory`): for a workbook of many small parts, such as charts."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
         str(path),
         {
             "constant_memory": constant_memory,
+            "in_memory": in_memory,
             "strings_to_formulas": False,
             "strings_to_urls": False,
         },

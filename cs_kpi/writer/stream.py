@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,9 +57,13 @@ class RowStream:
         self._layout_ids: dict[tuple[int, ...], int] = {}
         self.probes: dict[int, int] = {}  # id(format) → probe column
         self._formats: list[Any] = []
+        # Merged ranges ("A1:F1") among the streamed rows, written after them (a sheet whose
+        # rows are streamed has none of xlsxwriter's: merge_range writes cells).
+        self.merges: list[str] = []
 
     def layout(self, formats: Sequence[Any]) -> int:
-        """The id of a row layout: one xlsxwriter format per column."""
+        """The id of a row layout: one xlsxwriter format per column, or None for a column
+        that has no cell in such rows (a row's value there is not written)."""
         key = tuple(id(fmt) for fmt in formats)
         found = self._layout_ids.get(key)
         if found is None:
@@ -67,7 +71,7 @@ class RowStream:
             self.layouts.append(tuple(formats))
             self._layout_ids[key] = found
             for fmt in formats:
-                if id(fmt) not in self.probes:
+                if fmt is not None and id(fmt) not in self.probes:
                     self.probes[id(fmt)] = len(self._formats)
                     self._formats.append(fmt)
         return found
@@ -89,30 +93,42 @@ class RowStream:
             self.sheet.write_blank(self.first_row, col, None, fmt)
 
 
-def splice(path: Path, streams: Sequence[RowStream]) -> None:
-    """Put each stream's rows into its sheet of the workbook xlsxwriter wrote at `path`."""
+def splice(
+    path: Path,
+    streams: Sequence[RowStream],
+    parts_from: Callable[[zipfile.ZipFile], dict[str, str]] | None = None,
+) -> None:
+    """Put each stream's rows into its sheet of the workbook xlsxwriter wrote at `path`.
+
+    `parts_from`, given the closed file, returns parts to write instead of the ones of
+    that name, or beside them (`writer.charts`): one rewrite of the file, not two."""
     streams = [stream for stream in streams if stream.rows]
-    if not streams:
+    if not streams and parts_from is None:
         return
     temp = Path(tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".rows", dir=path.parent)[1])
     try:
         with zipfile.ZipFile(path) as source:
-            parts = _sheet_parts(source)
+            parts = sheet_parts(source)
             wanted = {parts[stream.sheet.name]: stream for stream in streams}
+            replaced = parts_from(source) if parts_from is not None else {}
             with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
                 for info in source.infolist():
+                    if info.filename in replaced:
+                        continue
                     data = source.read(info)
                     stream = wanted.get(info.filename)
                     if stream is None:
                         target.writestr(info, data)
                     else:
                         _splice_sheet(target, info, data.decode("utf-8"), stream)
+                for name, text in replaced.items():
+                    target.writestr(name, text.encode("utf-8"))
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its part (xl/worksheets/sheetN.xml), from workbook.xml and its rels."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -147,6 +163,15 @@ def _splice_sheet(
     indices, xml = probe_styles(xml, stream)
     end = xml.index("</sheetData>")
     head, tail = xml[:end], xml[end:]
+    if stream.merges:
+        if "<mergeCells" in tail:
+            raise RuntimeError(f"streamed sheet {stream.sheet.name!r} has merges of its own")
+        merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in stream.merges)
+        closing = len("</sheetData>")
+        tail = (
+            f'{tail[:closing]}<mergeCells count="{len(stream.merges)}">{merged}</mergeCells>'
+            f"{tail[closing:]}"
+        )
     last = f"{stream.letters[-1]}{max(stream.last_row, stream.first_row)}"
     head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
     renderer = _Renderer(stream, indices)
@@ -174,9 +199,12 @@ class _Renderer:
             [
                 (f'<c r="{letter}', f'" s="{indices[stream.probes[id(fmt)]]}"')
                 for letter, fmt in zip(stream.letters, formats, strict=True)
+                if fmt is not None
             ]
             for formats in stream.layouts
         ]
+        # A layout with columns that have no cell picks the values of the others.
+        self.picks = [_picker(formats) for formats in stream.layouts]
         self._texts: dict[str, str] = {}
         self._numbers: dict[Any, str | None] = {}
 
@@ -217,6 +245,9 @@ class _Renderer:
         r = str(row + 1)
         out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         append = out.append
+        pick = self.picks[layout]
+        if pick is not None:
+            values = pick(values)
         for (head, style), value in zip(self.heads[layout], values, strict=False):
             kind = value.__class__
             if value is None or (kind is str and not value):
@@ -237,3 +268,12 @@ class _Renderer:
                 append(f'{head}{r}{style} t="inlineStr">{self.text(str(value))}</c>')
         append("</row>")
         return "".join(out)
+
+
+def _picker(formats: Sequence[Any]) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
+    """None when every column of a layout has a cell, else what picks those columns'
+    values out of a row's."""
+    kept = [col for col, fmt in enumerate(formats) if fmt is not None]
+    if len(kept) == len(formats):
+        return None
+    return lambda values: [values[col] for col in kept if col < len(values)]
