@@ -32,6 +32,9 @@ FIELDS: dict[str, Text] = {
     "resolution": Text("解决时长", "Time to resolution"),
     "replies": Text("客服回复次数", "Agent replies"),
     "contacts": Text("客户联络次数", "Customer contacts"),
+    # Every message of the ticket, both sides (osTicket's Thread Count, Zammad's Article
+    # Count): not agent replies, so never read as `replies` (FCR by replies needs those).
+    "messages": Text("消息总数（双方）", "Messages (both sides)"),
     "reopened": Text("重开", "Reopened"),
     "csat": Text("满意度", "Satisfaction"),
     "complaint": Text("投诉", "Complaint"),
@@ -46,7 +49,8 @@ UNITS: dict[str, str] = {
     "minutes": "a duration in minutes",
     "hours": "a duration in hours (a number)",
     "hms": "a duration as H:MM:SS or HH:MM (Freshdesk)",
-    "duration_text": "a duration in words: '1 hour 20 minutes', '1 小时 20 分钟' (Chatwoot)",
+    "duration_text": "a duration in words: '1 hour 20 minutes', '1 小时 20 分钟' (Chatwoot), "
+    "or Jira's short form '2h 30m', '1d 4h'",
     "count": "a whole number (replies, contacts, reopens; for `reopened` > 0 means yes)",
     "flag": "yes/no: 是/否, Y/N, yes/no, true/false, 1/0",
     "csat": "a rating whose scale the engine detects over the column (1–5, 0–1, Good/Bad, 满意/一般/不满意)",
@@ -86,6 +90,9 @@ class TicketSource:
     absent: tuple[str, ...] = field(
         default=()
     )  # fields this format never has (osTicket: first_response)
+    # What the user's file is: csv, xlsx or xml2003 (XML Spreadsheet 2003); `encoding` and
+    # `delimiter` are the CSV's (an xlsx or XML file keeps their defaults).
+    kind: str = "csv"
 
     def column(self, field_key: str) -> ColumnUse | None:
         return next((use for use in self.columns if use.field == field_key), None)
