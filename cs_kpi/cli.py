@@ -128,6 +128,15 @@ METRICS_NEED_ROSTER = Text(
     "--metrics 需要 --roster（指标数据按工号填写，名单给出每位负责人的工号）",
     "--metrics needs --roster (the Metrics sheet is keyed by ID; the roster gives each owner's ID)",
 )
+BY_TEAM_NO_PLAN = Text(
+    "--by-team 把每个团队的改进计划和反馈面谈表写在其报告旁，不能与 {option} 同用",
+    "--by-team writes each team's plan and feedback pages beside its report; it cannot be "
+    "used with {option}",
+)
+BY_TEAM_FOLDER = Text(
+    "--by-team 时 -o 指定文件夹，而 {path} 是 .xlsx 文件名",
+    "with --by-team, -o names a folder, and {path} is an .xlsx file name",
+)
 REASSESSMENT_NEEDS_HISTORY = Text(
     "--reassessment 需要历史记录库（要比较的考核在其中），不能与 --no-history 同时使用",
     "--reassessment needs the history store (it holds the assessment re-assessed); it cannot "
@@ -394,6 +403,24 @@ def score(
             "(default: <stem>_feedback.xlsx).",
         ),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="每个输出工作簿另存一份 PDF（需要 LibreOffice；或用环境变量 CS_KPI_SOFFICE "
+            "指定 soffice）· also write every output workbook as PDF beside it (needs "
+            "LibreOffice, or CS_KPI_SOFFICE naming soffice).",
+        ),
+    ] = False,
+    by_team: Annotated[
+        bool,
+        typer.Option(
+            "--by-team",
+            help="每个团队一份报告和改进计划，写入 -o 指定的文件夹（默认 <stem>_by_team/），"
+            "排名仍为全体排名 · one report and plan per team into the folder -o names "
+            "(default <stem>_by_team/); ranks stay overall.",
+        ),
+    ] = False,
     lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -402,8 +429,17 @@ def score(
     report and improvement plan.
 
     示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx --feedback
+
+    示例 Example: cs-kpi score q3.xlsx --by-team --pdf   (→ q3_by_team/一组_report.pdf …)
     """
     language = _language(lang, workbook)
+    if by_team and plan is not None:
+        raise _usage_error(BY_TEAM_NO_PLAN.msg(option="--plan"), language, "--plan")
+    if by_team and feedback_output is not None:
+        option = "--feedback-output"
+        raise _usage_error(BY_TEAM_NO_PLAN.msg(option=option), language, option)
+    if by_team and output is not None and output.suffix.lower() == ".xlsx":
+        raise _usage_error(BY_TEAM_FOLDER.msg(path=output), language, "-o")
 
     report_date = _parse_date_option(as_of, "--as-of", language)
     _check_holidays_option(holidays, language)
@@ -425,6 +461,8 @@ def score(
             reassessment=reassessment,
             feedback=feedback,
             feedback_output=feedback_output,
+            pdf=pdf,
+            by_team=by_team,
             metric_files=metrics,
         )
 

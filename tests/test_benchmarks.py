@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from libreoffice import needs_libreoffice
 
 from cs_kpi.review.read import load_review
 
@@ -437,6 +438,24 @@ def test_score_history_times_score_with_and_without_the_history_on_a_tiny_size(t
     }
     assert all(times[0] > 0 for times in figures["seconds"].values())
     assert "--no-history (floor)" in result.stdout
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_pdf_export_times_score_with_and_without_pdf_on_a_tiny_size(tmp_path):
+    result = _python(str(BENCH / "pdf_export.py"), "--people", "12", "--runs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (figures,) = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["people"] == 12
+    assert {name: len(times) for name, times in figures["seconds"].items()} == {
+        "score": 1,
+        "score_pdf": 1,
+        "floor": 1,
+    }
+    assert all(times[0] > 0 for times in figures["seconds"].values())
+    # At least a page per report sheet (9) and one for the plan.
+    assert figures["pages"]["report"] >= 9 and list(figures["pages"].values())[1] >= 1
+    assert "floor: LibreOffice alone" in result.stdout
 
 
 def test_feedback_times_score_with_and_without_the_feedback_pages_on_a_tiny_size(tmp_path):

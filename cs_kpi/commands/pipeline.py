@@ -74,8 +74,13 @@ class Run:
         before_rename: Callable[[], Any] | None = None,
         around: AbstractContextManager[Any] | None = None,
         parallel: bool = False,
+        derive: Callable[[list[Path], list[Path]], Any] | None = None,
     ) -> None:
         """Build each output at its temp path; all are renamed into place, or none.
+
+        `targets` may hold more paths than `build` has builders: the rest are derived
+        from the built outputs by `derive(built temps, derived temps)` (each workbook's
+        PDF, `score --pdf`), one step, and renamed with them.
 
         `before_rename` runs once every output is built and before any is renamed, and
         `around` holds the whole: the history records there in a transaction committed
@@ -87,8 +92,11 @@ class Run:
         first: the machine's second core writes the plan while the report is written."""
         from cs_kpi.xlsxout import atomic_outputs
 
+        if len(targets) > len(build) and derive is None:
+            raise ValueError("outputs beyond the builders need `derive`")
         with around or contextlib.nullcontext(), atomic_outputs(list(targets)) as temps:
-            pairs = list(zip(build, temps, strict=True))
+            built, derived = temps[: len(build)], temps[len(build) :]
+            pairs = list(zip(build, built, strict=True))
             aside: list[_ForkedBuild] = []
             if parallel and _CAN_FORK:
                 for write_one, temp in pairs[1:]:
@@ -107,6 +115,9 @@ class Run:
                 raise
             for forked in aside:
                 forked.wait()
+                self._next()
+            if derive is not None:
+                derive(built, derived)
                 self._next()
             if before_rename is not None:
                 before_rename()
