@@ -128,6 +128,15 @@ METRICS_NEED_ROSTER = Text(
     "--metrics 需要 --roster（指标数据按工号填写，名单给出每位负责人的工号）",
     "--metrics needs --roster (the Metrics sheet is keyed by ID; the roster gives each owner's ID)",
 )
+BY_TEAM_NO_PLAN = Text(
+    "--by-team 把每个团队的改进计划和反馈面谈表写在其报告旁，不能与 {option} 同用",
+    "--by-team writes each team's plan and feedback pages beside its report; it cannot be "
+    "used with {option}",
+)
+BY_TEAM_FOLDER = Text(
+    "--by-team 时 -o 指定文件夹，而 {path} 是 .xlsx 文件名",
+    "with --by-team, -o names a folder, and {path} is an .xlsx file name",
+)
 REASSESSMENT_NEEDS_HISTORY = Text(
     "--reassessment 需要历史记录库（要比较的考核在其中），不能与 --no-history 同时使用",
     "--reassessment needs the history store (it holds the assessment re-assessed); it cannot "
@@ -394,6 +403,24 @@ def score(
             "(default: <stem>_feedback.xlsx).",
         ),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="每个输出工作簿另存一份 PDF（需要 LibreOffice；或用环境变量 CS_KPI_SOFFICE "
+            "指定 soffice）· also write every output workbook as PDF beside it (needs "
+            "LibreOffice, or CS_KPI_SOFFICE naming soffice).",
+        ),
+    ] = False,
+    by_team: Annotated[
+        bool,
+        typer.Option(
+            "--by-team",
+            help="每个团队一份报告和改进计划，写入 -o 指定的文件夹（默认 <stem>_by_team/），"
+            "排名仍为全体排名 · one report and plan per team into the folder -o names "
+            "(default <stem>_by_team/); ranks stay overall.",
+        ),
+    ] = False,
     lang: InputLangOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -402,8 +429,17 @@ def score(
     report and improvement plan.
 
     示例 Example: cs-kpi score q3/04_performance_review.xlsx -o q3_report.xlsx --feedback
+
+    示例 Example: cs-kpi score q3.xlsx --by-team --pdf   (→ q3_by_team/一组_report.pdf …)
     """
     language = _language(lang, workbook)
+    if by_team and plan is not None:
+        raise _usage_error(BY_TEAM_NO_PLAN.msg(option="--plan"), language, "--plan")
+    if by_team and feedback_output is not None:
+        option = "--feedback-output"
+        raise _usage_error(BY_TEAM_NO_PLAN.msg(option=option), language, option)
+    if by_team and output is not None and output.suffix.lower() == ".xlsx":
+        raise _usage_error(BY_TEAM_FOLDER.msg(path=output), language, "-o")
 
     report_date = _parse_date_option(as_of, "--as-of", language)
     _check_holidays_option(holidays, language)
@@ -425,6 +461,8 @@ def score(
             reassessment=reassessment,
             feedback=feedback,
             feedback_output=feedback_output,
+            pdf=pdf,
+            by_team=by_team,
             metric_files=metrics,
         )
 
@@ -485,6 +523,206 @@ def sla_report(
 
     # One input: a problem before reading names it; several: each problem names its own.
     _run(work, language, as_json, debug, source=workbook if len(workbooks) == 1 else None)
+
+
+class FcrDefinition(StrEnum):
+    """`metrics --fcr` (cs_kpi.tickets.rules.FCR_DEFINITIONS)."""
+
+    default = "default"
+    replies = "replies"
+    reopen = "reopen"
+    contacts = "contacts"
+
+
+@app.command(
+    "metrics",
+    short_help="工单导出 → 每位客服的指标实际值 · help-desk ticket exports → per-agent KPI actuals",
+)
+def metrics(
+    tickets: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=False,
+            dir_okay=False,
+            help="工单导出文件（CSV 或 xlsx，可多个）· ticket export(s), CSV or xlsx: Zendesk, "
+            "Freshdesk, Zammad, osTicket, Chatwoot, Jira SM or the generic Chinese layout.",
+            show_default=False,
+        ),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="PERIOD",
+            help="考核周期 · period: 2024-Q3, 2024-H1, 2024-09 or 2024 (default: the days the "
+            "files cover).",
+            show_default=False,
+        ),
+    ] = None,
+    date_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="YYYY-MM-DD", help="起始日期 · first day, e.g. --from 2024-07-01."
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", metavar="YYYY-MM-DD", help="结束日期 · last day, e.g. --to 2024-09-30."
+        ),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN",
+            help="指定字段对应的列 · the column of a field, e.g. --map agent=处理人 (fields: "
+            "ticket, agent, channel, created, first_response, first_response_business, resolved, "
+            "resolution, replies, contacts, reopened, csat, complaint, customer).",
+            show_default=False,
+        ),
+    ] = None,
+    fcr: Annotated[
+        FcrDefinition,
+        typer.Option(
+            "--fcr",
+            help="一次性解决定义 · first-contact resolution: default (回复少于 2 次且未重开 fewer "
+            "than two agent replies, never reopened) | replies | reopen | contacts.",
+        ),
+    ] = FcrDefinition.default,
+    business_hours: Annotated[
+        str | None,
+        typer.Option(
+            "--business-hours",
+            metavar="HH:MM-HH:MM",
+            help="按工作时间计算响应时长（工作日，含调休）· count response time in working hours "
+            "on working days only, e.g. --business-hours 09:00-18:00.",
+            show_default=False,
+        ),
+    ] = None,
+    tz: Annotated[
+        str,
+        typer.Option(
+            "--tz", metavar="ZONE", help="无时区时间的时区 · zone of times without an offset."
+        ),
+    ] = "Asia/Shanghai",
+    holidays: HolidaysOption = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            metavar="FILE",
+            help="人员名单（CSV/xlsx，或绩效考核表的“员工”表）· roster CSV/xlsx, or the "
+            "performance-review workbook (its 员工 sheet), to match agents by ID or name.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="指标数据文件 · the indicator-values file (default: <input>_metrics.xlsx), "
+            "e.g. q3_metrics.xlsx",
+            show_default=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="PATH",
+            help="报告路径 · report path (default: <output stem>_report.xlsx beside it).",
+            show_default=False,
+        ),
+    ] = None,
+    max_bad_rows: Annotated[
+        str | None,
+        typer.Option(
+            "--max-bad-rows",
+            metavar="N|P%",
+            help="允许的无法使用行数上限，默认 1% · most unusable rows allowed: a count or a "
+            "share of the rows read (default 1%), e.g. --max-bad-rows 5%.",
+            show_default=False,
+        ),
+    ] = None,
+    indicators: Annotated[
+        str | None,
+        typer.Option(
+            "--indicators",
+            metavar="LIST",
+            help="指标数据文件中的指标，逗号分隔，或 all；默认为默认指标中的四个（平均响应时长、"
+            "工单处理及时率、客户满意度评分、一次性解决率）· the indicators of the indicator file, "
+            "comma-separated, or all (default: the four of the default set), e.g. "
+            "--indicators 平均响应时长,重复投诉率.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = Lang.zh,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """从服务台工单导出计算每位客服的指标实际值（指标数据）并写出报告。Compute per-agent KPI
+    actuals from help-desk ticket exports (the 指标数据 layout) and a report.
+
+    示例 Example: cs-kpi metrics zendesk_q3.csv --period 2024-Q3 --business-hours 09:00-18:00
+    --roster team.csv -o q3_metrics.xlsx
+    """
+    from cs_kpi.problems import InputError
+
+    language = lang.value
+    first = _parse_date_option(date_from, "--from", language)
+    last = _parse_date_option(date_to, "--to", language)
+    _check_holidays_option(holidays, language)
+
+    def usage(error: InputError, option: str) -> typer.BadParameter:
+        return _usage_error(error.problems.errors[0].msg, language, option)
+
+    from cs_kpi.commands import metrics as command
+
+    try:
+        chosen_period = command.period_option(period, first, last)
+    except InputError as error:
+        raise usage(error, "--period") from None
+    try:
+        hours = command.business_hours_option(business_hours)
+    except InputError as error:
+        raise usage(error, "--business-hours") from None
+    try:
+        zone = command.timezone_option(tz)
+    except InputError as error:
+        raise usage(error, "--tz") from None
+    try:
+        limit = command.max_bad_rows_option(max_bad_rows)
+    except InputError as error:
+        raise usage(error, "--max-bad-rows") from None
+    try:
+        chosen_indicators = command.indicators_option(indicators)
+    except InputError as error:
+        raise usage(error, "--indicators") from None
+    from cs_kpi.tickets.ingest import MapOptionError, parse_map_options
+
+    try:
+        overrides = parse_map_options(list(mapping or []))
+    except MapOptionError as error:
+        raise _usage_error(error.msg, language, "--map") from None
+    options = command.MetricsOptions(
+        period=chosen_period,
+        fcr=fcr.value,
+        business_hours=hours,
+        timezone=zone,
+        holidays=holidays,
+        roster=roster,
+        max_bad=limit,
+        indicators=chosen_indicators,
+    )
+
+    def work() -> Any:
+        from cs_kpi.commands.metrics import run
+
+        return run(tickets, overrides, options, output=output, report=report, lang=language)
+
+    _run(work, language, as_json, debug, source=tickets[0] if len(tickets) == 1 else None)
 
 
 @app.command(

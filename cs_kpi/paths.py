@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from cs_kpi.i18n import Text, register_codes
@@ -45,6 +47,52 @@ OUTPUT_IS_INPUT = Text(
     "输出文件 {path} 与输入文件相同；cs-kpi 从不覆盖输入文件，请换一个文件名",
     "the output {path} is the input file; cs-kpi never overwrites its input, choose another name",
 )
+
+
+# Characters no file name may hold on Windows (the strictest), and control characters.
+ILLEGAL_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+WINDOWS_RESERVED = frozenset(
+    [
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(1, 10)),
+        *(f"LPT{i}" for i in range(1, 10)),
+    ]
+)
+MAX_STEM = 60  # characters: 60 CJK characters are 180 bytes of the 255 a name may take
+
+
+def safe_stem(name: str, fallback: str) -> str:
+    """A file-name stem made from `name` (a team name as typed) that every file system
+    accepts: illegal characters become `_`, no leading dot (a hidden file), no trailing
+    dot or space (Windows drops them), no reserved device name (`CON`, `LPT1`), at most
+    MAX_STEM characters; `fallback` when nothing is left."""
+    stem = ILLEGAL_IN_FILE_NAMES.sub("_", name).strip()[:MAX_STEM].rstrip(". ")
+    if stem.startswith("."):
+        stem = "_" + stem[1:]
+    if not stem.strip("_ "):  # nothing of the name is left
+        stem = fallback
+    if stem.split(".")[0].strip().upper() in WINDOWS_RESERVED:
+        stem += "_"
+    return stem
+
+
+def unique_stems(names: Sequence[str], fallback: str) -> list[str]:
+    """`safe_stem` of each name, made distinct where two would collide on a file system
+    that ignores case (`A/B` and `A_B`, `Team` and `team`): the later gets `_2`, `_3`…"""
+    taken: set[str] = set()
+    stems = []
+    for name in names:
+        base = safe_stem(name, fallback)
+        stem, n = base, 1
+        while stem.casefold() in taken:
+            n += 1
+            stem = f"{base}_{n}"
+        taken.add(stem.casefold())
+        stems.append(stem)
+    return stems
 
 
 def file_sha256(path: Path) -> str:

@@ -59,6 +59,28 @@ class Calendar:
             return known, True
         return day.weekday() < 5, day.year in self.override_years
 
+    def working_flags(self, first: dt.date, last: dt.date) -> list[bool]:
+        """`is_working_day(day)[0]` for every day from `first` to `last`, asking the package
+        whether it knows a year once per year rather than once per day (the business clock
+        of `metrics` covers decades: 18,000 days in a few milliseconds, not seconds)."""
+        flags: list[bool] = []
+        day = first
+        while day <= last:
+            year_end = min(last, dt.date(day.year, 12, 31))
+            known = _package_workday(dt.date(day.year, 1, 2)) is not None
+            while day <= year_end:
+                if day in self.overrides:
+                    flags.append(self.overrides[day])
+                elif known:  # is_workday's own rule on the package's public tables
+                    flags.append(
+                        day in chinese_calendar.workdays
+                        or (day.weekday() < 5 and day not in chinese_calendar.holidays)
+                    )
+                else:
+                    flags.append(day.weekday() < 5)
+                day += ONE_DAY
+        return flags
+
     def add_working_days(self, start: dt.date, n: int) -> tuple[dt.date, Msg | None]:
         """The n-th working day after `start` (the start day itself is never counted).
 

@@ -45,7 +45,7 @@ def _temp_beside(target: Path) -> Path:
         if target.is_file():
             with open(target, "r+b"):  # PermissionError while Excel holds it (Windows)
                 pass
-        return _reserve(target, ".tmp.xlsx")
+        return _reserve(target, f".tmp{target.suffix or '.xlsx'}")  # .tmp.pdf for --pdf
     except OSError as error:
         raise InputError.single(_cannot_write(target, error)) from error
 
@@ -62,7 +62,7 @@ def _commit(pairs: list[tuple[Path, Path]]) -> None:
 
     With several outputs an older version is first moved to a backup beside
     it, so it can be put back. A backup that could not be put back is kept
-    (a hidden `.name.….old.xlsx` file) rather than deleted.
+    (a hidden `.name.….old.xlsx` / `.old.pdf` file) rather than deleted.
     """
     moved: list[tuple[Path, Path | None]] = []  # (target, backup of its older version)
     current = pairs[0][1] if pairs else Path(".")
@@ -74,7 +74,7 @@ def _commit(pairs: list[tuple[Path, Path]]) -> None:
                 os.chmod(temp, 0o666 & ~_umask())
             backup = None
             if len(pairs) > 1 and (target.exists() or target.is_symlink()):
-                backup = _reserve(target, ".old.xlsx")
+                backup = _reserve(target, f".old{target.suffix or '.xlsx'}")
                 try:
                     os.replace(target, backup)
                 except OSError:

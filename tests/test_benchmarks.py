@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from libreoffice import needs_libreoffice
 
 from cs_kpi.review.read import load_review
 
@@ -439,6 +440,24 @@ def test_score_history_times_score_with_and_without_the_history_on_a_tiny_size(t
     assert "--no-history (floor)" in result.stdout
 
 
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_pdf_export_times_score_with_and_without_pdf_on_a_tiny_size(tmp_path):
+    result = _python(str(BENCH / "pdf_export.py"), "--people", "12", "--runs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (figures,) = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["people"] == 12
+    assert {name: len(times) for name, times in figures["seconds"].items()} == {
+        "score": 1,
+        "score_pdf": 1,
+        "floor": 1,
+    }
+    assert all(times[0] > 0 for times in figures["seconds"].values())
+    # At least a page per report sheet (9) and one for the plan.
+    assert figures["pages"]["report"] >= 9 and list(figures["pages"].values())[1] >= 1
+    assert "floor: LibreOffice alone" in result.stdout
+
+
 def test_feedback_times_score_with_and_without_the_feedback_pages_on_a_tiny_size(tmp_path):
     result = _python(str(BENCH / "feedback.py"), "--people", "12", "--runs", "1", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -460,3 +479,18 @@ def test_score_metrics_reads_the_split_values_back_and_prints_both_times(tmp_pat
     lines = result.stdout.splitlines()
     assert lines[0] == "15 people, median of 1"
     assert "(floor)" in lines[1] and "--metrics file" in lines[2]
+
+
+def test_cpu_split_adds_up_and_the_plan_is_written_by_the_forked_process(tmp_path):
+    path = tmp_path / "review_12.xlsx"
+    made = _python(str(BENCH / "generate.py"), "review", "12", str(path), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    result = _python(str(BENCH / "cpu_split.py"), str(path), str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {row[0]: row[1] for row in _phase_rows(result.stdout) if row[0] != "part"}
+    parts = ["main thread", "other threads (zip)", "forked process (plan)"]
+    assert set(rows) == {*parts, "all", "off the main thread", "wall", "---"}
+    assert abs(sum(float(rows[part]) for part in parts) - float(rows["all"])) <= 0.002
+    assert float(rows["forked process (plan)"]) > 0  # the child's CPU is counted
+    assert (tmp_path / "report.xlsx").stat().st_size > 0
+    assert (tmp_path / "plan.xlsx").stat().st_size > 0

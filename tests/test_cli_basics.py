@@ -11,7 +11,16 @@ from typer.testing import CliRunner
 from cs_kpi import __version__
 from cs_kpi.cli import app
 
-COMMANDS = ["history", "init-templates", "qa-sample", "score", "sla-report", "track", "validate"]
+COMMANDS = [
+    "history",
+    "init-templates",
+    "metrics",
+    "qa-sample",
+    "score",
+    "sla-report",
+    "track",
+    "validate",
+]
 
 
 def test_version():
@@ -90,6 +99,7 @@ def test_every_command_is_one_module_of_the_commands_package():
     assert names == [
         "history",
         "init-templates",
+        "metrics",
         "qa-sample",
         "score",
         "sla-report",

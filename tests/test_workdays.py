@@ -139,3 +139,18 @@ def test_an_entry_overrides_the_package():
     assert calendar.is_working_day(D(2024, 10, 8)) == (False, True)
     # Mon 2024-10-07 is a holiday: + 1 → Tue 8 off by the entry → Wed 9
     assert calendar.add_working_days(D(2024, 10, 7), 1) == (D(2024, 10, 9), None)
+
+
+def test_working_flags_agree_with_is_working_day_day_by_day():
+    """The business clock's bulk look-up (metrics) says what is_working_day says, over years
+    the package knows, years it does not, and the supervisor's own entries."""
+    import datetime as dt
+
+    from cs_kpi.workdays import Calendar
+
+    calendar = Calendar({dt.date(2024, 10, 1): True, dt.date(2030, 1, 7): False})
+    first, last = dt.date(2023, 12, 25), dt.date(2031, 1, 10)
+    flags = calendar.working_flags(first, last)
+    days = [first + dt.timedelta(n) for n in range((last - first).days + 1)]
+    assert flags == [calendar.is_working_day(day)[0] for day in days]
+    assert flags[days.index(dt.date(2024, 10, 1))] is True  # the entry wins over 国庆

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import pickle
+import sys
+import traceback
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from cs_kpi.i18n import Text
 from cs_kpi.problems import InputError, Problem, Problems, in_file
@@ -69,18 +73,108 @@ class Run:
         build: Sequence[Callable[[Path], Any]],
         before_rename: Callable[[], Any] | None = None,
         around: AbstractContextManager[Any] | None = None,
+        parallel: bool = False,
+        derive: Callable[[list[Path], list[Path]], Any] | None = None,
     ) -> None:
         """Build each output at its temp path; all are renamed into place, or none.
+
+        `targets` may hold more paths than `build` has builders: the rest are derived
+        from the built outputs by `derive(built temps, derived temps)` (each workbook's
+        PDF, `score --pdf`), one step, and renamed with them.
 
         `before_rename` runs once every output is built and before any is renamed, and
         `around` holds the whole: the history records there in a transaction committed
         only after the renames (SPEC §11), so a store that cannot be written leaves no
-        output behind, and outputs that could not be built or renamed record nothing."""
+        output behind, and outputs that could not be built or renamed record nothing.
+
+        With `parallel`, where the platform can fork (not Windows), every output after
+        the first is built by a forked copy of this process while this one builds the
+        first: the machine's second core writes the plan while the report is written."""
         from cs_kpi.xlsxout import atomic_outputs
 
+        if len(targets) > len(build) and derive is None:
+            raise ValueError("outputs beyond the builders need `derive`")
         with around or contextlib.nullcontext(), atomic_outputs(list(targets)) as temps:
-            for write_one, temp in zip(build, temps, strict=True):
-                write_one(temp)
+            built, derived = temps[: len(build)], temps[len(build) :]
+            pairs = list(zip(build, built, strict=True))
+            aside: list[_ForkedBuild] = []
+            if parallel and _CAN_FORK:
+                for write_one, temp in pairs[1:]:
+                    try:
+                        aside.append(_ForkedBuild(write_one, temp))
+                    except OSError:  # no process to spare now: the rest are built here
+                        break
+                pairs = pairs[:1] + pairs[1 + len(aside) :]
+            try:
+                for write_one, temp in pairs:
+                    write_one(temp)
+                    self._next()
+            except BaseException:
+                for forked in aside:  # their temp files are removed only once they are done
+                    forked.wait(raise_error=False)
+                raise
+            for forked in aside:
+                forked.wait()
+                self._next()
+            if derive is not None:
+                derive(built, derived)
                 self._next()
             if before_rename is not None:
                 before_rename()
+
+
+_CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
+
+
+class _ForkedBuild:
+    """One output built by a forked child process; `wait` re-raises what it raised.
+
+    The child inherits everything built so far (copy-on-write), writes its temp file and
+    leaves by `os._exit`: no atexit handler, no flush of buffers the parent owns, no
+    close of the history store's connection. An exception travels back pickled, with
+    the child's traceback as a note."""
+
+    def __init__(self, write_one: Callable[[Path], Any], temp: Path):
+        self.temp = temp
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _child(write_one, temp, write_end)
+        os.close(write_end)
+        self.pid, self._read_end = pid, read_end
+
+    def wait(self, raise_error: bool = True) -> None:
+        with os.fdopen(self._read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not raise_error:
+            return
+        if payload:
+            raise pickle.loads(payload)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise RuntimeError(f"the process writing {self.temp} ended with status {code}")
+
+
+def _child(write_one: Callable[[Path], Any], temp: Path, write_end: int) -> NoReturn:
+    code = 1
+    try:
+        payload = b""
+        try:
+            write_one(temp)
+            code = 0
+        except BaseException as error:  # noqa: BLE001  (every failure goes back to the parent)
+            payload = _pickled(error)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(code)
+
+
+def _pickled(error: BaseException) -> bytes:
+    error.add_note("".join(traceback.format_exception(error)).rstrip())
+    try:
+        return pickle.dumps(error)
+    except Exception:  # noqa: BLE001  (an exception whose arguments cannot be pickled)
+        return pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from cs_kpi.review.model import (
 )
 
 if TYPE_CHECKING:
+    from cs_kpi.review.teams import ResultPart
     from cs_kpi.workdays import Calendar
 
 SAME_OUTPUT = Text(
@@ -39,6 +42,56 @@ WRITING = (
     Text("写入改进计划", "Writing the improvement plan"),
 )
 WRITING_FEEDBACK = (Text("写入反馈面谈表", "Writing the feedback pages"),)  # a label
+WRITING_TEAMS = Text("写入各团队的工作簿", "Writing each team's workbooks")
+WRITING_PDF = Text("用 LibreOffice 生成 PDF", "Making the PDFs with LibreOffice")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What every output's writer needs besides its part of the result."""
+
+    data: ReviewInput
+    warnings: list[Problem]
+    lang: str
+
+
+@dataclass(frozen=True)
+class ScoreOutput:
+    """One workbook a score run writes (SPEC §5, §12): the suffix of its default name, its
+    progress label and its writer of a part of the result (everyone's, or one team's with
+    --by-team) to a temp path. --by-team and --pdf work on the list of these, so another
+    output is one more entry in `run`."""
+
+    suffix: str
+    label: Text
+    write: Callable[[ResultPart, Written, Path], None]
+
+
+def _write_report(part: ResultPart, run: Written, temp: Path) -> None:
+    from cs_kpi.review.report import write_report
+
+    write_report(
+        part.result, run.data, temp, run.lang, run.warnings, part.trend, part.team, part.everyone
+    )
+
+
+def _write_plan(part: ResultPart, run: Written, temp: Path) -> None:
+    from cs_kpi.review.report import write_plan_workbook
+
+    write_plan_workbook(part.result.plan, temp, run.lang)
+
+
+def _write_feedback(part: ResultPart, run: Written, temp: Path) -> None:
+    from cs_kpi.review.feedback import write_feedback
+
+    # The whole result and the team's people: ranks and team means stay overall (SPEC §12).
+    write_feedback(part.overall, run.lang, temp, people=part.people)
+
+
+REPORT = ScoreOutput("_report", WRITING[0], _write_report)
+PLAN = ScoreOutput("_improvement_plan", WRITING[1], _write_plan)
+FEEDBACK = ScoreOutput("_feedback", WRITING_FEEDBACK[0], _write_feedback)
+BY_TEAM_FOLDER = "_by_team"  # `q3.xlsx --by-team` → q3_by_team/一组_report.xlsx
 
 
 def apply_rules(
@@ -62,6 +115,8 @@ def run(
     holidays: Path | None = None,
     history: str | Path | None = None,
     reassessment: bool = False,
+    pdf: bool = False,
+    by_team: bool = False,
     feedback: bool = False,
     feedback_output: Path | None = None,
     metric_files: list[Path] | None = None,
@@ -74,34 +129,28 @@ def run(
     as the re-assessment of its period with `reassessment` (SPEC §11). `metric_files` are
     indicator-values files (`--metrics`) merged into the workbook's 指标数据 (SPEC §7). With
     `feedback` (or a `feedback_output` path) the one-page-per-person feedback workbook is
-    written with them, by default `<stem>_feedback.xlsx` beside the report (SPEC §12)."""
+    written with them, by default `<stem>_feedback.xlsx` beside the report (SPEC §12).
+    With `by_team` the outputs are written once per team into the folder `output`
+    (default `<stem>_by_team/` beside the input); with `pdf` every output workbook also
+    as PDF (SPEC §12). All of them are renamed into place together, or none is."""
+    from cs_kpi import pdf as pdf_export
     from cs_kpi.commands import recording
     from cs_kpi.commands.pipeline import Run
     from cs_kpi.holidays import calendar_of
-    from cs_kpi.review.feedback import write_feedback
     from cs_kpi.review.periods import apply_earlier_results
-    from cs_kpi.review.report import write_plan_workbook, write_report
+    from cs_kpi.review.teams import whole
 
     path = Path(path)
-    report_path = output_target(path, output, "_report")
-    plan_path = output_target(path, plan, "_improvement_plan", folder=report_path.parent)
-    feedback_path = None
-    if feedback or feedback_output is not None:
-        feedback_path = output_target(path, feedback_output, "_feedback", folder=report_path.parent)
-    targets = [report_path, plan_path, *([feedback_path] if feedback_path else [])]
+    soffice = pdf_export.find_soffice() if pdf else None  # before anything is read or written
     metric_files = [Path(file) for file in metric_files or ()]
-    for given in (path, holidays, *metric_files):
-        if given is not None:
-            refuse_overwriting_input(Path(given), targets)
-    if report_path.resolve() == plan_path.resolve():
-        raise InputError.single(SAME_OUTPUT.msg(path=report_path))
-    if feedback_path is not None and feedback_path.resolve() in (
-        report_path.resolve(),
-        plan_path.resolve(),
-    ):
-        raise InputError.single(SAME_FEEDBACK_OUTPUT.msg(path=feedback_path))
-    writing = (*WRITING, *(WRITING_FEEDBACK if feedback_path else ()))
-    with Run(lang, writing, source=path) as steps:
+    inputs = [path, holidays, *metric_files]
+    outputs = [REPORT, PLAN, *([FEEDBACK] if feedback or feedback_output is not None else [])]
+    named = {REPORT.suffix: output, PLAN.suffix: plan, FEEDBACK.suffix: feedback_output}
+    fixed = None if by_team else _named_targets(path, outputs, named)
+    if fixed is not None:  # refused before a long read; --by-team's names need the teams
+        _refuse_overwriting_inputs(inputs, fixed, pdf)
+    labels = [WRITING_TEAMS] if by_team else [o.label for o in outputs]
+    with Run(lang, [*labels, *([WRITING_PDF] if pdf else [])], source=path) as steps:
         data, file_days = steps.read(lambda: _load(path, holidays, metric_files))
         calendar = calendar_of(data.holidays, file_days)
         result = steps.rules(lambda: apply_rules(data, as_of, calendar))
@@ -113,26 +162,105 @@ def run(
                 compared, earlier = recording.earlier_results(store, data, reassessment)
                 apply_earlier_results(result, earlier)
                 trend = recording.trend(store, data, result, reassessment)
+            if fixed is not None:
+                jobs = [(whole(result, trend), o, t) for o, t in zip(outputs, fixed, strict=True)]
+            else:
+                jobs = _team_jobs(path, output, outputs, result, trend, lang)
+                _refuse_overwriting_inputs(inputs, [t for _, _, t in jobs], pdf)
+            targets = [target for _, _, target in jobs]
+            pdfs = [target.with_suffix(".pdf") for target in targets] if pdf else []
+            written = Written(data, warnings, lang)
 
             def record() -> None:
                 if store is not None:
                     recorded.append(recording.record_score(store, data, result, reassessment))
 
-            # Both files or neither: a plan that cannot be written leaves no report behind,
-            # and a history that cannot be written leaves neither (SPEC §11).
-            writers = [
-                lambda temp: write_report(result, data, temp, lang, warnings, trend),
-                lambda temp: write_plan_workbook(result.plan, temp, lang),
-            ]
-            if feedback_path is not None:
-                writers.append(lambda temp: write_feedback(result, lang, temp))
+            def make_pdfs(built: list[Path], temps: list[Path]) -> None:
+                pdf_export.convert(str(soffice), built, temps, [str(p) for p in pdfs])
+
+            # All files or none: a plan that cannot be written leaves no report behind, a
+            # PDF LibreOffice could not make leaves no workbook, and a history that cannot
+            # be written leaves nothing (SPEC §2, §11, §12).
             steps.write(
-                targets,
-                writers,
+                [*targets, *pdfs],
+                [_builder(part, output_, written) for part, output_, _ in jobs],
                 before_rename=record,
                 around=recording.held(store),
+                # The plan (and feedback) in forked processes while the report is written;
+                # not per team, where a run has 3 outputs a team.
+                parallel=fixed is not None,
+                derive=make_pdfs if pdf else None,
             )
-    outputs = [str(target) for target in targets]
+    outputs_written = [str(target) for target in [*targets, *pdfs]]
+    return _outcome(data, result, warnings, outputs_written, recorded, compared)
+
+
+def _refuse_overwriting_inputs(inputs: list[Path | None], targets: list[Path], pdf: bool) -> None:
+    pdfs = [target.with_suffix(".pdf") for target in targets] if pdf else []
+    for given in inputs:
+        if given is not None:
+            refuse_overwriting_input(Path(given), [*targets, *pdfs])
+
+
+def _builder(part: ResultPart, output: ScoreOutput, written: Written) -> Callable[[Path], None]:
+    return lambda temp: output.write(part, written, temp)
+
+
+def _named_targets(
+    path: Path, outputs: list[ScoreOutput], named: dict[str, Path | None]
+) -> list[Path]:
+    """-o names the report, --plan the plan and --feedback-output the feedback pages
+    (SPEC §9, §12); an output not named takes `<stem><suffix>.xlsx` in the report's
+    folder. Two outputs may not share a file."""
+    report_path = output_target(path, named.get(REPORT.suffix), REPORT.suffix)
+    targets = [
+        report_path
+        if o is REPORT
+        else output_target(path, named.get(o.suffix), o.suffix, folder=report_path.parent)
+        for o in outputs
+    ]
+    seen: set[Path] = set()
+    for o, target in zip(outputs, targets, strict=True):
+        if target.resolve() in seen:
+            same = SAME_FEEDBACK_OUTPUT if o is FEEDBACK else SAME_OUTPUT
+            raise InputError.single(same.msg(path=target if o is FEEDBACK else report_path))
+        seen.add(target.resolve())
+    return targets
+
+
+def _team_jobs(
+    path: Path,
+    folder: Path | None,
+    outputs: list[ScoreOutput],
+    result: ScoreResult,
+    trend: Any,
+    lang: str,
+) -> list[tuple[ResultPart, ScoreOutput, Path]]:
+    """--by-team (SPEC §12): every output once per team, `<team><suffix>.xlsx` in `folder`
+    (default `<stem>_by_team` beside the input), the team's name made safe for a file
+    name (`客服/一组` → `客服_一组`)."""
+    from cs_kpi.paths import unique_stems
+    from cs_kpi.review.teams import by_team
+
+    folder = Path(folder) if folder is not None else path.parent / f"{path.stem}{BY_TEAM_FOLDER}"
+    parts = by_team(result, trend)
+    no_team = tr(lang, "未分组", "no_team")
+    stems = unique_stems([part.team or "" for part in parts], no_team)
+    return [
+        (part, output, folder / f"{stem}{output.suffix}.xlsx")
+        for part, stem in zip(parts, stems, strict=True)
+        for output in outputs
+    ]
+
+
+def _outcome(
+    data: ReviewInput,
+    result: ScoreResult,
+    warnings: list[Problem],
+    outputs: list[str],
+    recorded: list[Any],
+    compared: Any,
+) -> Outcome:
     period = data.scheme.period or None
     summary: dict[str, Any] = {"kind": "performance-review", "period": period, "outputs": outputs}
     if recorded:
@@ -321,4 +449,4 @@ def result_to_json(result: ScoreResult, lang: str) -> dict[str, Any]:
     }
 
 
-register_codes(globals())
+register_codes(globals(), skip=("WRITING_TEAMS", "WRITING_PDF"))  # labels

@@ -116,11 +116,23 @@ def _mean(values: Sequence[Decimal]) -> Decimal | None:
 class _Context:
     """What every sheet writer needs: the result, the input, the language and the formats."""
 
-    def __init__(self, workbook: Any, result: ScoreResult, data: ReviewInput | None, lang: str):
+    def __init__(
+        self,
+        workbook: Any,
+        result: ScoreResult,
+        data: ReviewInput | None,
+        lang: str,
+        team: str | None = None,
+        everyone: Sequence[AgentResult] | None = None,
+    ):
         self.workbook = workbook
         self.result = result
         self.data = data
         self.lang = lang
+        # `score --by-team` (SPEC §12): `result` holds one team's people, `everyone` every
+        # person's result, from which the overall figures are taken.
+        self.team = team
+        self.everyone = list(result.agents if everyone is None else everyone)
         self.styles = Styles(workbook)
         self.tables: list[Table] = []
         self.notes: list[Msg] = []  # the writer's own warnings, listed in 计算说明
@@ -144,7 +156,20 @@ class _Context:
             name = PLAN.name(self.lang)
         else:
             name = vocab.SCORE_SHEETS[key](self.lang)
+        if self.team is not None:  # one team's report (SPEC §12): every title names it
+            name = f"{self.team_label} {name}"
+            if key == "scores":
+                name += self.tr(
+                    "（仅含本团队人员；排名、等级分布与配额按全体 {n} 人计算）",
+                    " (this team's people only; ranks, grade counts and quotas are over all "
+                    "{n} people)",
+                    n=len(self.everyone),
+                )
         return f"{self.period} {name}".strip()
+
+    @property
+    def team_label(self) -> str:
+        return self.team or self.tr("（未分组）", "(no team)")
 
     def sheet(self, key: str, name: str | None = None) -> SheetWriter:
         return SheetWriter(self.workbook, self.styles, name or vocab.SCORE_SHEETS[key](self.lang))
@@ -180,7 +205,7 @@ class _Context:
         """Grade labels as the rules gave them; the scale fills the gaps."""
         scheme = self.result.scheme.grade_scheme
         labels = {grade.code: grade.label(self.lang) for grade in grade_scale(scheme)}
-        for agent in self.result.agents:
+        for agent in self.everyone:
             if agent.grade is not None:
                 labels[agent.grade.code] = agent.grade.label(self.lang)
         return labels
@@ -225,7 +250,7 @@ class _Context:
             elif name:
                 names.append((name, name, False))
         known = {key for key, _, _ in names}
-        for agent in result.agents:  # anything else the rules scored, in order of appearance
+        for agent in self.everyone:  # anything else the rules scored, in order of appearance
             for key in agent.dimensions:
                 if key not in known:
                     known.add(key)
@@ -245,15 +270,21 @@ def write_report(
     lang: str,
     warnings: list[Problem],
     trend: Trend | None = None,
+    team: str | None = None,
+    everyone: Sequence[AgentResult] | None = None,
 ) -> None:
     """Write the report workbook of SPEC §5 to `target` (a temp path; the caller renames);
-    with `trend` (the history's earlier periods, read before writing) the 历史趋势 sheet."""
+    with `trend` (the history's earlier periods, read before writing) the 历史趋势 sheet.
+    With `team` (`score --by-team`), `result` holds that team's people and `everyone` every
+    person's result: the titles name the team, the overall figures of 团队统计 stay over
+    everyone, and 计算说明 counts the warnings instead of listing them (they may name
+    people of other teams)."""
     properties = {
         vocab.KIND_PROPERTY: vocab.SCORE_REPORT_KIND,
         vocab.CS_KPI_VERSION_PROPERTY: __version__,
     }
     workbook = new_workbook(Path(target), properties, constant_memory=True)
-    ctx = _Context(workbook, result, data, lang)
+    ctx = _Context(workbook, result, data, lang, team, everyone)
     workbook.set_properties(
         {"title": ctx.title("scores"), "author": "cs-kpi", "comments": f"cs-kpi {__version__}"}
     )
@@ -588,7 +619,7 @@ def _team_sheet(ctx: _Context) -> None:
         teams.setdefault(agent.person.team, []).append(agent)
     no_team = ctx.tr("（未分组）", "(no team)")
     stats = [_team_stats(ctx, team or no_team, agents) for team, agents in teams.items()]
-    overall = _team_stats(ctx, ctx.tr("全部", "All"), ctx.result.agents)
+    overall = _team_stats(ctx, ctx.tr("全部", "All"), ctx.everyone)  # SPEC §12: overall
     if ctx.result.grade_counts:
         overall.counts.update(ctx.result.grade_counts)
     breached = {s.code for s in ctx.result.grade_shares if s.breached}
@@ -718,10 +749,13 @@ def _dimension_table(ctx: _Context, table: Table) -> tuple[int, int] | None:
     """维度平均分: mean of each dimension score over the people who have it."""
     if not ctx.dimensions:
         return None
+    title = ctx.tr("维度平均分", "Mean score by dimension")
+    if ctx.team is not None:
+        title = ctx.tr("维度平均分（全体人员）", "Mean score by dimension (everyone)")
     first = _sub_table(
         ctx,
         table,
-        ctx.tr("维度平均分", "Mean score by dimension"),
+        title,
         [
             ctx.tr("维度", "Dimension"),
             ctx.tr("类别", "Kind"),
@@ -732,7 +766,7 @@ def _dimension_table(ctx: _Context, table: Table) -> tuple[int, int] | None:
     )
     kinds: list[str | None] = ["text", "text", "score", "score", "score"]
     for key, label, is_review in ctx.dimensions:
-        values = [a.dimensions[key] for a in ctx.result.agents if a.dimensions.get(key) is not None]
+        values = [a.dimensions[key] for a in ctx.everyone if a.dimensions.get(key) is not None]
         kind = ctx.tr("360评价", "360 review") if is_review else ctx.tr("指标", "Indicator")
         table.add_values(
             [
@@ -1606,16 +1640,26 @@ def _settings_file(ctx: _Context, table: Table) -> None:
 
 
 def _settings_warnings(ctx: _Context, table: Table, warnings: list[Problem]) -> None:
-    warnings = [*warnings, *(Problem(note) for note in ctx.notes)]
+    hidden = len(warnings) if ctx.team is not None else 0
+    listed = [*(warnings if not hidden else []), *(Problem(note) for note in ctx.notes)]
     _section(
         ctx,
         table,
-        ctx.tr("警告（{n} 条）", "Warnings ({n})", n=len(warnings)),
+        ctx.tr("警告（{n} 条）", "Warnings ({n})", n=len(listed) + hidden),
         _SETTINGS_COLS,
     )
-    if not warnings:
+    if hidden:  # a team's report (SPEC §12): the input's warnings may name other teams' people
+        text = ctx.tr(
+            "按团队拆分的报告不逐条列出输入文件的 {n} 条警告（可能涉及其他团队的人员）；"
+            "见不加 --by-team 的报告",
+            "A report per team does not list the input's {n} warning(s) (they may name "
+            "people of other teams); see the report written without --by-team",
+            n=hidden,
+        )
+        _kv(ctx, table, ctx.tr("说明", "Note"), text, span_value=True)
+    elif not listed:
         _kv(ctx, table, ctx.tr("无", "None"), None, span_value=True)
-    for problem in warnings:
+    for problem in listed:
         where = problem.where or ctx.tr("整个文件", "whole file")
         _kv(ctx, table, where, problem.message(ctx.lang), span_value=True)
 

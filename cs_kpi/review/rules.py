@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cs_kpi.i18n import Msg, Text, register_codes
@@ -120,12 +121,34 @@ def item_score(
     8, blank, 6 → (0.2 × 8 + 0.5 × 6) / 0.7 = 6.57. A blank score whose
     weight is 0 changes nothing and is not reported missing.
     """
+    weights = (scheme.self_weight, scheme.peer_weight, scheme.manager_weight)
+    compute = _item_score_of
+    if manager_score.is_signed():  # -0 equals 0 as a key, but round2 keeps its sign
+        compute = _item_score_of.__wrapped__
+    try:  # scores repeat (a 0–10 scale): 90,000 review rows hold a few hundred triples
+        score, missing = compute(self_score, peer_score, manager_score, *weights)
+    except TypeError:  # a value that cannot be hashed (a signalling NaN)
+        score, missing = _item_score_of.__wrapped__(self_score, peer_score, manager_score, *weights)
+    return score, list(missing)
+
+
+@lru_cache(maxsize=4096)
+def _item_score_of(
+    self_score: Decimal | None,
+    peer_score: Decimal | None,
+    manager_score: Decimal,
+    self_weight: Decimal,
+    peer_weight: Decimal,
+    manager_weight: Decimal,
+) -> tuple[Decimal, tuple[str, ...]]:
+    """`item_score` of one triple of scores under one set of weights. Equal Decimals give
+    equal results however they were typed (8 or 8.0): every result is rounded to 0.01."""
     raters = (
-        ("self", self_score, scheme.self_weight),
-        ("peer", peer_score, scheme.peer_weight),
-        ("manager", manager_score, scheme.manager_weight),
+        ("self", self_score, self_weight),
+        ("peer", peer_score, peer_weight),
+        ("manager", manager_score, manager_weight),
     )
-    missing = [name for name, score, weight in raters if score is None and weight > 0]
+    missing = tuple(name for name, score, weight in raters if score is None and weight > 0)
     present = [(weight, score) for _, score, weight in raters if score is not None and weight > 0]
     if not present:  # only the manager scored and the manager weight is 0
         return round2(manager_score), missing

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from cs_kpi.writer.cells import fit_width, text_width, wrapped_lines, write_value
@@ -60,7 +61,8 @@ class Table:
         self.header_row = HEADER_ROW + 1 if groups else HEADER_ROW
         self.first_row = self.header_row + 1
         self.row = self.first_row
-        self.texts: list[set[str]] = [set() for _ in self.columns]
+        self._texts: list[set[str]] = [set() for _ in self.columns]
+        self._pending: list[Sequence[Any]] = []  # streamed rows whose texts are not in yet
         self.widths: list[float] = []
         self.dropped = 0  # rows beyond Excel's last row
         # One percent format for the whole sheet (style.percent_format); set before rows.
@@ -112,11 +114,8 @@ class Table:
         if self.row >= self.max_rows:
             self.dropped += 1
             return
-        texts = self.texts
-        for c, value in enumerate(values):
-            if value.__class__ is str and value:
-                texts[c].add(value)
         if self.stream is not None:
+            self._pending.append(values)  # their texts are gathered a column at a time
             key = (
                 (tuple(kinds) if kinds else None, *sorted(extra.items()))
                 if kinds or extra
@@ -132,6 +131,10 @@ class Table:
             height = self._height(values) if self._wraps else None
             self.stream.add(self.row, values, layout, height)
         else:
+            texts = self._texts
+            for c, value in enumerate(values):
+                if value.__class__ is str and value:
+                    texts[c].add(value)
             for c, value in enumerate(values):
                 fmt = self.fmt(c, kinds[c] if kinds else None, **extra)
                 write_value(self.sheet, self.row, c, value, fmt)
@@ -139,6 +142,25 @@ class Table:
             if height is not None:  # neither Excel nor LibreOffice grows it on opening
                 self.sheet.set_row(self.row, height)
         self.row += 1
+
+    @property
+    def texts(self) -> list[set[str]]:
+        """Each column's distinct non-empty texts so far (they fit its width)."""
+        if self._pending:
+            self._gather_pending()
+        return self._texts
+
+    def _gather_pending(self) -> None:
+        """Add the texts of the streamed rows, a column at a time: a set of each column
+        (C speed) and a look at its distinct values only, not at every cell."""
+        columns = zip_longest(*self._pending) if self._pending else ()
+        for texts, column in zip(self._texts, columns, strict=False):
+            try:
+                distinct: Iterable[Any] = set(column)
+            except TypeError:  # a value that cannot be hashed (a signalling NaN)
+                distinct = column
+            texts.update(value for value in distinct if value.__class__ is str and value)
+        self._pending = []
 
     def _height(self, values: Sequence[Any]) -> float | None:
         """Room for wrapped text: a wrapped column has the fixed width `maximum`, so the

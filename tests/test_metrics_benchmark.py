@@ -1,0 +1,59 @@
+"""benchmarks/metrics.py runs end to end on a tiny export and prints its table and JSON.
+
+Timings are printed for the README, never asserted (the machine is shared). DuckDB and
+numpy come with the `bench` extra; without them the test skips.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+pytest.importorskip("duckdb")
+pytest.importorskip("numpy")
+
+
+def test_metrics_benchmark_on_a_tiny_export(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "metrics.py"),
+            "--tickets",
+            "300",
+            "--runs",
+            "1",
+            "--data",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| 300 tickets")
+    labels = [line.split("|")[1].strip() for line in lines[2:5]]
+    assert labels[:2] == ["cs-kpi metrics (median of 1)", "DuckDB floor (median of 1)"]
+    assert labels[2].startswith("ratio (target ≤ 1.5×: ")
+    figures = json.loads(lines[-1])
+    assert figures["tickets"] == 300 and figures["cs_kpi_seconds"] > 0
+    assert figures["floor_seconds"] > 0
+
+
+def test_the_generated_export_is_the_generic_layout(tmp_path):
+    sys.path.insert(0, str(BENCH))
+    import ticket_export
+
+    path = ticket_export.write_export(50, tmp_path / "t.csv")
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == ticket_export.HEADER
+    assert len(rows) == 51
+    assert {row[1] for row in rows[1:]} <= set(ticket_export.agent_names())
+    assert all(row[3] < row[4] for row in rows[1:])  # first response after creation

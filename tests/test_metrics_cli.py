@@ -1,0 +1,236 @@
+"""`cs-kpi metrics` end to end: files in, the 指标数据 file and the report out (issue 13)."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from ticket_builders import ticket, ticket_file
+from typer.testing import CliRunner
+
+from cs_kpi.cli import app
+from cs_kpi.tickets import rules
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, ["metrics", *map(str, args)])
+
+
+def q3_rows() -> list[list[str]]:
+    return [
+        ticket(
+            "T1",
+            "张三",
+            "2024-07-01 09:00:00",
+            "2024-07-01 09:01:00",
+            "2024-07-01 10:00:00",
+            csat="5",
+            customer="C1",
+        ),
+        ticket(
+            "T2",
+            "张三",
+            "2024-07-01 10:00:00",
+            "2024-07-01 10:03:00",
+            "2024-07-03 10:00:00",
+            replies="3",
+            csat="4",
+            complaint="是",
+            customer="C1",
+            channel="电话",
+        ),
+        ticket(
+            "T3",
+            "李四",
+            "2024-07-02 10:00:00",
+            "2024-07-02 10:00:30",
+            "2024-07-02 12:00:00",
+            csat="2",
+            complaint="是",
+            customer="C1",
+        ),
+    ]
+
+
+def roster(tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text("工号,姓名\nA001,张三\nA002,李四\n", encoding="utf-8")
+    return path
+
+
+def test_json_indicator_file_and_report(tmp_path):
+    source = ticket_file(tmp_path, q3_rows(), name="q3.csv")
+    out = tmp_path / "q3_metrics.xlsx"
+    result = invoke(
+        source.path, "--period", "2024-Q3", "--roster", roster(tmp_path), "-o", out, "--json"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["kind"] == "metrics"
+    zhang = next(agent for agent in data["agents"] if agent["name"] == "张三")
+    assert zhang["id"] == "A001" and zhang["matched"]
+    assert zhang["average_response_seconds"] == 120  # (60 + 180) / 2
+    assert zhang["on_time_rate"] == 0.5
+    assert zhang["csat"] == 4.5
+    assert zhang["first_contact_resolution"] == 0.5  # T1 yes; T2 had 3 replies
+    assert zhang["complaint_rate"] == 0.5
+    li = next(agent for agent in data["agents"] if agent["name"] == "李四")
+    assert li["repeat_complaint_rate"] == 1  # C1 complained again the next day
+    assert data["files"][0]["format"] == "generic_zh"
+    assert data["outputs"] == [str(out), str(tmp_path / "q3_metrics_report.xlsx")]
+
+    book = openpyxl.load_workbook(out)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[2]]
+    assert header[:2] == ["工号", "姓名"]
+    # The indicators of the default 指标 set, headed exactly by their names.
+    assert header[2:] == ["平均响应时长", "工单处理及时率", "客户满意度评分", "一次性解决率"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
+    assert rows["A001"][1] == "张三"
+    assert rows["A001"][header.index("平均响应时长")] == 120
+    assert rows["A001"][header.index("工单处理及时率")] == pytest.approx(0.5)
+
+    report = openpyxl.load_workbook(tmp_path / "q3_metrics_report.xlsx")
+    assert report.sheetnames == [
+        "汇总",
+        "客服指标",
+        "渠道",
+        "每日明细",
+        "识别与映射",
+        "指标定义",
+        "无法使用的行",
+    ]
+    mapping = [row for row in report["识别与映射"].iter_rows(min_row=3, values_only=True)]
+    assert ("创建时间", "创建时间") in [(row[2], row[3]) for row in mapping]
+    days = list(report["每日明细"].iter_rows(min_row=3, values_only=True))
+    assert [(row[1], row[3].date().isoformat(), row[4]) for row in days] == [
+        ("A001", "2024-07-01", 2),  # one row per agent and day: 张三's T1 and T2
+        ("A002", "2024-07-02", 1),
+    ]
+
+
+def test_unusable_rows_under_one_percent_are_a_warning(tmp_path):
+    rows = [ticket(str(n), "张三", "2024-07-01 09:00:00") for n in range(200)]
+    rows.append(ticket("bad", "张三", "not a date"))  # 1 of 201 rows: 0.5%
+    source = ticket_file(tmp_path, rows)
+    result = invoke(source.path, "-o", tmp_path / "m.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "1" in result.stderr and "无法使用" in result.stderr
+    report = openpyxl.load_workbook(tmp_path / "m_report.xlsx")
+    listed = list(report["无法使用的行"].iter_rows(min_row=3, values_only=True))
+    assert listed[0][1:] == ("tickets!202:202", "创建时间无法识别")
+
+
+def test_unusable_rows_above_the_limit_stop_the_run(tmp_path):
+    rows = [ticket("1", "张三", "2024-07-01 09:00:00"), ticket("2", "张三", "yesterday")]
+    source = ticket_file(tmp_path, rows)
+    result = invoke(source.path, "-o", tmp_path / "m.xlsx", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["problems"][0]["sheet"] == "tickets" and data["problems"][0]["cell"] == "3:3"
+    assert not (tmp_path / "m.xlsx").exists() and not (tmp_path / "m_report.xlsx").exists()
+    allowed = invoke(source.path, "-o", tmp_path / "m.xlsx", "--max-bad-rows", "50%")
+    assert allowed.exit_code == 0, allowed.output
+    counted = invoke(source.path, "-o", tmp_path / "n.xlsx", "--max-bad-rows", "1")
+    assert counted.exit_code == 0, counted.output
+
+
+def test_unmatched_agents_are_listed_and_left_out_of_the_indicator_file(tmp_path):
+    rows = [*q3_rows(), ticket("T9", "王五", "2024-07-03 09:00:00")]
+    source = ticket_file(tmp_path, rows)
+    result = invoke(source.path, "--roster", roster(tmp_path), "-o", tmp_path / "m.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["unmatched_agents"] == ["王五"]
+    assert any(w["code"] == "agents_not_in_roster" for w in data["warnings"])
+    sheet = openpyxl.load_workbook(tmp_path / "m.xlsx").worksheets[0]
+    ids = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]]
+    assert sorted(ids) == ["A001", "A002"]
+
+
+def test_business_hours_option_changes_the_response_time(tmp_path):
+    rows = [ticket("W", "A", "2024-07-05 17:00:00", "2024-07-08 09:30:00")]  # over a weekend
+    source = ticket_file(tmp_path, rows)
+    result = invoke(
+        source.path, "--business-hours", "09:00-18:00", "-o", tmp_path / "m.xlsx", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["agents"][0]["average_response_seconds"] == 5400
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--business-hours", "18:00-09:00"),
+        ("--tz", "Mars/Olympus"),
+        ("--max-bad-rows", "lots"),
+        ("--fcr", "sometimes"),
+        ("--map", "nonsense"),
+        ("--from", "2024-13-01"),
+    ],
+)
+def test_bad_options_are_usage_errors(tmp_path, option, value):
+    source = ticket_file(tmp_path, q3_rows())
+    result = invoke(source.path, option, value)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_period_and_dates_together_are_a_usage_error(tmp_path):
+    source = ticket_file(tmp_path, q3_rows())
+    result = invoke(source.path, "--period", "2024-Q3", "--from", "2024-07-01")
+    assert result.exit_code == 2
+
+
+def test_a_file_without_an_agent_column_names_the_map_to_give(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("编号,时间\n1,2024-07-01 09:00\n", encoding="utf-8")
+    result = invoke(path, "-o", tmp_path / "m.xlsx")
+    assert result.exit_code == 1
+    assert "--map" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_indicators_all_and_a_round_trip_through_score_metrics(tmp_path):
+    """The file merges into a review workbook: 张三 answers in 33 s on average against ≤ 30 s
+    (step 5 s, 2 points a step, weight 15): 15 − 2 × 3/5 = 13.8 points, metric score
+    100 × 13.8 / 15 = 92; 李四 answers in 28 s: the full 15, metric score 100."""
+    from review_builders import GOOD_REVIEWS, build
+
+    indicators = [
+        ["服务过程", "平均响应时长", "", "越低越好", 30, "秒", 15, "扣分法", 5, 2, "否", ""]
+    ]
+    book = build(
+        tmp_path / "q3.xlsx",
+        indicators=indicators,
+        metrics_header=["工号", "姓名"],
+        metrics=[["1001", "张三"], ["1002", "李四"]],
+        reviews=GOOD_REVIEWS,
+    )
+    rows = [
+        ticket("1", "张三", "2024-07-01 09:00:00", "2024-07-01 09:00:30"),  # 30 s
+        ticket("2", "张三", "2024-07-01 10:00:00", "2024-07-01 10:00:36"),  # 36 s
+        ticket("3", "李四", "2024-07-01 10:00:00", "2024-07-01 10:00:28"),  # 28 s
+    ]
+    source = ticket_file(tmp_path, rows)
+    every = invoke(
+        source.path, "--roster", book, "-o", tmp_path / "all.xlsx", "--indicators", "all"
+    )
+    assert every.exit_code == 0, every.output
+    header = [cell.value for cell in openpyxl.load_workbook(tmp_path / "all.xlsx").worksheets[0][2]]
+    assert header[2:] == list(rules.INDICATORS)
+    made = invoke(
+        source.path, "--roster", book, "-o", tmp_path / "m.xlsx", "--indicators", "平均响应时长"
+    )
+    assert made.exit_code == 0, made.output
+    scored = CliRunner().invoke(
+        app, ["score", str(book), "--metrics", str(tmp_path / "m.xlsx"), "--json", "--no-history"]
+    )
+    assert scored.exit_code == 0, scored.output
+    people = {agent["id"]: agent for agent in json.loads(scored.stdout)["agents"]}
+    assert people["1001"]["metric_score"] == 92
+    assert people["1002"]["metric_score"] == 100
+    unknown = invoke(source.path, "--indicators", "平均响应时长,加班时长")
+    assert unknown.exit_code == 2

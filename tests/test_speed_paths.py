@@ -1,0 +1,61 @@
+"""The shortcuts taken for speed (issue 9) give what the long way gives.
+
+Each shortcut here replaces a computation by a cached or cheaper one; these tests pin
+the results the long way gives, worked by hand, including the cases a cache could
+get wrong (equal keys that are not the same value, results shared between callers).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cs_kpi.review.model import Scheme
+from cs_kpi.review.rules import item_score
+from cs_kpi.writer.cells import fit_width, text_width
+
+D = Decimal
+SCHEME = Scheme()  # self 20%, peer 30%, manager 50%
+
+
+def test_item_score_is_the_same_whether_computed_or_remembered() -> None:
+    # 0.2 × 8 + 0.5 × 6 = 4.6 over 0.7 = 6.5714… → 6.57, the peer missing (SPEC §4.1).
+    first = item_score(D(8), None, D(6), SCHEME)
+    again = item_score(D("8.0"), None, D("6.00"), SCHEME)  # equal values, typed otherwise
+    assert first == again == (D("6.57"), ["peer"])
+    assert str(again[0]) == "6.57"
+    first[1].append("changed by a caller")
+    assert item_score(D(8), None, D(6), SCHEME)[1] == ["peer"]  # each call its own list
+
+
+def test_item_score_remembers_per_set_of_weights() -> None:
+    assert item_score(D(10), D(9), D(10), SCHEME) == (D("9.70"), [])  # 2 + 2.7 + 5
+    halves = Scheme(self_weight=D("0.5"), peer_weight=D(0), manager_weight=D("0.5"))
+    assert item_score(D(10), D(9), D(10), halves) == (D("10.00"), [])  # 5 + 0 + 5
+
+
+def test_a_negative_zero_manager_score_keeps_its_sign_after_a_plain_zero() -> None:
+    """Only the manager weighs (the others 0, their scores blank): the item score is the
+    manager's, rounded; -0 equals 0 as a cache key, so it is not taken from the cache."""
+    manager_only = Scheme(self_weight=D(0), peer_weight=D(0), manager_weight=D(0))
+    assert str(item_score(None, None, D(0), manager_only)[0]) == "0.00"
+    assert str(item_score(None, None, D("-0"), manager_only)[0]) == "-0.00"
+
+
+def test_text_width_of_ascii_text_is_the_sum_of_its_characters() -> None:
+    # 1.1 per Latin character added one at a time, as for any other text: the product
+    # would round otherwise (1.1 × 6 = 6.6000000000000005, the sum 6.6).
+    assert text_width("E00012") == 6.6
+    assert text_width("E000123") == 7.699999999999999  # 1.1 × 7 = 7.700000000000001
+    assert text_width("张三a") == 2.0 + 2.0 + 1.1
+    assert text_width(12.5) == text_width("12.5") == 4.4
+    assert text_width("") == 0.0
+
+
+def test_fit_width_stops_at_texts_that_cannot_be_wider() -> None:
+    # Three Chinese characters: 6.0, + 2 = 8.0; the shorter text cannot be wider.
+    assert fit_width(["张三丰", "李四光", "王五"]) == 8.0
+    # A Latin name of 11 characters is 12.1 wide (2 × 11 = 22 could be more), so the
+    # Chinese names of 3 (at most 6.0) are not measured: 12.099999999999998 + 2.
+    assert fit_width(["张三丰", "Wang Wu Fei"]) == 14.099999999999998
+    # But a name of 7 Chinese characters (14.0) is wider than it.
+    assert fit_width(["张三丰李四光王", "Wang Wu Fei"]) == 16.0
