@@ -92,6 +92,27 @@ HolidaysOption = Annotated[
         show_default=False,
     ),
 ]
+# The period of a ticket export (metrics, qa-sample): a named period or a day range.
+TicketPeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="周期 · period: 2024-Q3, 2024-H1, 2024-09 or 2024 (default: the days the "
+        "files cover).",
+        show_default=False,
+    ),
+]
+FromDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from", metavar="YYYY-MM-DD", help="起始日期 · first day, e.g. --from 2024-07-01."
+    ),
+]
+ToDateOption = Annotated[
+    str | None,
+    typer.Option("--to", metavar="YYYY-MM-DD", help="结束日期 · last day, e.g. --to 2024-09-30."),
+]
 RunHistoryOption = Annotated[
     str | None,
     typer.Option(
@@ -549,28 +570,9 @@ def metrics(
             show_default=False,
         ),
     ],
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period",
-            metavar="PERIOD",
-            help="考核周期 · period: 2024-Q3, 2024-H1, 2024-09 or 2024 (default: the days the "
-            "files cover).",
-            show_default=False,
-        ),
-    ] = None,
-    date_from: Annotated[
-        str | None,
-        typer.Option(
-            "--from", metavar="YYYY-MM-DD", help="起始日期 · first day, e.g. --from 2024-07-01."
-        ),
-    ] = None,
-    date_to: Annotated[
-        str | None,
-        typer.Option(
-            "--to", metavar="YYYY-MM-DD", help="结束日期 · last day, e.g. --to 2024-09-30."
-        ),
-    ] = None,
+    period: TicketPeriodOption = None,
+    date_from: FromDateOption = None,
+    date_to: ToDateOption = None,
     mapping: Annotated[
         list[str] | None,
         typer.Option(
@@ -889,28 +891,9 @@ def qa_sample(
             "checked in full, e.g. --complaint-rate 5%.",
         ),
     ] = "5%",
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period",
-            metavar="PERIOD",
-            help="周期 · period: 2024-Q3, 2024-H1, 2024-09 or 2024 (default: the days the "
-            "files cover).",
-            show_default=False,
-        ),
-    ] = None,
-    date_from: Annotated[
-        str | None,
-        typer.Option(
-            "--from", metavar="YYYY-MM-DD", help="起始日期 · first day, e.g. --from 2024-07-01."
-        ),
-    ] = None,
-    date_to: Annotated[
-        str | None,
-        typer.Option(
-            "--to", metavar="YYYY-MM-DD", help="结束日期 · last day, e.g. --to 2024-09-30."
-        ),
-    ] = None,
+    period: TicketPeriodOption = None,
+    date_from: FromDateOption = None,
+    date_to: ToDateOption = None,
     mapping: Annotated[
         list[str] | None,
         typer.Option(
