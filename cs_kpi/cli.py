@@ -682,26 +682,18 @@ def metrics(
 
     from cs_kpi.commands import metrics as command
 
-    try:
-        chosen_period = command.period_option(period, first, last)
-    except InputError as error:
-        raise usage(error, "--period") from None
-    try:
-        hours = command.business_hours_option(business_hours)
-    except InputError as error:
-        raise usage(error, "--business-hours") from None
-    try:
-        zone = command.timezone_option(tz)
-    except InputError as error:
-        raise usage(error, "--tz") from None
-    try:
-        limit = command.max_bad_rows_option(max_bad_rows)
-    except InputError as error:
-        raise usage(error, "--max-bad-rows") from None
-    try:
-        chosen_indicators = command.indicators_option(indicators)
-    except InputError as error:
-        raise usage(error, "--indicators") from None
+    def parsed(option: str, parse: Callable[..., Any], *values: Any) -> Any:
+        """An option's value parsed, or the usage error (exit 2) naming the option."""
+        try:
+            return parse(*values)
+        except InputError as error:
+            raise usage(error, option) from None
+
+    chosen_period = parsed("--period", command.period_option, period, first, last)
+    hours = parsed("--business-hours", command.business_hours_option, business_hours)
+    zone = parsed("--tz", command.timezone_option, tz)
+    limit = parsed("--max-bad-rows", command.max_bad_rows_option, max_bad_rows)
+    chosen_indicators = parsed("--indicators", command.indicators_option, indicators)
     from cs_kpi.tickets.ingest import MapOptionError, parse_map_options
 
     try:
