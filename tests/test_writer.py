@@ -272,9 +272,7 @@ def test_rows_rendered_half_aside_by_a_forked_process_read_back_the_same(tmp_pat
         assert two[name]["B1004"].number_format == one[name]["B1004"].number_format == "0.00"
 
 
-def test_a_failure_of_the_forked_renderer_is_raised_here_and_leaves_no_temp(
-    tmp_path, monkeypatch
-):
+def test_a_failure_of_the_forked_renderer_is_raised_here_and_leaves_no_temp(tmp_path, monkeypatch):
     import cs_kpi.writer.stream as stream_module
     from cs_kpi.forks import CAN_FORK
 
