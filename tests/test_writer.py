@@ -99,6 +99,59 @@ def test_streamed_rows_read_back_like_xlsxwriters_own(tmp_path):
     assert sheet["G5"].value == " lead space"
 
 
+FRAME_COLUMNS = [
+    Column("工号", value=lambda row: row[0]),
+    Column("日期", "date", lambda row: row[1]),
+    Column("工单", "int", lambda row: row[2]),
+    Column("占比", "percent", lambda row: row[3]),
+    Column("是否", "text", lambda row: row[4]),
+]
+FRAME_ROWS = [
+    ("=1+1", dt.date(2024, 9, 30), 3, 0.1, True),
+    (" lead space", None, None, 1 / 3, False),
+    ("a&b<c>\x01", dt.date(1999, 12, 31), -2, float("nan"), None),
+    ("", dt.date(2024, 1, 1), 0, None, True),
+    (None, dt.date(2024, 1, 2), 7, 2 / 7, False),
+]
+
+
+def _write_frame(path: Path, streamed: bool) -> None:
+    import polars as pl
+
+    workbook = new_workbook(path)
+    styles = Styles(workbook)
+    table = Table(SheetWriter(workbook, styles, "明细"), FRAME_COLUMNS, "标题", streamed)
+    table.add(("before", dt.date(2024, 5, 1), 1, 0.5, True))
+    names = [column.label for column in FRAME_COLUMNS]
+    frame = pl.DataFrame(FRAME_ROWS, schema=names, orient="row")
+    if streamed:
+        table.add_frame(frame)
+    else:  # xlsxwriter refuses NaN; the streamed paths leave it blank
+        for row in FRAME_ROWS:
+            table.add([None if value != value else value for value in row])
+    table.add(("after", None, 2, 0.25, False))
+    table.finish()
+    workbook.close()
+    splice(path, [table.stream] if table.stream else [])
+
+
+def test_a_frame_streamed_reads_back_like_its_rows_written_one_by_one(tmp_path):
+    """Table.add_frame: polars renders the rows; text stays text (=1+1), a leading space
+    is kept, & < > escaped, the control character dropped, NaN and None blank."""
+    direct, streamed = tmp_path / "direct.xlsx", tmp_path / "frame.xlsx"
+    _write_frame(direct, streamed=False)
+    _write_frame(streamed, streamed=True)
+    assert _cells(streamed) == _cells(direct)
+    sheet = openpyxl.load_workbook(streamed)["明细"]
+    assert [cell.value for cell in sheet[4]] == ["=1+1", dt.datetime(2024, 9, 30), 3, 0.1, True]
+    assert sheet["A5"].value == " lead space" and sheet["D5"].value == 1 / 3
+    assert (sheet["A6"].value, sheet["D6"].value) == ("a&b<c>", None)
+    assert sheet["A9"].value == "after" and sheet.max_row == 9
+    with zipfile.ZipFile(streamed) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<dimension ref="A1:E9"/>' in xml
+
+
 def test_streamed_sheet_has_no_leftover_probe_and_a_right_dimension(tmp_path):
     path = tmp_path / "streamed.xlsx"
     _write(path, streamed=True)

@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -35,10 +35,11 @@ from xml.etree import ElementTree
 
 from xlsxwriter.utility import xl_col_to_name as column_name
 
-from cs_kpi.writer.cells import clean_text
+from cs_kpi.writer.cells import MAX_TEXT, clean_text
 
 ZIP64_FROM = (1 << 31) - (1 << 24)  # zipfile needs to know ahead of a 2 GiB entry
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_DAY_ZERO = (dt.date(1970, 1, 1) - EXCEL_EPOCH).days  # a polars Date counts from 1970
 EXCEL_COLUMNS = 16384
 RENDER_ROWS = 2000  # rows rendered per write into the zip entry
 _CACHE_LIMIT = 100_000  # distinct texts / numbers kept rendered
@@ -54,6 +55,9 @@ class RowStream:
         self.letters = [column_name(c) for c in range(ncols)]
         self.first_row = first_row
         self.rows: list[tuple[int, Sequence[Any], int, float | None]] = []
+        # Blocks of rows given as columns (`add_frame`): (index in `rows` they come before,
+        # first row, polars DataFrame, layout), rendered by polars, not cell by cell.
+        self.frames: list[tuple[int, int, Any, int]] = []
         self.layouts: list[tuple[Any, ...]] = []  # a format per column, by layout id
         self._layout_ids: dict[tuple[int, ...], int] = {}
         self.probes: dict[int, int] = {}  # id(format) → probe column
@@ -81,10 +85,24 @@ class RowStream:
         """Row `row` (0-based) in a layout from `layout()`; `height` in points if set."""
         self.rows.append((row, values, layout, height))
 
+    def add_frame(self, row: int, frame: Any, layout: int) -> None:
+        """Rows `row`… (0-based) from a polars DataFrame, a column per sheet column, in a
+        layout whose columns all have a cell; no row height. Columns may be text, numbers,
+        booleans or dates (`frame_cells`)."""
+        if any(fmt is None for fmt in self.layouts[layout]):
+            raise ValueError("a frame's layout needs a format for every column")
+        self.frames.append((len(self.rows), row, frame, layout))
+
     @property
     def last_row(self) -> int:
         """The 1-based number of the last row the sheet will have."""
-        return self.rows[-1][0] + 1 if self.rows else self.first_row
+        ends = [self.rows[-1][0] + 1] if self.rows else []
+        ends += [row + frame.height for _, row, frame, _ in self.frames if frame.height]
+        return max(ends) if ends else self.first_row
+
+    @property
+    def has_rows(self) -> bool:
+        return bool(self.rows) or any(frame.height for _, _, frame, _ in self.frames)
 
     def write_probes(self) -> None:
         """One blank cell per format used, in the first data row (dropped by `splice`)."""
@@ -108,7 +126,7 @@ def splice(
     of rendering it, and zlib releases the GIL while it compresses: one worker thread
     writes every entry of the new zip, in order, while this thread renders the next
     streamed sheet. The bytes are the same as writing them one after the other."""
-    streams = [stream for stream in streams if stream.rows]
+    streams = [stream for stream in streams if stream.has_rows]
     if not streams and parts_from is None:
         return
     temp = Path(tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".rows", dir=path.parent)[1])
@@ -248,9 +266,14 @@ class _Renderer:
 
     def chunks(self):
         rows = self.stream.rows
-        for start in range(0, len(rows), RENDER_ROWS):
-            out = [self.row(*row) for row in rows[start : start + RENDER_ROWS]]
-            yield "".join(out).encode("utf-8", "replace")
+        done = 0
+        for before, first_row, frame, layout in [*self.stream.frames, (len(rows), 0, None, 0)]:
+            for start in range(done, before, RENDER_ROWS):
+                out = [self.row(*row) for row in rows[start : min(start + RENDER_ROWS, before)]]
+                yield "".join(out).encode("utf-8", "replace")
+            done = before
+            if frame is not None:
+                yield from frame_rows(frame, first_row, self.heads[layout])
 
     def text(self, text: str) -> str:
         cached = self._texts.get(text)
@@ -314,6 +337,80 @@ class _Renderer:
                 append(f'{head}{r}{style} t="inlineStr">{self.text(str(value))}</c>')
         append("</row>")
         return "".join(out)
+
+
+FRAME_ROWS = 50_000  # rows of a frame rendered per polars query
+
+
+def frame_rows(frame: Any, first_row: int, heads: list[tuple[str, str]]) -> Iterator[bytes]:
+    """The XML of a DataFrame's rows, rendered by polars a column at a time; the same cells
+    as `_Renderer.row` writes for the same values, but numbers in their shortest exact form
+    (`0.1`, `1e-7`) rather than `%.16G`: both read back as the same number, except where
+    16 digits do not hold a float exactly, which the shortest form always does."""
+    import polars as pl
+
+    number = pl.int_range(first_row + 1, first_row + 1 + frame.height, eager=True)
+    numbered = frame.with_columns(number.cast(pl.String).alias("__r"))
+    r = pl.col("__r")
+    cells = [
+        frame_cells(pl.col(name), frame.schema[name], head, style, r)
+        for name, (head, style) in zip(frame.columns, heads, strict=True)
+    ]
+    xml = pl.concat_str([pl.lit('<row r="'), r, pl.lit('">'), *cells, pl.lit("</row>")])
+    for start in range(0, frame.height, FRAME_ROWS):
+        rows = numbered.slice(start, FRAME_ROWS).select(xml.alias("xml"))["xml"]
+        yield "".join(rows.to_list()).encode("utf-8")
+
+
+# XML-illegal characters (cells.NOT_XML) as a pattern of polars' regex engine.
+_NOT_XML_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
+
+
+def frame_cells(value: Any, dtype: Any, head: str, style: str, r: Any) -> Any:
+    """One column's cells as a polars expression: blank for a null, an empty text or a
+    number that is not finite; text inline, cleaned and escaped as `_Renderer.text` does."""
+    import polars as pl
+
+    blank = pl.concat_str([pl.lit(head), r, pl.lit(f"{style}/>")])
+    if dtype == pl.String:
+        clean = value.str.replace_all(_NOT_XML_PATTERN, "").str.slice(0, MAX_TEXT)
+        escaped = (
+            clean.str.replace_all("&", "&amp;", literal=True)
+            .str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True)
+        )
+        space = pl.when(clean != clean.str.strip_chars()).then(pl.lit(' xml:space="preserve"'))
+        text = pl.concat_str(
+            [
+                pl.lit(head),
+                r,
+                pl.lit(f'{style} t="inlineStr"><is><t'),
+                space.otherwise(pl.lit("")),
+                pl.lit(">"),
+                escaped,
+                pl.lit("</t></is></c>"),
+            ]
+        )
+        return pl.when(value.is_null() | (value == "")).then(blank).otherwise(text)
+    if dtype == pl.Boolean:
+        shown, present = value.cast(pl.Int8).cast(pl.String), value.is_not_null()
+        typed = ' t="b"'
+    elif dtype == pl.Date:
+        shown, present = (
+            (value.cast(pl.Int32) + EXCEL_DAY_ZERO).cast(pl.String),
+            value.is_not_null(),
+        )
+        typed = ""
+    elif dtype.is_integer():
+        shown, present, typed = value.cast(pl.String), value.is_not_null(), ""
+    elif dtype.is_float():
+        shown, present, typed = value.cast(pl.String), value.is_finite().fill_null(False), ""
+    else:
+        raise TypeError(f"a streamed frame cannot hold {dtype} values")
+    cell = pl.concat_str(
+        [pl.lit(head), r, pl.lit(f"{style}{typed}><v>"), shown, pl.lit("</v></c>")]
+    )
+    return pl.when(present).then(cell).otherwise(blank)
 
 
 def _picker(formats: Sequence[Any]) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
