@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -116,8 +116,13 @@ def splice(
     path: Path,
     streams: Sequence[RowStream],
     parts_from: Callable[[zipfile.ZipFile], dict[str, str]] | None = None,
+    compresslevel: int | None = None,
 ) -> None:
     """Put each stream's rows into its sheet of the workbook xlsxwriter wrote at `path`.
+
+    `compresslevel` is zlib's for the streamed sheets (None: its default, 6). Level 1
+    deflated the metrics report's 23 MB day-by-day sheet in 0.12 s instead of 0.46 s, for
+    a file 1 MB (40%) larger.
 
     `parts_from`, given the closed file, returns parts to write instead of the ones of
     that name, or beside them (`writer.charts`): one rewrite of the file, not two.
@@ -136,7 +141,9 @@ def splice(
             wanted = {parts[stream.sheet.name]: stream for stream in streams}
             replaced = parts_from(source) if parts_from is not None else {}
             with (
-                zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target,
+                zipfile.ZipFile(
+                    temp, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel
+                ) as target,
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="cs-kpi-zip") as zipper,
             ):
                 written: list[Future[None]] = []
@@ -223,8 +230,7 @@ def _render_sheet(xml: str, stream: RowStream) -> _RenderedSheet:
     renderer = _Renderer(stream, indices)
     rows = tempfile.TemporaryFile()
     try:
-        for chunk in renderer.chunks():
-            rows.write(chunk)
+        renderer.write(rows)
     except BaseException:
         rows.close()
         raise
@@ -232,12 +238,11 @@ def _render_sheet(xml: str, stream: RowStream) -> _RenderedSheet:
 
 
 def _store_sheet(target: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: _RenderedSheet) -> None:
-    """Deflate a rendered sheet into `target` as the entry `info` names (worker thread)."""
+    """Deflate a rendered sheet into `target` as the entry `info` names (worker thread), at
+    the archive's level: opened by name, the entry is dated 1980-01-01."""
     with sheet.rows:
         size = sheet.size
-        entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        with target.open(entry, "w", force_zip64=size > ZIP64_FROM) as out:
+        with target.open(info.filename, "w", force_zip64=size > ZIP64_FROM) as out:
             out.write(sheet.head)
             sheet.rows.seek(0)
             shutil.copyfileobj(sheet.rows, out, 1 << 20)
@@ -264,16 +269,18 @@ class _Renderer:
         self._texts: dict[str, str] = {}
         self._numbers: dict[Any, str | None] = {}
 
-    def chunks(self):
+    def write(self, out: IO[bytes]) -> None:
+        """Every row of the stream, in order: the rows given one by one rendered here in
+        chunks, the frames by polars (`write_frame`)."""
         rows = self.stream.rows
         done = 0
         for before, first_row, frame, layout in [*self.stream.frames, (len(rows), 0, None, 0)]:
             for start in range(done, before, RENDER_ROWS):
-                out = [self.row(*row) for row in rows[start : min(start + RENDER_ROWS, before)]]
-                yield "".join(out).encode("utf-8", "replace")
+                chunk = rows[start : min(start + RENDER_ROWS, before)]
+                out.write("".join([self.row(*row) for row in chunk]).encode("utf-8", "replace"))
             done = before
             if frame is not None:
-                yield from frame_rows(frame, first_row, self.heads[layout])
+                write_frame(out, frame, first_row, self.heads[layout])
 
     def text(self, text: str) -> str:
         cached = self._texts.get(text)
@@ -342,36 +349,38 @@ class _Renderer:
 FRAME_ROWS = 50_000  # rows of a frame rendered per polars query
 
 
-def frame_rows(frame: Any, first_row: int, heads: list[tuple[str, str]]) -> Iterator[bytes]:
-    """The XML of a DataFrame's rows, rendered by polars a column at a time; the same cells
-    as `_Renderer.row` writes for the same values, but numbers in their shortest exact form
-    (`0.1`, `1e-7`) rather than `%.16G`: both read back as the same number, except where
-    16 digits do not hold a float exactly, which the shortest form always does."""
+def write_frame(out: IO[bytes], frame: Any, first_row: int, heads: list[tuple[str, str]]) -> None:
+    """Write the XML of a DataFrame's rows, rendered by polars a column at a time: the
+    cells `_Renderer.row` writes for the same values, but numbers in their shortest exact
+    form (`0.1`, `1e-7`) rather than `%.16G`; both read back as the same number, except
+    where 16 digits do not hold a float exactly, which the shortest form always does."""
     import polars as pl
 
     number = pl.int_range(first_row + 1, first_row + 1 + frame.height, eager=True)
     numbered = frame.with_columns(number.cast(pl.String).alias("__r"))
     r = pl.col("__r")
-    cells = [
-        frame_cells(pl.col(name), frame.schema[name], head, style, r)
-        for name, (head, style) in zip(frame.columns, heads, strict=True)
-    ]
-    xml = pl.concat_str([pl.lit('<row r="'), r, pl.lit('">'), *cells, pl.lit("</row>")])
+    pieces: list[Any] = [pl.lit('<row r="'), r, pl.lit('">')]
+    for name, (head, style) in zip(frame.columns, heads, strict=True):
+        # A cell is `<c r="F` + its row number + what its value makes of the rest.
+        pieces += [pl.lit(head), r, cell_rest(pl.col(name), frame.schema[name], style)]
+    xml = pl.concat_str([*pieces, pl.lit("</row>")])
     for start in range(0, frame.height, FRAME_ROWS):
-        rows = numbered.slice(start, FRAME_ROWS).select(xml.alias("xml"))["xml"]
-        yield "".join(rows.to_list()).encode("utf-8")
+        rows = numbered.slice(start, FRAME_ROWS).select(xml.alias("xml"))
+        # One column of whole rows, written as it is: no quotes, nothing between rows.
+        rows.write_csv(out, include_header=False, quote_style="never", line_terminator="")
 
 
 # XML-illegal characters (cells.NOT_XML) as a pattern of polars' regex engine.
 _NOT_XML_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
 
 
-def frame_cells(value: Any, dtype: Any, head: str, style: str, r: Any) -> Any:
-    """One column's cells as a polars expression: blank for a null, an empty text or a
-    number that is not finite; text inline, cleaned and escaped as `_Renderer.text` does."""
+def cell_rest(value: Any, dtype: Any, style: str) -> Any:
+    """A column's cells after their row number, as a polars expression: blank (`" s="N"/>`)
+    for a null, an empty text or a number that is not finite; text inline, cleaned and
+    escaped as `_Renderer.text` does."""
     import polars as pl
 
-    blank = pl.concat_str([pl.lit(head), r, pl.lit(f"{style}/>")])
+    blank = pl.lit(f"{style}/>")
     if dtype == pl.String:
         clean = value.str.replace_all(_NOT_XML_PATTERN, "").str.slice(0, MAX_TEXT)
         escaped = (
@@ -379,38 +388,24 @@ def frame_cells(value: Any, dtype: Any, head: str, style: str, r: Any) -> Any:
             .str.replace_all("<", "&lt;", literal=True)
             .str.replace_all(">", "&gt;", literal=True)
         )
-        space = pl.when(clean != clean.str.strip_chars()).then(pl.lit(' xml:space="preserve"'))
-        text = pl.concat_str(
-            [
-                pl.lit(head),
-                r,
-                pl.lit(f'{style} t="inlineStr"><is><t'),
-                space.otherwise(pl.lit("")),
-                pl.lit(">"),
-                escaped,
-                pl.lit("</t></is></c>"),
-            ]
-        )
+        start = pl.lit(f'{style} t="inlineStr"><is><t')
+        spaced = pl.when(clean != clean.str.strip_chars())
+        opening = spaced.then(pl.lit(' xml:space="preserve">')).otherwise(pl.lit(">"))
+        text = pl.concat_str([start, opening, escaped, pl.lit("</t></is></c>")])
         return pl.when(value.is_null() | (value == "")).then(blank).otherwise(text)
+    typed = ' t="b"' if dtype == pl.Boolean else ""
     if dtype == pl.Boolean:
-        shown, present = value.cast(pl.Int8).cast(pl.String), value.is_not_null()
-        typed = ' t="b"'
+        shown = value.cast(pl.Int8).cast(pl.String)
     elif dtype == pl.Date:
-        shown, present = (
-            (value.cast(pl.Int32) + EXCEL_DAY_ZERO).cast(pl.String),
-            value.is_not_null(),
-        )
-        typed = ""
-    elif dtype.is_integer():
-        shown, present, typed = value.cast(pl.String), value.is_not_null(), ""
-    elif dtype.is_float():
-        shown, present, typed = value.cast(pl.String), value.is_finite().fill_null(False), ""
+        shown = (value.cast(pl.Int32) + EXCEL_DAY_ZERO).cast(pl.String)
+    elif dtype.is_integer() or dtype.is_float():
+        shown = value.cast(pl.String)
     else:
         raise TypeError(f"a streamed frame cannot hold {dtype} values")
-    cell = pl.concat_str(
-        [pl.lit(head), r, pl.lit(f"{style}{typed}><v>"), shown, pl.lit("</v></c>")]
-    )
-    return pl.when(present).then(cell).otherwise(blank)
+    cell = pl.concat_str([pl.lit(f"{style}{typed}><v>"), shown, pl.lit("</v></c>")])
+    if dtype.is_float():
+        return pl.when(value.is_finite()).then(cell).otherwise(blank)
+    return cell.fill_null(blank)  # concat_str is null where the value is
 
 
 def _picker(formats: Sequence[Any]) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
