@@ -279,3 +279,102 @@ def _sheet_cells(sheet) -> list[tuple]:
         for cell in row
         if cell.value is not None or cell.has_style
     ]
+
+
+def _many_rows(path: Path, rows: int) -> None:
+    """Two streamed sheets of `rows` rows each (numbers, texts, blanks, dates)."""
+    workbook = new_workbook(path, constant_memory=True)
+    styles = Styles(workbook)
+    tables = []
+    for name in ("甲", "乙"):
+        table = Table(SheetWriter(workbook, styles, name), COLUMNS, name, True)
+        for n in range(rows):
+            score = D(n % 101) + D("0.25")
+            table.add((f"{name}{n:05d}", score, D(n % 7) / 7, dt.date(2024, 1, 1), "", None, ""))
+        table.finish()
+        tables.append(table)
+    workbook.close()
+    splice(path, [table.stream for table in tables if table.stream])
+
+
+def test_rows_rendered_half_aside_by_a_forked_process_read_back_the_same(tmp_path, monkeypatch):
+    """From SPLIT_FROM rows on a forked process renders the second half of each streamed
+    sheet (writer/stream.py `_Aside`); the file must read back cell by cell as when one
+    process renders every row."""
+    import cs_kpi.writer.stream as stream_module
+    from cs_kpi.forks import CAN_FORK
+
+    if not CAN_FORK:
+        pytest.skip("this platform cannot fork")
+    forks = []
+    real = stream_module.Forked
+    monkeypatch.setattr(stream_module, "usable_cores", lambda: 2)
+    monkeypatch.setattr(stream_module, "Forked", lambda work: forks.append(1) or real(work))
+    monkeypatch.setattr(stream_module, "SPLIT_FROM", 10**9)
+    _many_rows(tmp_path / "one.xlsx", 2001)
+    assert forks == []
+    monkeypatch.setattr(stream_module, "SPLIT_FROM", 100)
+    _many_rows(tmp_path / "two.xlsx", 2001)  # 2001 rows: halves of 1001 and 1000, across
+    assert forks == [1]  # RENDER_ROWS' chunks of 2000
+    one, two = (openpyxl.load_workbook(tmp_path / f"{n}.xlsx") for n in ("one", "two"))
+    for name in ("甲", "乙"):
+        cells_one = [[c.value for c in row] for row in one[name].iter_rows()]
+        cells_two = [[c.value for c in row] for row in two[name].iter_rows()]
+        assert len(cells_two) == 2 + 2001 and cells_one == cells_two
+        assert cells_two[2 + 1001][0] == f"{name}01001"  # the first row rendered aside
+        assert two[name]["B1004"].number_format == one[name]["B1004"].number_format == "0.00"
+
+
+def test_a_failure_of_the_forked_renderer_is_raised_here_and_leaves_no_temp(tmp_path, monkeypatch):
+    import cs_kpi.writer.stream as stream_module
+    from cs_kpi.forks import CAN_FORK
+
+    if not CAN_FORK:
+        pytest.skip("this platform cannot fork")
+    monkeypatch.setattr(stream_module, "usable_cores", lambda: 2)
+    monkeypatch.setattr(stream_module, "SPLIT_FROM", 100)
+    real_render = stream_module._PreparedSheet.render
+
+    def render(self, start, stop, into=None):
+        if into is not None:  # only the child renders into a file it was given
+            raise ValueError("the child cannot render")
+        return real_render(self, start, stop, into)
+
+    monkeypatch.setattr(stream_module._PreparedSheet, "render", render)
+    with pytest.raises(ValueError, match="the child cannot render"):
+        _many_rows(tmp_path / "bad.xlsx", 500)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]  # no .rows temp left
+
+
+def test_a_sheet_with_a_frame_is_rendered_whole_here_never_aside(tmp_path, monkeypatch):
+    """polars must not run in a forked copy: above SPLIT_FROM rows, a streamed sheet given
+    as a frame is not split (no fork for it), and its rows before and after the frame stay
+    in order."""
+    import polars as pl
+
+    import cs_kpi.writer.stream as stream_module
+
+    forks = []
+    monkeypatch.setattr(stream_module, "usable_cores", lambda: 2)
+    monkeypatch.setattr(stream_module, "Forked", lambda work: forks.append(1))
+    monkeypatch.setattr(stream_module, "SPLIT_FROM", 1)  # its 2 rows would be split
+    path = tmp_path / "frame.xlsx"
+    workbook = new_workbook(path)
+    sheet_writer = SheetWriter(workbook, Styles(workbook), "明细")
+    table = Table(sheet_writer, FRAME_COLUMNS, "标题", True)
+    table.add(("before", dt.date(2024, 5, 1), 1, 0.5, True))
+    names = [column.label for column in FRAME_COLUMNS]
+    frame = pl.DataFrame(
+        [(f"p{n}", dt.date(2024, 1, 1), n, n / 4, n % 2 == 0) for n in range(50)],
+        schema=names,
+        orient="row",
+    )
+    table.add_frame(frame)
+    table.add(("after", None, 2, 0.25, False))
+    table.finish()
+    workbook.close()
+    splice(path, [table.stream])
+    assert forks == []
+    sheet = openpyxl.load_workbook(path)["明细"]
+    assert [sheet.cell(row, 1).value for row in (3, 4, 53, 54)] == ["before", "p0", "p49", "after"]
+    assert sheet["C53"].value == 49 and sheet["D53"].value == 12.25 and sheet["E4"].value is True

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import pickle
-import sys
-import traceback
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
+from cs_kpi.forks import CAN_FORK, Forked
 from cs_kpi.i18n import Text
 from cs_kpi.problems import InputError, Problem, Problems, in_file
 
@@ -123,58 +120,16 @@ class Run:
                 before_rename()
 
 
-_CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
+_CAN_FORK = CAN_FORK
 
 
 class _ForkedBuild:
-    """One output built by a forked child process; `wait` re-raises what it raised.
-
-    The child inherits everything built so far (copy-on-write), writes its temp file and
-    leaves by `os._exit`: no atexit handler, no flush of buffers the parent owns, no
-    close of the history store's connection. An exception travels back pickled, with
-    the child's traceback as a note."""
+    """One output built by a forked child process (`forks.Forked`); `wait` re-raises
+    what it raised."""
 
     def __init__(self, write_one: Callable[[Path], Any], temp: Path):
         self.temp = temp
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(read_end)
-            _child(write_one, temp, write_end)
-        os.close(write_end)
-        self.pid, self._read_end = pid, read_end
+        self._forked = Forked(lambda tell: write_one(temp))
 
     def wait(self, raise_error: bool = True) -> None:
-        with os.fdopen(self._read_end, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        if not raise_error:
-            return
-        if payload:
-            raise pickle.loads(payload)
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            raise RuntimeError(f"the process writing {self.temp} ended with status {code}")
-
-
-def _child(write_one: Callable[[Path], Any], temp: Path, write_end: int) -> NoReturn:
-    code = 1
-    try:
-        payload = b""
-        try:
-            write_one(temp)
-            code = 0
-        except BaseException as error:  # noqa: BLE001  (every failure goes back to the parent)
-            payload = _pickled(error)
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-    finally:
-        os._exit(code)
-
-
-def _pickled(error: BaseException) -> bytes:
-    error.add_note("".join(traceback.format_exception(error)).rstrip())
-    try:
-        return pickle.dumps(error)
-    except Exception:  # noqa: BLE001  (an exception whose arguments cannot be pickled)
-        return pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
+        self._forked.wait(raise_error)

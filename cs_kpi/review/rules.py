@@ -101,10 +101,19 @@ def weighted_mean(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     pairs = list(pairs)
     if not pairs:
         return None
-    total_weight = sum((weight for weight, _ in pairs), ZERO)
+    # Plain loops, not sum() over generators: the same additions in the same order,
+    # twice as fast (this runs for every item, dimension and review of every person).
+    total_weight = ZERO
+    for weight, _ in pairs:
+        total_weight += weight
+    total = ZERO
     if total_weight == 0:
-        return sum((value for _, value in pairs), ZERO) / len(pairs)
-    return sum((weight * value for weight, value in pairs), ZERO) / total_weight
+        for _, value in pairs:
+            total += value
+        return total / len(pairs)
+    for weight, value in pairs:
+        total += weight * value
+    return total / total_weight
 
 
 # ---------------------------------------------------------------- §4.1 360 review
@@ -143,13 +152,20 @@ def _item_score_of(
 ) -> tuple[Decimal, tuple[str, ...]]:
     """`item_score` of one triple of scores under one set of weights. Equal Decimals give
     equal results however they were typed (8 or 8.0): every result is rounded to 0.01."""
-    raters = (
-        ("self", self_score, self_weight),
-        ("peer", peer_score, peer_weight),
-        ("manager", manager_score, manager_weight),
-    )
-    missing = tuple(name for name, score, weight in raters if score is None and weight > 0)
-    present = [(weight, score) for _, score, weight in raters if score is not None and weight > 0]
+    missing: tuple[str, ...] = ()
+    present = []
+    if self_weight > 0:
+        if self_score is None:
+            missing = ("self",)
+        else:
+            present.append((self_weight, self_score))
+    if peer_weight > 0:
+        if peer_score is None:
+            missing += ("peer",)
+        else:
+            present.append((peer_weight, peer_score))
+    if manager_weight > 0:
+        present.append((manager_weight, manager_score))
     if not present:  # only the manager scored and the manager weight is 0
         return round2(manager_score), missing
     mean = weighted_mean(present)
@@ -376,11 +392,13 @@ def rater_spread(
     A self score that only ties the highest is not 自评偏高: someone else
     rated the person as high.
     """
-    present = [s for s in (self_score, peer_score, manager_score) if s is not None]
-    spread = max(present) - min(present)
-    others = [s for s in (peer_score, manager_score) if s is not None]
-    self_highest = self_score is not None and all(self_score > other for other in others)
-    return spread, self_highest
+    highest = lowest = manager_score
+    if peer_score is not None:
+        highest, lowest = max(highest, peer_score), min(lowest, peer_score)
+    if self_score is None:
+        return highest - lowest, False
+    # `highest` is still the others' highest: self must be strictly above it.
+    return max(highest, self_score) - min(lowest, self_score), self_score > highest
 
 
 def calibration_case(person: Person, item: ItemResult, gap: Decimal) -> CalibrationCase | None:

@@ -179,7 +179,7 @@ def write_report(path: Path, context: ReportContext, lang: str) -> None:
     writer.unusable()
     writer.charts()
     workbook.close()
-    splice(Path(path), writer.streams, compresslevel=1)
+    splice(Path(path), writer.streams)
 
 
 class _Report:
