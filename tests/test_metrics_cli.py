@@ -108,6 +108,16 @@ def test_json_indicator_file_and_report(tmp_path):
         ("A001", "2024-07-01", 2),  # one row per agent and day: 张三's T1 and T2
         ("A002", "2024-07-02", 1),
     ]
+    # 渠道: the agent × channel block below the channel table (rows streamed as columns):
+    # 张三's T1 (60 s, solved in 1 h) and T2 (电话, 180 s, solved after 2 days).
+    channels = [row for row in report["渠道"].iter_rows(values_only=True)]
+    block = channels[[row[0] for row in channels].index("客服 × 渠道") + 2 :]
+    assert [row[:8] for row in block] == [
+        ("张三", "A001", "张三", "在线", 1, 1, 0, 1),
+        ("张三", "A001", "张三", "电话", 1, 1, 0, 1),
+        ("李四", "A002", "李四", "在线", 1, 1, 0, 1),
+    ]
+    assert [row[9:11] for row in block] == [(60, 1), (180, 0), (30, 1)]
 
 
 def test_unusable_rows_under_one_percent_are_a_warning(tmp_path):

@@ -320,7 +320,7 @@ def test_day_by_day_rows_are_each_days_tickets(tmp_path):
         ticket("3", "A", "2024-07-02 10:00", "2024-07-02 10:10"),
     ]
     result = summary_of([ticket_file(tmp_path, rows)])
-    days = {row.keys: row.values for row in result.days}
+    days = {(row["agent"], row["day"]): row for row in result.days.iter_rows(named=True)}
     assert days[("A", dt.date(2024, 7, 1))][rules.AVERAGE_RESPONSE] == 120
     assert days[("A", dt.date(2024, 7, 1))][rules.DAILY_VOLUME] == 2
     assert days[("A", dt.date(2024, 7, 2))][rules.DAILY_VOLUME] == 1
@@ -355,7 +355,7 @@ def test_the_streaming_and_in_memory_engines_agree(tmp_path):
     source = ticket_file(tmp_path, rows)
     streamed = summary_of([source], streaming=True, business_hours=NINE_TO_SIX)
     in_memory = summary_of([source], streaming=False, business_hours=NINE_TO_SIX)
-    assert streamed.agents == in_memory.agents and streamed.days == in_memory.days
+    assert streamed.agents == in_memory.agents and streamed.days.equals(in_memory.days)
     assert (
         [b.ref for b in streamed.bad_rows] == [b.ref for b in in_memory.bad_rows] == ["tickets!4:4"]
     )

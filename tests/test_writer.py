@@ -99,6 +99,59 @@ def test_streamed_rows_read_back_like_xlsxwriters_own(tmp_path):
     assert sheet["G5"].value == " lead space"
 
 
+FRAME_COLUMNS = [
+    Column("工号", value=lambda row: row[0]),
+    Column("日期", "date", lambda row: row[1]),
+    Column("工单", "int", lambda row: row[2]),
+    Column("占比", "percent", lambda row: row[3]),
+    Column("是否", "text", lambda row: row[4]),
+]
+FRAME_ROWS = [
+    ("=1+1", dt.date(2024, 9, 30), 3, 0.1, True),
+    (" lead space", None, None, 1 / 3, False),
+    ("a&b<c>\x01", dt.date(1999, 12, 31), -2, float("nan"), None),
+    ("", dt.date(2024, 1, 1), 0, None, True),
+    (None, dt.date(2024, 1, 2), 7, 2 / 7, False),
+]
+
+
+def _write_frame(path: Path, streamed: bool) -> None:
+    import polars as pl
+
+    workbook = new_workbook(path)
+    styles = Styles(workbook)
+    table = Table(SheetWriter(workbook, styles, "明细"), FRAME_COLUMNS, "标题", streamed)
+    table.add(("before", dt.date(2024, 5, 1), 1, 0.5, True))
+    names = [column.label for column in FRAME_COLUMNS]
+    frame = pl.DataFrame(FRAME_ROWS, schema=names, orient="row")
+    if streamed:
+        table.add_frame(frame)
+    else:  # xlsxwriter refuses NaN; the streamed paths leave it blank
+        for row in FRAME_ROWS:
+            table.add([None if value != value else value for value in row])
+    table.add(("after", None, 2, 0.25, False))
+    table.finish()
+    workbook.close()
+    splice(path, [table.stream] if table.stream else [])
+
+
+def test_a_frame_streamed_reads_back_like_its_rows_written_one_by_one(tmp_path):
+    """Table.add_frame: polars renders the rows; text stays text (=1+1), a leading space
+    is kept, & < > escaped, the control character dropped, NaN and None blank."""
+    direct, streamed = tmp_path / "direct.xlsx", tmp_path / "frame.xlsx"
+    _write_frame(direct, streamed=False)
+    _write_frame(streamed, streamed=True)
+    assert _cells(streamed) == _cells(direct)
+    sheet = openpyxl.load_workbook(streamed)["明细"]
+    assert [cell.value for cell in sheet[4]] == ["=1+1", dt.datetime(2024, 9, 30), 3, 0.1, True]
+    assert sheet["A5"].value == " lead space" and sheet["D5"].value == 1 / 3
+    assert (sheet["A6"].value, sheet["D6"].value) == ("a&b<c>", None)
+    assert sheet["A9"].value == "after" and sheet.max_row == 9
+    with zipfile.ZipFile(streamed) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<dimension ref="A1:E9"/>' in xml
+
+
 def test_streamed_sheet_has_no_leftover_probe_and_a_right_dimension(tmp_path):
     path = tmp_path / "streamed.xlsx"
     _write(path, streamed=True)
@@ -291,3 +344,37 @@ def test_a_failure_of_the_forked_renderer_is_raised_here_and_leaves_no_temp(tmp_
     with pytest.raises(ValueError, match="the child cannot render"):
         _many_rows(tmp_path / "bad.xlsx", 500)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]  # no .rows temp left
+
+
+def test_a_sheet_with_a_frame_is_rendered_whole_here_never_aside(tmp_path, monkeypatch):
+    """polars must not run in a forked copy: above SPLIT_FROM rows, a streamed sheet given
+    as a frame is not split (no fork for it), and its rows before and after the frame stay
+    in order."""
+    import polars as pl
+
+    import cs_kpi.writer.stream as stream_module
+
+    forks = []
+    monkeypatch.setattr(stream_module, "usable_cores", lambda: 2)
+    monkeypatch.setattr(stream_module, "Forked", lambda work: forks.append(1))
+    monkeypatch.setattr(stream_module, "SPLIT_FROM", 1)  # its 2 rows would be split
+    path = tmp_path / "frame.xlsx"
+    workbook = new_workbook(path)
+    sheet_writer = SheetWriter(workbook, Styles(workbook), "明细")
+    table = Table(sheet_writer, FRAME_COLUMNS, "标题", True)
+    table.add(("before", dt.date(2024, 5, 1), 1, 0.5, True))
+    names = [column.label for column in FRAME_COLUMNS]
+    frame = pl.DataFrame(
+        [(f"p{n}", dt.date(2024, 1, 1), n, n / 4, n % 2 == 0) for n in range(50)],
+        schema=names,
+        orient="row",
+    )
+    table.add_frame(frame)
+    table.add(("after", None, 2, 0.25, False))
+    table.finish()
+    workbook.close()
+    splice(path, [table.stream])
+    assert forks == []
+    sheet = openpyxl.load_workbook(path)["明细"]
+    assert [sheet.cell(row, 1).value for row in (3, 4, 53, 54)] == ["before", "p0", "p49", "after"]
+    assert sheet["C53"].value == 49 and sheet["D53"].value == 12.25 and sheet["E4"].value is True

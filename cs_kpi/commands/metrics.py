@@ -76,8 +76,8 @@ FORMAT_LINE = Text(
 TABLE_TITLE = Text("客服指标（{period}）", "Agent indicators ({period})")
 
 WRITING = (
-    Text("写入指标数据", "Writing the indicator file"),
     Text("写入报告", "Writing the report"),
+    Text("写入指标数据", "Writing the indicator file"),
 )
 NEEDED_FIELDS: dict[str, str] = {
     "平均响应时长": "first_response",
@@ -258,12 +258,16 @@ def run_sources(
             warnings=warnings,
             file_indicators=options.indicators or default_file_indicators(),
         )
+        # The report first, here (its polars queries must not run in a forked copy of this
+        # process: polars' thread pool does not survive a fork); the 指标数据 file, plain
+        # Python, is built meanwhile by a forked copy on the second core.
         steps.write(
-            [metrics_target, report_target],
+            [report_target, metrics_target],
             [
-                lambda temp: _write_indicator_file(temp, metrics_target, context, people, lang),
                 lambda temp: write_report(temp, context, lang),
+                lambda temp: _write_indicator_file(temp, metrics_target, context, people, lang),
             ],
+            parallel=True,
         )
     payload = to_json(context, [metrics_target, report_target], lang)
 

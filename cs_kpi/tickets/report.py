@@ -21,6 +21,7 @@ from cs_kpi.tickets.source import FIELDS, UNITS, TicketSource
 from cs_kpi.tickets.summary import Row, Summary
 from cs_kpi.writer.cells import write_value
 from cs_kpi.writer.sheet import SheetWriter, new_workbook
+from cs_kpi.writer.stream import RowStream, splice
 from cs_kpi.writer.style import Styles
 from cs_kpi.writer.table import Column, Table
 
@@ -178,10 +179,7 @@ def write_report(path: Path, context: ReportContext, lang: str) -> None:
     writer.unusable()
     writer.charts()
     workbook.close()
-    from cs_kpi.writer.stream import splice
-
-    # The streamed sheets' rows go into the closed file (writer/stream.py).
-    splice(Path(path), [table.stream for table in writer.streamed if table.stream is not None])
+    splice(Path(path), writer.streams)
 
 
 class _Report:
@@ -194,7 +192,7 @@ class _Report:
         self.names = {key: t(lang) for key, t in SHEETS.items()}
         self.channel_rows = (0, 0)
         self.team_day_rows = (0, 0)
-        self.streamed: list[Table] = []
+        self.streams: list[RowStream] = []  # rows spliced in after close (writer/stream.py)
 
     def t(self, key: str, **values: object) -> str:
         return L[key](self.lang, **values)
@@ -328,45 +326,60 @@ class _Report:
                 if column.label != indicator_label(rules.DAILY_VOLUME, self.lang)
             ],
         ]
-        self._write_rows("days", columns, self.t("per_day"), self.c.summary.days, 4, True)
+        table = Table(self.writers["days"], columns, self.t("per_day"), streamed=True)
+        self.streams.append(table.stream)
+        table.add_frame(self.identified(self.c.summary.days, "day", False))
+        table.finish(freeze_cols=4)
         # Agent × channel below would break the filter; it gets its own block on 渠道.
         self._agent_channels()
 
+    def identified(self, table: Any, middle: str, daily_volume: bool) -> Any:
+        """A table of the summary (agent, `middle`, counts, indicators) in the columns of
+        the sheets: the agent's 工号 and 姓名 beside it, the indicators the files give."""
+        import polars as pl
+
+        ids = self.c.identities
+        agent = pl.col("agent")
+        identity = [
+            agent.replace_strict({a: i[part] for a, i in ids.items()}, default="").alias(name)
+            for part, name in ((0, "id"), (1, "name"))
+        ]
+        shown = [
+            name
+            for name in rules.INDICATORS
+            if name in self.c.summary.available and (daily_volume or name != rules.DAILY_VOLUME)
+        ]
+        counts = list(rules.count_expressions())
+        return table.select(agent, *identity, middle, *counts, *shown)
+
     def _agent_channels(self) -> None:
-        """Agent × channel as a block below the channel table (平均响应时长 per channel)."""
+        """Agent × channel as a block below the channel table (平均响应时长 per channel),
+        its rows streamed (writer/stream.py) below the rows xlsxwriter writes."""
         writer = self.writers["channels"]
-        rows = self.c.summary.agent_channels
-        if not rows:
+        table = self.c.summary.agent_channels
+        if table.is_empty():
             return
         start = self.channel_rows[1] + 3
         columns = [
             *self.identity_columns(),
-            Column(self.t("channel"), "text", lambda row: row.keys[1]),
+            Column(self.t("channel"), "text"),
             *self.count_columns(),
             *self.indicator_columns(lambda row: row.values),
         ]
         writer.section(start, self.t("per_agent_channel"), len(columns))
-        sheet = writer.sheet
         header = start + 1
         for c, column in enumerate(columns):
-            sheet.write_string(header, c, column.label, self.s.header)
-        formats = [self.s.cell(col.kind) for col in columns]
-        for r, row in enumerate(rows, start=header + 1):
-            for c, column in enumerate(columns):
-                write_value(sheet, r, c, column.value(row), formats[c])
+            writer.sheet.write_string(header, c, column.label, self.s.header)
+        stream = RowStream(writer.sheet, len(columns), header + 1)
+        layout = stream.layout([self.s.cell(col.kind) for col in columns])
+        stream.add_frame(header + 1, self.identified(table, "channel", True), layout)
+        stream.write_probes()
+        self.streams.append(stream)
 
     def _write_rows(
-        self,
-        key: str,
-        columns: list[Column],
-        title: str,
-        rows: list[Row],
-        freeze: int,
-        streamed: bool = False,
+        self, key: str, columns: list[Column], title: str, rows: list[Row], freeze: int
     ) -> Table:
-        table = Table(self.writers[key], columns, title, streamed=streamed)
-        if streamed:
-            self.streamed.append(table)
+        table = Table(self.writers[key], columns, title)
         table.add_all(rows)
         table.finish(freeze_cols=freeze)
         return table
@@ -427,7 +440,7 @@ class _Report:
             Column(self.t("reason"), "text", lambda bad: REASON_TEXT[bad.reason](self.lang)),
         ]
         table = Table(self.writers["unusable"], columns, self.names["unusable"], streamed=True)
-        self.streamed.append(table)
+        self.streams.append(table.stream)
         table.add_all(self.c.summary.bad_rows)
         if not self.c.summary.bad_rows:
             table.add_values(["", "", self.t("none_unusable")])
@@ -488,10 +501,10 @@ def _getter(values: Any, name: str) -> Any:
 
 
 def _team_days(summary: Summary) -> list[tuple[Any, int]]:
-    totals: dict[Any, int] = {}
-    for row in summary.days:
-        totals[row.keys[1]] = totals.get(row.keys[1], 0) + row.counts["tickets"]
-    return sorted(totals.items())
+    import polars as pl
+
+    totals = summary.days.group_by("day").agg(pl.col("tickets").sum()).sort("day")
+    return list(totals.iter_rows())
 
 
 def _midnight(day: Any) -> Any:

@@ -269,7 +269,10 @@ def repeat_flags(complaints: Any) -> Any:
     import polars as pl
 
     ordered = complaints.sort("customer", "created_s")
-    previous = pl.col("created_s").shift(1).over("customer")
+    # Sorted, a customer's previous complaint is the row above when it is theirs (no
+    # window over the customers: a group-by of its own).
+    same_customer = pl.col("customer") == pl.col("customer").shift(1)
+    previous = pl.when(same_customer).then(pl.col("created_s").shift(1))
     within = (pl.col("created_s") - previous) <= REPEAT_WINDOW_SECONDS
     known = pl.col("customer").is_not_null() & (pl.col("customer") != "")
     return ordered.with_columns((within.fill_null(False) & known).alias("repeat"))

@@ -55,8 +55,10 @@ class Summary:
     working_days: int
     agents: list[Row]  # keys: (agent,)
     channels: list[Row]  # keys: (channel,)
-    agent_channels: list[Row]  # keys: (agent, channel)
-    days: list[Row]  # keys: (agent, day)
+    agent_channels: Any  # a DataFrame as `days`, by agent and channel
+    # agent, day, the counts and the indicators: a polars DataFrame, not Rows (36,000 lines
+    # at 400 agents × 92 days, which the report streams as columns)
+    days: Any
     team: Row
     bad_rows: list[BadRow]
     bad_counts: dict[str, int]
@@ -86,12 +88,15 @@ def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Sum
     days, unknown_years = rules.working_days(calendar, period.first, period.last)
     available = rules.available_indicators(scan.fields, fcr)
 
-    def rows(keys: tuple[str, ...], table: Any = None) -> list[Row]:
+    def shown(keys: tuple[str, ...], table: Any = None) -> Any:
         if table is None:
             sums = assigned.group_by(*keys).agg(pl.exclude(*KEYS, "number_max").sum())
             table = sums.sort(*keys)
         per_day = None if keys[-1] == "day" else days  # a day's own volume is its tickets
-        return _rows(table, keys, rules.indicator_expressions(scale, per_day), available)
+        return _shown(table, keys, rules.indicator_expressions(scale, per_day), available)
+
+    def rows(keys: tuple[str, ...], table: Any = None) -> list[Row]:
+        return _rows(shown(keys, table), keys)
 
     agents = rows(("agent",))
     everyone = assigned.select(pl.exclude(*KEYS, "number_max").sum())
@@ -118,8 +123,8 @@ def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Sum
         working_days=days,
         agents=agents,
         channels=rows(("channel",)),
-        agent_channels=rows(("agent", "channel")),
-        days=rows(("agent", "day")),
+        agent_channels=shown(("agent", "channel")),
+        days=shown(("agent", "day")),
         team=team,
         bad_rows=bad_rows,
         bad_counts={reason: n for reason, n in counts.items() if n},
@@ -159,25 +164,35 @@ def _max(series: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _rows(table: Any, keys: tuple[str, ...], indicators: dict[str, Any], available: set[str]):
-    """Each row of a summed table with its counts and indicators, computed in polars; an
-    indicator the files cannot give is None."""
+def _shown(
+    table: Any, keys: tuple[str, ...], indicators: dict[str, Any], available: set[str]
+) -> Any:
+    """A summed table as its keys, counts (rules.COUNTS) and indicators, computed in
+    polars; an indicator the files cannot give is null."""
+    import polars as pl
+
     counts = rules.count_expressions()
-    shown = table.select(
+    return table.select(
         *keys,
         *[expr.alias(name) for name, expr in counts.items()],
-        *[expr.alias(name) for name, expr in indicators.items()],
+        *[
+            (expr if name in available else pl.lit(None, dtype=pl.Float64)).alias(name)
+            for name, expr in indicators.items()
+        ],
     )
+
+
+def _rows(shown: Any, keys: tuple[str, ...]) -> list[Row]:
+    """Each row of a `_shown` table as a Row."""
+    counts = list(rules.count_expressions())
+    indicators = shown.columns[len(keys) + len(counts) :]
     result = []
     for record in shown.iter_rows():
-        key_values = record[: len(keys)]
         count_values = record[len(keys) : len(keys) + len(counts)]
-        indicator_values = record[len(keys) + len(counts) :]
-        values = {
-            name: (value if name in available else None)
-            for name, value in zip(indicators, indicator_values, strict=True)
-        }
-        result.append(Row(key_values, dict(zip(counts, count_values, strict=True)), values))
+        values = dict(zip(indicators, record[len(keys) + len(counts) :], strict=True))
+        result.append(
+            Row(record[: len(keys)], dict(zip(counts, count_values, strict=True)), values)
+        )
     return result
 
 

@@ -107,6 +107,32 @@ class Table:
         for item in items:
             add([get(item) for get in getters])  # type: ignore[misc]
 
+    def add_frame(self, frame: Any) -> None:
+        """Rows from a polars DataFrame whose columns are the table's, in order (the
+        columns' getters are not used). A streamed table without wrapped columns hands the
+        frame to the stream whole, rendered by polars; otherwise row by row."""
+        import polars as pl
+
+        if len(frame.columns) != len(self.columns):
+            raise ValueError(f"{len(frame.columns)} frame columns for {len(self.columns)}")
+        if self.stream is None or self._wraps:
+            for values in frame.iter_rows():
+                self.add_values(values)
+            return
+        room = max(self.max_rows - self.row, 0)
+        if frame.height > room:
+            self.dropped += frame.height - room
+            frame = frame.head(room)
+        layout = self._layouts.get(None)
+        if layout is None:
+            formats = [self.fmt(c) for c in range(len(self.columns))]
+            layout = self._layouts[None] = self.stream.layout(formats)
+        for texts, name in zip(self._texts, frame.columns, strict=True):
+            if frame.schema[name] == pl.String:
+                texts.update(text for text in frame[name].unique().to_list() if text)
+        self.stream.add_frame(self.row, frame, layout)
+        self.row += frame.height
+
     def add_values(
         self, values: Sequence[Any], kinds: Sequence[str | None] | None = None, **extra: Any
     ) -> None:
