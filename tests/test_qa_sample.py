@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cs_kpi.qa.read import parse_datetime, read_tickets
+from cs_kpi.qa.read import read_tickets
 from cs_kpi.qa.rules import (
     HIGH_COMPLAINT,
     NEW_HIRE,
@@ -23,6 +23,7 @@ from cs_kpi.qa.rules import (
     sample_size,
     select,
 )
+from cs_kpi.tickets.report import REASON_TEXT
 from cs_kpi.tickets.source import ColumnUse, TicketSource
 
 PERIOD_END = dt.date(2024, 9, 30)
@@ -203,17 +204,39 @@ def test_shuffled_rows_of_a_file_give_the_same_sample(tmp_path):
 
 
 def test_a_row_that_cannot_be_read_is_listed_with_its_row(tmp_path):
+    """2 unusable rows of 4 is above metrics' 1% limit: each is an error at its row, with
+    metrics' reason, and a blank ticket ID is qa-sample's own error."""
     rows = _rows(4)
     rows[1][3] = "昨天"  # row 3 of the file
     rows[2][4] = "也许"  # row 4
     rows[3][0] = ""  # row 5
-    _, problems = read_tickets([_source(tmp_path / "q3.csv", rows)])
-    where = [(p.sheet, p.cell, p.code) for p in problems.errors]
+    tickets, problems = read_tickets([_source(tmp_path / "q3.csv", rows)])
+    where = [(p.sheet, p.cell, p.code, p.file) for p in problems.errors]
     assert where == [
-        ("q3", "3:3", "qa_created_unparseable"),
-        ("q3", "4:4", "qa_complaint_unreadable"),
-        ("q3", "5:5", "qa_ticket_missing"),
+        ("q3", "3:3", "unusable_row", "q3.csv"),
+        ("q3", "4:4", "unusable_row", "q3.csv"),
+        ("q3", "5:5", "qa_ticket_missing", "q3.csv"),
+        (None, None, "qa_too_many_unusable", None),
     ]
+    reasons = [p.msg.params["reason"].text for p in problems.errors[:2]]
+    assert reasons == [REASON_TEXT["created_unparseable"], REASON_TEXT["value_unreadable"]]
+    assert [t.ticket for t in tickets] == ["T0000"]
+
+
+def test_unusable_rows_within_metrics_limit_are_left_out_with_a_warning(tmp_path):
+    """1 unusable row of 150 (0.67%, within 1%): a warning at its row and one with the
+    count; the other 149 tickets are read."""
+    rows = _rows(150)
+    rows[9][3] = "2024-13-45 10:00"  # row 11: no such date
+    tickets, problems = read_tickets([_source(tmp_path / "q3.csv", rows)])
+    assert problems.errors == []
+    assert [(p.sheet, p.cell, p.code) for p in problems.warnings] == [
+        ("q3", "11:11", "unusable_row"),
+        (None, None, "qa_some_unusable"),
+    ]
+    assert problems.warnings[1].msg.params["bad"] == 1
+    assert problems.warnings[1].msg.params["rows"] == 150
+    assert len(tickets) == 149 and "T0009" not in {t.ticket for t in tickets}
 
 
 @pytest.mark.parametrize(
@@ -224,13 +247,16 @@ def test_a_row_that_cannot_be_read_is_listed_with_its_row(tmp_path):
         ("2024/7/1 9:05", dt.datetime(2024, 7, 1, 9, 5)),
         ("01/Jul/24 9:15 AM", dt.datetime(2024, 7, 1, 9, 15)),  # Jira
         ("2024年7月1日 09:05", dt.datetime(2024, 7, 1, 9, 5)),
-        ("soon", None),
+        ("07/03/2024 09:15", dt.datetime(2024, 7, 3, 9, 15)),  # US month first
+        ("2024-06-30 23:30:00 -0400", dt.datetime(2024, 7, 1, 11, 30)),  # another offset
     ],
 )
-def test_creation_times_as_exports_write_them(text, expected):
-    from zoneinfo import ZoneInfo
-
-    assert parse_datetime(text, ZoneInfo("Asia/Shanghai")) == expected
+def test_creation_times_as_exports_write_them(tmp_path, text, expected):
+    """Read by the metrics engine's layouts (tickets.engine.DATETIME_FORMATS)."""
+    rows = _rows(1)
+    rows[0][3] = text
+    (ticket,), problems = read_tickets([_source(tmp_path / "q3.csv", rows)])
+    assert problems.ok and ticket.created == expected
 
 
 # ---------------------------------------------------------------- the checklist workbook

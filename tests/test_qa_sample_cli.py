@@ -4,6 +4,7 @@ JSON result (SPEC §9), the checklist written, and bad input (exit 1, nothing wr
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -128,12 +129,155 @@ def test_unreadable_rows_are_listed_and_nothing_is_written(tmp_path):
     result = _run(*_args(tmp_path, export, "--json"))
     assert result.exit_code == 1
     problems = json.loads(result.stdout)["problems"]
+    # 2 of 44 rows (4.5%) is above metrics' 1% limit: each row, then the count
     assert [(p["sheet"], p["cell"], p["code"]) for p in problems] == [
-        ("q3", "5:5", "qa_created_unparseable"),
-        ("q3", "10:10", "qa_complaint_unreadable"),
+        ("q3", "5:5", "unusable_row"),
+        ("q3", "10:10", "unusable_row"),
+        (None, None, "qa_too_many_unusable"),
     ]
+    assert "创建时间无法识别" in problems[0]["message"]
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["q3.csv", "team.csv"]
+
+
+def _twin_rows(us: bool, bad_flag: bool = False) -> list[list[str]]:
+    """150 tickets, T000–T149, agents 甲 乙 丙 in turn (i mod 3), created 2024-07-01 09:15
+    plus 4 hours × i (T149: 2024-07-25 05:15); T000, T003, T006 (甲's) are complaints.
+    Row 21 (T019, 乙's) has a creation time that is none; with `bad_flag` row 51 (T049) a
+    complaint flag that is none. The US twin writes 07/03/2024 09:15, the ISO one
+    2024-07-03 09:15."""
+    start = dt.datetime(2024, 7, 1, 9, 15)
+    rows = []
+    for i in range(150):
+        created = start + dt.timedelta(hours=4 * i)
+        text = created.strftime("%m/%d/%Y %H:%M" if us else "%Y-%m-%d %H:%M")
+        flag = "是" if i in (0, 3, 6) else "否"
+        rows.append([f"T{i:03d}", ("甲", "乙", "丙")[i % 3], "电话", text, flag, f"C{i % 7}"])
+    rows[19][3] = "TBD"
+    if bad_flag:
+        rows[49][4] = "也许"
+    return rows
+
+
+def _twin_runs(tmp_path: Path, bad_flag: bool = False) -> list[tuple[int, dict]]:
+    runs = []
+    for name, us in (("us.csv", True), ("iso.csv", False)):
+        export = _export(tmp_path / name, _twin_rows(us, bad_flag))
+        args = [str(export), "--rate", "30%", "--seed", "5", "--period", "2024-Q3", "--json"]
+        result = _run(*args, "-o", str(tmp_path / f"{name}.xlsx"))
+        runs.append((result.exit_code, json.loads(result.stdout)))
+    return runs
+
+
+def test_a_us_dated_export_and_its_iso_twin_give_the_same_sample(tmp_path):
+    """Month first is read as metrics reads it: 07/03/2024 is 3 July (in 2024-Q3), not
+    7 March. Row 21 is unusable in both: 1 of 150 rows (0.67% ≤ metrics' 1%), left out with
+    a warning at its row. 甲: 50 tickets, 3 complaints (6% > 5%) → all 50 (高投诉); 乙: 49
+    (T019 left out) → ceil(0.3 × 49) = ceil(14.7) = 15; 丙: 50 → 15. 80 in all."""
+    (us_code, us_run), (iso_code, iso_run) = _twin_runs(tmp_path)
+    assert us_code == iso_code == 0
+
+    def drawn(run: dict) -> list[dict]:  # row references without their sheet (us / iso)
+        return [{**t, "row": t["row"].split("!")[1]} for t in run["tickets"]]
+
+    assert drawn(us_run) == drawn(iso_run) and us_run["agents"] == iso_run["agents"]
+    agents = {
+        a["agent"]: (a["tickets"], a["complaints"], a["sample_size"], a["reason"])
+        for a in us_run["agents"]
+    }
+    assert agents == {
+        "甲": (50, 3, 50, "high_complaint"),
+        "乙": (49, 0, 15, "sampled"),
+        "丙": (50, 0, 15, "sampled"),
+    }
+    assert len(us_run["tickets"]) == 80
+    created = {t["ticket"]: t["created"] for t in us_run["tickets"] if t["agent"] == "甲"}
+    assert created["T012"] == "2024-07-03T09:15:00"  # 1 July 09:15 + 48 hours
+    assert us_run["period"]["first"] == "2024-07-01" and us_run["period"]["last"] == "2024-09-30"
+    for run, sheet in ((us_run, "us"), (iso_run, "iso")):
+        assert [(w["sheet"], w["cell"], w["code"]) for w in run["warnings"]] == [
+            (sheet, "21:21", "unusable_row"),
+            (None, None, "qa_some_unusable"),
+            (None, None, "qa_no_roster"),
+        ]
+    assert us_run["warnings"][1]["message"] == iso_run["warnings"][1]["message"]
+
+
+def test_the_twins_above_the_limit_stop_alike_and_metrics_counts_the_same_rows(tmp_path):
+    """With row 51's flag unreadable too, 2 of 150 (1.3%) is above 1%: exit 1 for both,
+    the same rows and reasons; `metrics` on the US file counts the same two rows."""
+    (us_code, us_run), (iso_code, iso_run) = _twin_runs(tmp_path, bad_flag=True)
+    assert us_code == iso_code == 1
+    found = [
+        [(p["cell"], p["code"], p["message"]) for p in run["problems"]] for run in (us_run, iso_run)
+    ]
+    assert found[0] == found[1]
+    assert [cell for cell, _, _ in found[0]] == ["21:21", "51:51", None]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["iso.csv", "us.csv"]
+    metrics = CliRunner().invoke(
+        app, ["metrics", str(tmp_path / "us.csv"), "--max-bad-rows", "5", "--json"]
+    )
+    assert metrics.exit_code == 0, metrics.output
+    rows = json.loads(metrics.stdout)["rows"]
+    assert rows["read"] == 150
+    assert rows["unusable_by_reason"] == {"created_unparseable": 1, "value_unreadable": 1}
+
+
+JIRA_HEADER = (
+    "Summary,Issue key,Issue id,Issue Type,Status,Priority,Resolution,Assignee,Reporter,"
+    "Creator,Created,Updated,Last Viewed,Resolved,Due date,Satisfaction rating,"
+    "Custom field (Request Type),Custom field (Time to first response),"
+    "Custom field (Time to resolution),Custom field (Satisfaction),Custom field (Organizations)"
+)
+
+
+def test_a_jira_export_is_sampled(tmp_path):
+    """Jira's `30/Sep/24 11:30 PM`: 7 tickets of Zhang Wei in 2024-Q3 and HD-108, created
+    01/Oct/24 12:15 AM, outside it; Li Na 3. 30%: ceil(2.1) = 3 and ceil(0.9) = 1."""
+    lines = [JIRA_HEADER]
+    times = [
+        "01/Jul/24 9:15 AM",
+        "02/Jul/24 1:05 PM",
+        "15/Aug/24 12:00 PM",
+        "31/Aug/24 11:59 PM",
+        "01/Sep/24 12:00 AM",
+        "29/Sep/24 6:45 PM",
+        "30/Sep/24 11:30 PM",
+        "01/Oct/24 12:15 AM",
+    ]
+    for i, created in enumerate(times):
+        key = f"HD-{101 + i}"
+        lines.append(
+            f"Issue {i},{key},{20000 + i},[System] Incident,Resolved,High,Done,"
+            f"Zhang Wei,cust,cust,{created},{created},,,,,Get IT help,10m,,,Acme"
+        )
+    for i in range(3):
+        lines.append(
+            f"Li {i},HD-2{i:02d},{30000 + i},[System] Incident,Open,Low,,Li Na,c,c,"
+            f"0{i + 1}/Jul/24 10:00 AM,,,,,,Get IT help,,,,Acme"
+        )
+    export = tmp_path / "jira_q3.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _run(str(export), "--rate", "30%", "--seed", "8", "--period", "2024-Q3", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    agents = {a["agent"]: (a["tickets"], a["sample_size"]) for a in payload["agents"]}
+    assert agents == {"Zhang Wei": (7, 3), "Li Na": (3, 1)}
+    drawn = {t["ticket"]: t["created"] for t in payload["tickets"]}
+    assert len(drawn) == 4 and "HD-108" not in drawn
+    created = {
+        "HD-101": "2024-07-01T09:15:00",
+        "HD-102": "2024-07-02T13:05:00",  # 1:05 PM
+        "HD-103": "2024-08-15T12:00:00",  # 12:00 PM is noon
+        "HD-104": "2024-08-31T23:59:00",
+        "HD-105": "2024-09-01T00:00:00",  # 12:00 AM is midnight
+        "HD-106": "2024-09-29T18:45:00",
+        "HD-107": "2024-09-30T23:30:00",
+        "HD-200": "2024-07-01T10:00:00",
+        "HD-201": "2024-07-02T10:00:00",
+        "HD-202": "2024-07-03T10:00:00",
+    }
+    assert drawn == {key: created[key] for key in drawn}
 
 
 def test_a_period_without_tickets_is_an_input_problem(tmp_path):

@@ -1,7 +1,7 @@
 """`cs-kpi qa-sample`: the QA checklist of a period's tickets (SPEC §8, issue 13 point 7).
 
-recognise the exports (`tickets.ingest`) → read the five fields (`qa.read`) → keep the
-period's tickets → match agents to the roster → select (`qa.rules`) → write the
+recognise the exports (`tickets.ingest`) → parse the tickets as metrics does (`qa.read`
+over `tickets.engine.parsed_tickets`) → keep the period's tickets → match agents to the roster → select (`qa.rules`) → write the
 checklist atomically (`qa.report`).
 """
 

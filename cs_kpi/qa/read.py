@@ -1,172 +1,176 @@
-"""The tickets `qa-sample` needs, read from recognised ticket exports (`TicketSource`).
+"""The tickets `qa-sample` needs, read exactly as `metrics` reads them (issue 13).
 
-Only five fields are needed — ticket, agent, channel, complaint, created — plus the
-customer ID and a link column when the export has them, shown as typed. Each source's
-`data_path` (a UTF-8 comma CSV, the recogniser's contract) is read with the csv module
-row by row; a row whose needed value cannot be read is reported with its row
-(`tickets!12:12`) and reason, never dropped.
+The recognised exports (`TicketSource`) go through the metrics engine's own per-ticket
+parse (`tickets.engine.parsed_tickets`): the same date-time layouts (US m/d/Y, Jira's
+`01/Jul/24 9:05 AM`, `+0800` offsets…), flags, numbers and the same reasons a row cannot
+be used, so the two commands never disagree on a file. Only ticket, agent, channel,
+created, complaint, customer and a link column are kept, as QaTickets.
+
+Unusable rows are handled by the policy of `metrics` (issue 13 point 5) at its default
+limit: up to 1% of the rows read, each is a warning at its row and the rows are left out
+(not sampled, not counted in a ticket count or complaint rate, as in metrics' indicators);
+above it, each is an error at its row (exit 1, nothing written). A row with no ticket ID,
+which metrics does not need but a sample cannot rank, is an error at its row.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from cs_kpi.i18n import Text, register_codes
-from cs_kpi.problems import Problems
+from cs_kpi.problems import Problem, Problems
 from cs_kpi.qa.rules import QaTicket
 from cs_kpi.tickets.source import TicketSource
 
-DEFAULT_ZONE = "Asia/Shanghai"
-MAX_LISTED = 200  # bad rows listed one by one; the rest are counted in one line
-CSV_FIELD_LIMIT = 1 << 30  # a ticket's description may exceed csv's 128 KiB default
+MAX_LISTED = 200  # rows listed one by one; the rest are counted in one line
+LOCAL_EPOCH = dt.datetime(1970, 1, 1)  # local seconds count from here (tickets.engine)
 
 # Columns holding a link to the ticket, recognised by their header (case ignored).
 LINK_HEADERS = re.compile(r"url|link|链接|網址|网址", re.IGNORECASE)
-
-FLAG_TRUE = frozenset({"是", "y", "yes", "true", "1", "对", "√", "✓", "t", "x"})
-FLAG_FALSE = frozenset({"否", "n", "no", "false", "0", "不", "×", "f", ""})
-# Day-first and month-name formats help desks write (Jira: 01/Jul/24 9:15 AM); ISO forms
-# (2024-07-01 09:05:00 +0800, 2024-07-01T09:05Z, 2024/07/01 09:05) go through fromisoformat.
-EXTRA_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",  # unpadded: 2024-7-1 9:05:00 (after / became -)
-    "%Y-%m-%d %H:%M",
-    "%d/%b/%y %I:%M %p",
-    "%d/%b/%Y %I:%M %p",
-    "%d/%b/%y %H:%M",
-    "%Y年%m月%d日 %H:%M:%S",
-    "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日",
-)
 
 QA_NO_TICKET_COLUMN = Text(
     "{name} 中找不到工单号列；抽检需要工单号（可用 --map ticket=列名 指定）",
     "{name} has no ticket ID column; QA sampling needs one (name it with --map ticket=COLUMN)",
 )
 QA_TICKET_MISSING = Text("工单号为空", "the ticket ID is blank")
-QA_CREATED_UNPARSEABLE = Text(
-    "创建时间“{value}”不是日期时间", "the creation time “{value}” is not a date-time"
-)
-QA_COMPLAINT_UNREADABLE = Text(
-    "投诉标记“{value}”应为 是/否", "the complaint flag “{value}” should be yes or no"
-)
 QA_MORE_BAD_ROWS = Text(
     "另有 {count} 行无法使用（只列出前 {listed} 行）",
     "{count} more rows cannot be used (only the first {listed} are listed)",
 )
+QA_SOME_UNUSABLE = Text(
+    "{bad} 行无法使用（共读取 {rows} 行）：{counts}；与 metrics 相同，这些行不参与抽检，"
+    "也不计入工单数和投诉率，逐行列出如上",
+    "{bad} rows cannot be used ({rows} read): {counts}; as in metrics, they are not sampled "
+    "and not counted in the ticket counts or complaint rates; each is listed above",
+)
+QA_TOO_MANY_UNUSABLE = Text(
+    "{bad} 行无法使用（共读取 {rows} 行，{share}），超过 metrics 的默认上限 {limit}；"
+    "逐行列出如上，修正这些行后再抽检",
+    "{bad} rows cannot be used ({share} of {rows} read), above metrics' default limit of "
+    "{limit}; each is listed above: fix them and sample again",
+)
 
 
 def read_tickets(sources: Sequence[TicketSource]) -> tuple[list[QaTicket], Problems]:
-    """Every row of every source as a QaTicket, and a problem per row that cannot be used
-    (tagged with its file). A row with no agent is kept: the caller decides."""
-    tickets: list[QaTicket] = []
+    """Every usable ticket of every source as a QaTicket (a ticket with no agent is kept:
+    the caller decides), and the problems: the unusable rows by the metrics policy, and
+    each row with no ticket ID."""
+    from cs_kpi.tickets.engine import EngineOptions, parsed_tickets
+
     problems = Problems()
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    bad = 0
+    readable = []
     for source in sources:
-        found = Problems()
         if source.column("ticket") is None:
+            found = Problems()
             found.error(QA_NO_TICKET_COLUMN.msg(name=source.path.name), source.sheet)
             problems.extend(found.in_file(source.path.name))
-            continue
-        for ticket, error in _rows(source):
-            if error is None:
-                tickets.append(ticket)
-                continue
-            bad += 1
-            if bad <= MAX_LISTED:
-                row = ticket.row_ref.split("!")[-1]
-                found.error(error[0], source.sheet, row, error[1])
-        problems.extend(found.in_file(source.path.name))
-    if bad > MAX_LISTED:
-        problems.error(QA_MORE_BAD_ROWS.msg(count=bad - MAX_LISTED, listed=MAX_LISTED))
+        else:
+            readable.append(source)
+    if not readable:
+        return [], problems
+    links = [{"link": _link_header(source)} for source in readable]
+    frame = parsed_tickets(readable, EngineOptions(), links)
+    tickets, refused = _split(frame, readable)
+    _unusable_policy(refused, frame.height, problems)
     return tickets, problems
 
 
-def _rows(source: TicketSource) -> Iterator[tuple[QaTicket, tuple | None]]:
-    """(ticket, None) per usable row; (ticket with what could be read, (msg, value))
-    otherwise."""
-    zone = ZoneInfo(source.timezone or DEFAULT_ZONE)
-    columns = {
-        key: source.column(key) for key in ("ticket", "agent", "channel", "complaint", "customer")
-    }
-    created_use = source.column("created")
-    with open(source.data_path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        where = {name: i for i, name in reversed(list(enumerate(header)))}
-        index = {key: where.get(use.column) if use else None for key, use in columns.items()}
-        created_at = where.get(created_use.column) if created_use else None
-        link_at = next((i for i, name in enumerate(header) if LINK_HEADERS.search(name)), None)
-        for k, cells in enumerate(reader):
-            if not any(cell.strip() for cell in cells):
-                continue  # a blank row inside the table (kept by the recogniser for numbering)
+def _link_header(source: TicketSource) -> str | None:
+    """The first header naming a link (url / link / 链接), read from the engine's CSV."""
+    import polars as pl
 
-            def cell(i: int | None, cells: list[str] = cells) -> str:
-                return cells[i].strip() if i is not None and i < len(cells) else ""
-
-            raw_created = cell(created_at)
-            raw_flag = cell(index["complaint"])
-            created = parse_datetime(raw_created, zone)
-            flag = parse_flag(raw_flag) if columns["complaint"] else None
-            ticket = QaTicket(
-                cell(index["ticket"]),
-                cell(index["agent"]),
-                cell(index["channel"]),
-                flag,
-                created,
-                source.row_ref(source.header_row + 1 + k),
-                cell(link_at),
-                cell(index["customer"]),
-            )
-            if not ticket.ticket:
-                yield ticket, (QA_TICKET_MISSING.msg(), None)
-            elif created is None:
-                yield ticket, (QA_CREATED_UNPARSEABLE.msg(value=raw_created), raw_created)
-            elif columns["complaint"] and flag is None and raw_flag:
-                yield ticket, (QA_COMPLAINT_UNREADABLE.msg(value=raw_flag), raw_flag)
-            else:
-                yield ticket, None
+    header = pl.read_csv(source.data_path, n_rows=0, infer_schema=False).columns
+    return next((name for name in header if LINK_HEADERS.search(name)), None)
 
 
-def parse_datetime(text: str, zone: ZoneInfo) -> dt.datetime | None:
-    """A naive local time in `zone`: a time with an offset (+0800, Z) is moved to it, a
-    naive one is taken as it is. None when the text is no date-time."""
-    text = text.strip()
-    if not text:
-        return None
-    iso = re.sub(r"\s+([+-]\d{2}:?\d{2}|Z)$", r"\1", text.replace("/", "-"))
-    try:
-        found = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        found = _strptime(text) or _strptime(text.replace("/", "-"))
-        if found is None:
-            return None
-    if found.tzinfo is not None:
-        found = found.astimezone(zone).replace(tzinfo=None)
-    return found
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that gives no ticket: `reason` a key of engine.REASONS, or "" for a blank
+    ticket ID (qa-sample's own problem)."""
+
+    source: TicketSource
+    row: int  # as Excel shows it
+    reason: str
 
 
-def _strptime(text: str) -> dt.datetime | None:
-    for fmt in EXTRA_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt)
-        except ValueError:
+def _split(frame: Any, sources: list[TicketSource]) -> tuple[list[QaTicket], list[RowProblem]]:
+    """(usable tickets, the rows that give none in file and row order)."""
+    from cs_kpi.tickets.engine import REASONS, TICKET_COLUMNS
+
+    with_complaint = [source.column("complaint") is not None for source in sources]
+    tickets: list[QaTicket] = []
+    refused: list[RowProblem] = []
+    rows = frame.select(*TICKET_COLUMNS, "complaint", "link").iter_rows()
+    for src, k, reason, ticket, agent, channel, customer, created_s, complaint, link in rows:
+        source = sources[src]
+        row = source.header_row + 1 + k
+        if reason or not ticket:
+            refused.append(RowProblem(source, row, REASONS[reason - 1] if reason else ""))
             continue
-    return None
+        created = LOCAL_EPOCH + dt.timedelta(seconds=created_s)
+        flag = bool(complaint) if with_complaint[src] else None
+        ref = source.row_ref(row)
+        tickets.append(QaTicket(ticket, agent, channel, flag, created, ref, link, customer or ""))
+    return tickets, refused
 
 
-def parse_flag(text: str) -> bool | None:
-    """是/否, Y/N, yes/no, true/false, 1/0 (blank is no); None for anything else."""
-    key = text.strip().casefold()
-    if key in FLAG_TRUE:
-        return True
-    if key in FLAG_FALSE:
-        return False
-    return None
+def _unusable_policy(refused: list[RowProblem], rows_read: int, problems: Problems) -> None:
+    """metrics' bad-row policy at its default limit (`commands.metrics.bad_row_policy`):
+    within it a warning per unusable row and one with the count per reason; above it an
+    error per row. A blank ticket ID is always an error. At most MAX_LISTED rows are
+    listed, the rest counted."""
+    from cs_kpi.commands.metrics import DEFAULT_MAX_BAD_SHARE
+
+    unusable = [item for item in refused if item.reason]
+    too_many = len(unusable) > DEFAULT_MAX_BAD_SHARE * rows_read
+    stops = too_many or len(unusable) < len(refused)  # a blank ticket ID always stops
+    for item in refused[:MAX_LISTED]:
+        problem = Problem(_row_msg(item.reason), item.source.sheet, f"{item.row}:{item.row}")
+        problem = problem.in_file(item.source.path.name)
+        (problems.errors if too_many or not item.reason else problems.warnings).append(problem)
+    if len(refused) > MAX_LISTED:
+        more = Problem(QA_MORE_BAD_ROWS.msg(count=len(refused) - MAX_LISTED, listed=MAX_LISTED))
+        (problems.errors if stops else problems.warnings).append(more)
+    if not unusable:
+        return
+    bad = len(unusable)
+    if too_many:
+        share = f"{bad / rows_read:.1%}"
+        limit = f"{DEFAULT_MAX_BAD_SHARE * 100:g}%"
+        problems.error(QA_TOO_MANY_UNUSABLE.msg(bad=bad, rows=rows_read, share=share, limit=limit))
+    else:
+        counts = _reason_counts([item.reason for item in unusable])
+        problems.warn(QA_SOME_UNUSABLE.msg(bad=bad, rows=rows_read, counts=counts))
+
+
+def _row_msg(reason: str) -> Any:
+    """metrics' own message for an unusable row (无法使用：<reason>), or a blank ticket ID."""
+    from cs_kpi.commands.metrics import UNUSABLE_ROW
+    from cs_kpi.tickets.report import REASON_TEXT
+
+    if not reason:
+        return QA_TICKET_MISSING.msg()
+    return UNUSABLE_ROW.msg(reason=REASON_TEXT[reason].msg())
+
+
+def _reason_counts(reasons: list[str]) -> Any:
+    """`创建时间无法识别 3 行; 缺少创建时间 1 行`, in the order of engine.REASONS, as metrics
+    counts them."""
+    from cs_kpi.commands.metrics import COUNT_ITEM
+    from cs_kpi.i18n import Joined
+    from cs_kpi.tickets.engine import REASONS
+    from cs_kpi.tickets.report import REASON_TEXT
+
+    items = tuple(
+        COUNT_ITEM.msg(reason=REASON_TEXT[key].msg(), n=reasons.count(key))
+        for key in REASONS
+        if key in reasons
+    )
+    return Joined(items, "; ")
 
 
 register_codes(globals())

@@ -22,6 +22,7 @@ with it, naive and offset times are both put through the zone's rules (`_to_loca
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -157,6 +158,32 @@ def scan(
 
 GROUP_KEYS = ("agent", "channel", "day")
 
+# The per-ticket columns `parsed_tickets` returns, before any carried column.
+TICKET_COLUMNS = ("src", "k", "reason", "ticket", "agent", "channel", "customer", "created_s")
+
+
+def parsed_tickets(
+    sources: list[TicketSource],
+    options: EngineOptions,
+    carried: Sequence[Mapping[str, str | None]] | None = None,
+) -> Any:
+    """Every ticket row of every source parsed exactly as `scan` parses it, before any
+    aggregation (a polars DataFrame, files in order, rows in file order): TICKET_COLUMNS —
+    `src` the source's index, `k` its data row (`TicketSource.row_ref(header_row + 1 + k)`),
+    `reason` 0 when usable, else 1 + its index in REASONS, `created_s` local seconds —
+    then `complaint` and, per source, the columns of `carried[src]` as typed (every mapping
+    with the same names). `qa-sample` reads its tickets here, so it and `metrics` agree on
+    every time, flag and unusable row."""
+    import polars as pl
+
+    frames = [
+        _tickets(index, source, options, carried[index] if carried else None)
+        for index, source in enumerate(sources)
+    ]
+    tickets = _with_derived(pl.concat(frames, how="vertical_relaxed"), options)
+    names = list(carried[0]) if carried else []
+    return tickets.select(*TICKET_COLUMNS, "complaint", *names).collect()
+
 
 def _streamed(
     tickets: Any, summed: Any, sums: list[Any], usable: Any, complaint: Any
@@ -203,11 +230,17 @@ PARSED_FIELDS = (
 )
 
 
-def _tickets(index: int, source: TicketSource, options: EngineOptions) -> Any:
+def _tickets(
+    index: int,
+    source: TicketSource,
+    options: EngineOptions,
+    carried: Mapping[str, str | None] | None = None,
+) -> Any:
     """The source's rows as the engine's columns: text trimmed, times in local seconds,
     durations in seconds, counts, flags; then `parse_fail`, the first reason a column did
     not parse. Two steps, so each text is parsed once: the failure test looks at the parsed
-    column and whether its text was blank (`<field>__blank`)."""
+    column and whether its text was blank (`<field>__blank`). `carried`: {name: header}
+    of further columns kept as typed, trimmed ("" for a header None)."""
     import polars as pl
 
     frame = pl.scan_csv(
@@ -236,6 +269,9 @@ def _tickets(index: int, source: TicketSource, options: EngineOptions) -> Any:
         if blank is not None:
             out[f"{key}__blank"] = blank
             checks.append(check)
+    for name, header in (carried or {}).items():
+        text = pl.col(header).cast(pl.String).str.strip_chars() if header else pl.lit("")
+        out[name] = text.fill_null("")
     parsed = frame.select(*[expr.alias(name) for name, expr in out.items()])
     failures = [_failure(key, reason, columns) for key, reason, columns in checks]
     parse_failure = pl.min_horizontal(*failures) if failures else pl.lit(None, dtype=pl.Int8)
