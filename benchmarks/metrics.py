@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import ticket_export  # noqa: E402
-from run import timed  # noqa: E402
+from run import compiled, timed  # noqa: E402
 
 DATA = HERE / "data"
 RATIO_TARGET = 1.5
@@ -68,6 +68,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=0, help="also N tickets' peak RSS")
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the exports")
     args = parser.parse_args()
+    compiled()
     path = export(args.tickets, args.data)
     size_mib = path.stat().st_size / 2**20
     ours, floor = [], []
