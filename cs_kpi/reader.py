@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -392,6 +393,54 @@ def _short_error(exc: BaseException) -> str:
 
 
 # ---------------------------------------------------------------- the workbook
+def _dense_sheet(book: Any, name: str) -> tuple[list[list[Any]], list[Any]]:
+    """A sheet's cell values (calamine's dense box) and its merged ranges."""
+    sheet = book.get_sheet_by_name(name)
+    return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+
+
+class _Prefetch:
+    """One sheet loaded by the background thread: `result` waits for it and returns it or
+    raises what loading raised."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._value: tuple[list[list[Any]], list[Any]] | None = None
+        self._error: BaseException | None = None
+
+    def set(self, value: Any = None, error: BaseException | None = None) -> None:
+        self._value, self._error = value, error
+        self._done.set()
+
+    def result(self) -> tuple[list[list[Any]], list[Any]]:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+def _load_dense_sheets(source: str, loads: dict[str, _Prefetch]) -> None:
+    """The background thread of `WorkbookFile.prefetch`: its own calamine workbook (one
+    may not be used by two threads at once), each sheet in turn."""
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(source)
+    except Exception as exc:  # noqa: BLE001  (each sheet then raises it where it is read)
+        for load in loads.values():
+            load.set(error=exc)
+        return
+    try:
+        for name, load in loads.items():
+            try:
+                load.set(_dense_sheet(book, name))
+            except Exception as exc:  # noqa: BLE001  (raised where the sheet is read)
+                load.set(error=exc)
+    finally:
+        book.close()
+
+
 class WorkbookFile:
     """An opened .xlsx: its sheets, its kind marker, and lazily loaded grids."""
 
@@ -433,10 +482,40 @@ class WorkbookFile:
                 DAMAGED.msg(name=self.path.name, error=_short_error(exc))
             ) from exc
         self._grids: dict[str, SheetGrid] = {}
+        self._dense: dict[str, bool] = {}  # sheet part → sparse.dense_fits, once each
+        self._prefetched: dict[str, _Prefetch] = {}
 
     def close(self) -> None:
         self._kept_xml.clear()
         self._book.close()
+
+    def prefetch(self, specs: Sequence[TableSheet | SettingsSheet]) -> None:
+        """Start loading these sheets' dense grids in a background thread, in this order, so
+        calamine decodes the big sheets (it releases the GIL) while this thread turns the
+        sheets read before them into records. Each is taken by `grid` as if loaded there,
+        problems included. Only sheets the dense path would read anyway (their part known
+        and `dense_fits`), and only from a file on disk (a repaired copy is read here)."""
+        if not isinstance(self._source, str):
+            return
+        names = []
+        for spec in specs:
+            name = self.find_sheet(spec)
+            part = self._xml_paths.get(name) if name else None
+            data = self._kept_xml.get(part) if part else None
+            if name and name not in self._grids and data is not None and self._fits(part, data):
+                names.append(name)
+        if names:
+            loads = {name: _Prefetch() for name in names}
+            self._prefetched.update(loads)
+            threading.Thread(
+                target=_load_dense_sheets, args=(self._source, loads), daemon=True
+            ).start()
+
+    def _fits(self, part: str, data: bytes) -> bool:
+        fits = self._dense.get(part)
+        if fits is None:
+            fits = self._dense[part] = sparse.dense_fits(data)
+        return fits
 
     def __enter__(self) -> WorkbookFile:
         return self
@@ -501,7 +580,7 @@ class WorkbookFile:
         part = self._xml_paths.get(name)
         data = self._sheet_xml(part) if part else None
         width = None  # a sparse sheet's width: its merged ranges are filled within it
-        if part and data is not None and not sparse.dense_fits(data):
+        if part and data is not None and not self._fits(part, data):
             grid, width = self._load_sparse(name, part, data)
         else:
             if part is None or data is None:
@@ -544,9 +623,12 @@ class WorkbookFile:
     def _load_dense(self, name: str) -> SheetGrid:
         """The sheet as calamine's dense grid (its box is known to be small enough)."""
         try:
-            sheet = self._book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
+            prefetched = self._prefetched.pop(name, None)
+            if prefetched is not None:
+                rows, ranges = prefetched.result()
+            else:
+                rows, ranges = _dense_sheet(self._book, name)
+            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
         except Exception as exc:  # e.g. calamine's XmlError on a damaged sheet
             raise self._damaged(name, exc) from exc
         return SheetGrid(name, rows, merged=merged, date1904=self.date1904)

@@ -713,3 +713,43 @@ def test_cell_text_that_looks_like_rich_markup_prints_as_typed(tmp_path):
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)  # the exit code, not a crash
     assert "“[/x]” is not a date" in result.output
+
+
+# ---------------------------------------------------------------- prefetch
+def _two_sheets(path: Path) -> Path:
+    rows = [REVIEW_HEADER] + [
+        [f"{n:04d}", f"员工{n}", "服务态度", 8, None, 7.5, None] for n in range(300)
+    ]
+    return xlsx(path, {"员工": [["工号", "姓名"], ["0001", "甲"]], "360评价": rows})
+
+
+def test_a_prefetched_sheet_reads_as_one_loaded_when_read(tmp_path):
+    """WorkbookFile.prefetch loads the big sheets in a background thread (calamine
+    releases the GIL) while others are read; what `grid` returns must not differ."""
+    path = _two_sheets(tmp_path / "p.xlsx")
+    plain = WorkbookFile(path).grid("360评价")
+    book = WorkbookFile(path)
+    book.prefetch([schema.REVIEWS, schema.ROSTER])
+    assert set(book._prefetched) == {"360评价", "员工"}
+    fetched = book.grid("360评价")
+    assert fetched.rows == plain.rows and fetched.merged == plain.merged
+    assert fetched.rows[300][0] == "0299" and fetched.rows[1][5] == 7.5
+    assert "360评价" not in book._prefetched  # taken once, then the grid is kept
+
+
+def test_a_sheet_the_thread_could_not_load_is_reported_where_it_is_read(tmp_path, monkeypatch):
+    path = _two_sheets(tmp_path / "p.xlsx")
+    book = WorkbookFile(path)
+    real = reader._dense_sheet
+
+    def failing(workbook, name):
+        if workbook is not book._book:  # the background thread's own workbook
+            raise ValueError("broken sheet XML")
+        return real(workbook, name)
+
+    monkeypatch.setattr(reader, "_dense_sheet", failing)
+    book.prefetch([schema.REVIEWS])
+    with pytest.raises(InputError) as caught:
+        book.grid("360评价")
+    assert "broken sheet XML" in str(caught.value.problems.errors[0].message("en"))
+    assert book.grid("员工").rows[1] == ["0001", "甲"]  # the others load here as before
