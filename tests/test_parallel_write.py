@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from cs_kpi.commands import pipeline
 from cs_kpi.commands.pipeline import Run
+from cs_kpi.forks import CAN_FORK
 from cs_kpi.i18n import Text
 
 WRITING = (Text("一", "one"), Text("二", "two"))
-needs_fork = pytest.mark.skipif(not pipeline._CAN_FORK, reason="this platform cannot fork")
+needs_fork = pytest.mark.skipif(not CAN_FORK, reason="this platform cannot fork")
 
 
 def _writes_pid(text: str):

@@ -94,11 +94,11 @@ class Run:
         with around or contextlib.nullcontext(), atomic_outputs(list(targets)) as temps:
             built, derived = temps[: len(build)], temps[len(build) :]
             pairs = list(zip(build, built, strict=True))
-            aside: list[_ForkedBuild] = []
-            if parallel and _CAN_FORK:
+            aside: list[Forked] = []
+            if parallel and CAN_FORK:
                 for write_one, temp in pairs[1:]:
                     try:
-                        aside.append(_ForkedBuild(write_one, temp))
+                        aside.append(Forked(_building(write_one, temp)))
                     except OSError:  # no process to spare now: the rest are built here
                         break
                 pairs = pairs[:1] + pairs[1 + len(aside) :]
@@ -120,16 +120,6 @@ class Run:
                 before_rename()
 
 
-_CAN_FORK = CAN_FORK
-
-
-class _ForkedBuild:
-    """One output built by a forked child process (`forks.Forked`); `wait` re-raises
-    what it raised."""
-
-    def __init__(self, write_one: Callable[[Path], Any], temp: Path):
-        self.temp = temp
-        self._forked = Forked(lambda tell: write_one(temp))
-
-    def wait(self, raise_error: bool = True) -> None:
-        self._forked.wait(raise_error)
+def _building(write_one: Callable[[Path], Any], temp: Path) -> Callable[[Any], None]:
+    """The work of a forked build: the output at its temp path (`forks.Forked`)."""
+    return lambda _tell: write_one(temp)
