@@ -194,6 +194,28 @@ def test_period_and_dates_together_are_a_usage_error(tmp_path):
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("given", "first", "last", "days", "tickets"),
+    [
+        (("--from", "2024-07-02"), "2024-07-02", "2024-07-02", 1, 1),  # T3 only
+        (("--to", "2024-07-01"), "2024-07-01", "2024-07-01", 1, 2),  # T1 and T2
+    ],
+)
+def test_an_open_end_of_from_to_is_closed_by_the_files_days(
+    tmp_path, given, first, last, days, tickets
+):
+    """The tickets were created on Mon 1 and Tue 2 July 2024. `--from 2024-07-02` alone is
+    2 July to the files' last day, 2 July: 1 working day; `--to 2024-07-01` alone is the
+    files' first day to 1 July. (An open end once counted the working days from 1900 to
+    9999 for 人均日处理量, which took minutes.)"""
+    source = ticket_file(tmp_path, q3_rows())
+    result = invoke(source.path, *given, "-o", tmp_path / "m.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    period = json.loads(result.stdout)["period"]
+    assert (period["from"], period["to"], period["working_days"]) == (first, last, days)
+    assert sum(agent["tickets"] for agent in json.loads(result.stdout)["agents"]) == tickets
+
+
 def test_a_file_without_an_agent_column_names_the_map_to_give(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("编号,时间\n1,2024-07-01 09:00\n", encoding="utf-8")

@@ -153,7 +153,7 @@ def max_bad_rows_option(text: str | None) -> tuple[str, Decimal]:
 def period_option(period: str | None, first: dt.date | None, last: dt.date | None) -> Any:
     """--period 2024-Q3 (or 2024-09, 2024-H1, 2024), or --from/--to (either may be open:
     the files' first or last day then)."""
-    from cs_kpi.tickets.summary import Period
+    from cs_kpi.tickets.summary import OPEN_END, OPEN_START, Period
 
     if period is not None:
         if first is not None or last is not None:
@@ -166,10 +166,8 @@ def period_option(period: str | None, first: dt.date | None, last: dt.date | Non
         return None
     if first is not None and last is not None and first > last:
         raise InputError.single(FROM_AFTER_TO.msg(first=first.isoformat(), last=last.isoformat()))
-    start = first or dt.date(1900, 1, 1)
-    end = last or dt.date(9999, 12, 31)
     label = f"{first.isoformat() if first else '…'} – {last.isoformat() if last else '…'}"
-    return Period(label, start, end)
+    return Period(label, first or OPEN_START, last or OPEN_END)
 
 
 def default_file_indicators() -> tuple[str, ...]:

@@ -15,9 +15,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+# --period / --from / --to read as metrics reads them (one option set, SPEC §8).
+from cs_kpi.commands.metrics import period_option  # noqa: F401
 from cs_kpi.i18n import Text, register_codes
 from cs_kpi.outcome import Outcome
 from cs_kpi.problems import InputError, Problem, Problems
+from cs_kpi.tickets.summary import Period, closed
 
 WRITING = (Text("写入质检清单", "Writing the QA checklist"),)
 WRITTEN = Text("质检清单已写入：{path}", "QA checklist written: {path}")
@@ -41,10 +44,6 @@ QA_BAD_RATE = Text(
 QA_BAD_NEW_DAYS = Text(
     "天数“{value}”应为 0 或正整数，例如 90", "the days “{value}” should be 0 or more, e.g. 90"
 )
-QA_PERIOD_OR_DATES = Text(
-    "--period 与 --from/--to 只能二选一", "give --period or --from/--to, not both"
-)
-QA_FROM_AFTER_TO = Text("--from {first} 晚于 --to {last}", "--from {first} is after --to {last}")
 QA_NO_TICKETS = Text(
     "周期 {period} 内没有工单（文件中的工单创建于 {first} 至 {last}）",
     "no ticket was created in the period {period} (the files' tickets run from {first} to {last})",
@@ -72,13 +71,6 @@ QA_NO_COMPLAINT_COLUMN = Text(
     "(name one with --map complaint=COLUMN)",
 )
 ROWS_SHOWN = 5
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    first: dt.date
-    last: dt.date
 
 
 @dataclass(frozen=True)
@@ -113,24 +105,6 @@ def days_option(value: int) -> int:
     if value < 0:
         raise InputError.single(QA_BAD_NEW_DAYS.msg(value=value))
     return value
-
-
-def period_option(period: str | None, first: dt.date | None, last: dt.date | None) -> Period | None:
-    """--period 2024-Q3 (2024-09, 2024-H1, 2024) or --from/--to (either open: the files'
-    first or last day then); None: the days the files cover."""
-    if period is not None:
-        if first is not None or last is not None:
-            raise InputError.single(QA_PERIOD_OR_DATES.msg())
-        from cs_kpi.templates import parse_period
-
-        found = parse_period(period, "zh")
-        return Period(found.text, found.start, found.end)
-    if first is None and last is None:
-        return None
-    if first is not None and last is not None and first > last:
-        raise InputError.single(QA_FROM_AFTER_TO.msg(first=first, last=last))
-    label = f"{first.isoformat() if first else '…'} – {last.isoformat() if last else '…'}"
-    return Period(label, first or dt.date.min, last or dt.date.max)
 
 
 # ---------------------------------------------------------------- the run
@@ -241,9 +215,7 @@ def _period(tickets: list[Any], chosen: Period | None) -> Period:
     first, last = min(dates), max(dates)
     if chosen is None:
         return Period(f"{first.isoformat()} – {last.isoformat()}", first, last)
-    start = first if chosen.first == dt.date.min else chosen.first
-    end = last if chosen.last == dt.date.max else chosen.last
-    return Period(chosen.label, start, end)
+    return closed(chosen, first, last)
 
 
 def _matched(

@@ -29,6 +29,17 @@ class Period:
     last: dt.date
 
 
+# The ends of a --from/--to period left open (SPEC §8): the files' first or last day.
+OPEN_START, OPEN_END = dt.date.min, dt.date.max
+
+
+def closed(period: Period, first: dt.date, last: dt.date) -> Period:
+    """The period with its open ends closed by the first and last day the files hold."""
+    start = first if period.first == OPEN_START else period.first
+    end = last if period.last == OPEN_END else period.last
+    return Period(period.label, start, end)
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of a table: its keys, its counts (rules.COUNTS) and its indicators."""
@@ -77,8 +88,10 @@ def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Sum
 
     groups = _with_repeats(scan.groups, scan.complaints)
     dated = groups.filter(pl.col("day").is_not_null() & (pl.col("tickets") > 0))
-    if period is None:
-        period = _covered(dated)
+    # Without a period, the days the files cover; an open end is closed by them (else
+    # 人均日处理量 would count the working days from year 1 on).
+    covered = _covered(dated)
+    period = covered if period is None else closed(period, covered.first, covered.last)
     inside = dated.filter(pl.col("day").is_between(period.first, period.last))
     outside = int(dated["tickets"].sum()) - int(inside["tickets"].sum())
     assigned = inside.filter(pl.col("agent") != UNASSIGNED)
