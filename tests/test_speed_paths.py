@@ -51,6 +51,20 @@ def test_text_width_of_ascii_text_is_the_sum_of_its_characters() -> None:
     assert text_width("") == 0.0
 
 
+def test_text_width_counts_wide_characters_as_the_loop_would() -> None:
+    """The regular expression counts exactly the characters above U+2E80 as wide."""
+    # 360评价!D29062:F29062: 2 wide (评价) and 17 narrow = 4.0 + 18.7 = 22.7 by hand.
+    assert round(text_width("360评价!D29062:F29062"), 9) == 22.7
+    # U+2E80 itself is narrow, U+2E81 wide; an accented letter and a dash are narrow.
+    assert text_width("\u2e80") == 1.1
+    assert text_width("\u2e81") == 2.0
+    assert round(text_width("é—a"), 9) == 3.3
+    assert text_width("😀") == 2.0  # above the BMP: wide
+    for text in ["张三a", "a张三", "组长576", "员工10000", "E109999 员工10000", "（备注）x"]:
+        by_loop = sum(2.0 if ord(char) > 0x2E80 else 1.1 for char in text)
+        assert abs(text_width(text) - by_loop) < 1e-9
+
+
 def test_fit_width_stops_at_texts_that_cannot_be_wider() -> None:
     # Three Chinese characters: 6.0, + 2 = 8.0; the shorter text cannot be wider.
     assert fit_width(["张三丰", "李四光", "王五"]) == 8.0
