@@ -16,6 +16,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=16384)  # a sheet has few columns and many rows citing them
 def column_number(letters: bytes | str) -> int:
     """A → 1, Z → 26, AA → 27 (1-based, as in the reference)."""
     if isinstance(letters, bytes):

@@ -1071,4 +1071,39 @@ register_codes(globals())
 
 
 def main() -> None:
-    app()
+    """The console script: run the command, then leave without tearing the heap down.
+
+    A command that scored 10,000 people ends with about two million objects alive; the
+    interpreter's own exit frees them one by one and runs a last full collection, 1.6 s
+    of a 14 s run in which nothing is left to do: every output is written, closed and
+    renamed, the history store closed (it disposes of its engine). So once the command
+    has returned, the console script flushes stdout and stderr and ends the process
+    with `os._exit` and the command's exit code. `app()` itself, which the tests and any
+    caller in Python use, returns as usual.
+    """
+    try:
+        app()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    _leave(code)
+
+
+def _leave(code: object) -> None:
+    """End the process now with `code` as `sys.exit` would read it (None is 0; a text is
+    printed to stderr and gives 1), after flushing the standard streams."""
+    import os
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say there
+            pass
+    os._exit(status & 0xFF)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -206,3 +207,33 @@ def test_problems_and_warnings_name_the_input_file(tmp_path):
     shown = CliRunner().invoke(app, ["validate", str(bad)])
     assert shown.exit_code == 1
     assert f"{bad}：发现" in "".join(shown.stdout.split())
+
+
+def _console(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """`cs-kpi ARGS` as the console script runs it (cli.main, which ends by os._exit)."""
+    code = "import sys; from cs_kpi.cli import main; sys.argv[0] = 'cs-kpi'; main()"
+    command = [sys.executable, "-c", code, *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+
+
+def test_the_console_script_leaves_with_each_exit_code_and_all_its_output(tmp_path):
+    """main() ends the process with os._exit (no heap teardown): what was written to a
+    pipe is all there, and the exit codes are 0, 1 and 2 as SPEC §10 says."""
+    sample = "sample_data/04_performance_review_2024Q3.xlsx"
+    root = __import__("pathlib").Path(__file__).parent.parent
+    done = _console("validate", str(root / sample), "--json")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["ok"] is True  # the whole JSON reached the pipe
+    missing = _console("score", str(tmp_path / "nope.xlsx"), "--json")
+    assert missing.returncode == 1
+    assert json.loads(missing.stdout)["problems"][0]["code"] == "file_not_found"
+    assert "Traceback" not in missing.stderr
+    usage = _console("score", "x.xlsx", "--bogus")
+    assert usage.returncode == 2
+    assert "--bogus" in usage.stderr
+
+
+def test_leaving_with_a_text_prints_it_and_gives_1():
+    code = "from cs_kpi.cli import _leave; print('written', end=''); _leave('bye')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr.strip()) == (1, "written", "bye")

@@ -87,10 +87,19 @@ def percent_decimals(fractions: Iterable[Decimal | float | int | None]) -> int:
     """The decimals (of the percentage) that show every one of `fractions` exactly:
     at least SHARE_DECIMALS, at most MAX_PERCENT_DECIMALS. 0.875 → 1, 0.8525 → 2."""
     needed = SHARE_DECIMALS
-    for value in fractions:
+    # Shares repeat (60,000 in 指标明细 hold a few hundred values): each is looked at once.
+    # Equal values show the same digits (0.5 and 0.50 normalise alike; True, 1 and 0 are
+    # whole and need no decimals), so which of equals the set keeps does not matter.
+    values: Iterable[Decimal | float | int | None] = list(fractions)
+    try:
+        values = set(values)
+    except TypeError:  # a value that cannot be hashed (a signalling NaN): look at all
+        pass
+    for value in values:
         if value is None or isinstance(value, bool):
             continue
-        percent = (Decimal(str(value)) * 100).normalize()
+        decimal = value if value.__class__ is Decimal else Decimal(str(value))
+        percent = (decimal * 100).normalize()
         exponent = percent.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > needed:
             needed = min(-exponent, MAX_PERCENT_DECIMALS)
