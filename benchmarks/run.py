@@ -19,7 +19,7 @@ The runs of score and its floors alternate, so a change in the machine's load
 hits all three alike. A floor's time leaves out unpickling the cells it was
 handed (it prints that time; cs-kpi has no such step). Then score's read phase
 (phases.py --read-only) against python-calamine's raw read of the same file,
-both in-process times without imports, median of runs. Also `cs-kpi
+both in-process times without imports, alternating, median of at least 5 runs each. Also `cs-kpi
 sla-report` on a long SLA workbook, and `cs-kpi --help` against `python -c
 "import typer"`. The last line is machine-readable JSON of every figure.
 """
@@ -103,6 +103,9 @@ def measure(command: list[str], runs: int) -> tuple[float, float]:
     return summary([timed(command) for _ in range(runs)])
 
 
+READ_RUNS = 5  # at least this many alternating runs of the read phase and its floor
+
+
 def in_process_seconds(command: list[str], runs: int, row: str | None = None) -> float:
     """Median of a time a script prints itself: the `| row | s |` line, or {"seconds": s}."""
     found = []
@@ -183,20 +186,17 @@ def score_size(size: int, work: Path, runs: int, with_b: bool) -> dict[str, obje
         if floor_b_cmd:
             floor_b_runs.append(timed(floor_b_cmd))
     score_time, score_rss = summary(score_runs)
-    read_phase = in_process_seconds(
-        [sys.executable, str(HERE / "phases.py"), "--read-only", str(source)], runs, row="read"
-    )
-    raw_read = in_process_seconds(
-        [
-            sys.executable,
-            str(HERE / "survey.py"),
-            "--child",
-            "read",
-            "python-calamine",
-            str(source),
-        ],
-        runs,
-    )
+    # The read phase and its floor alternate too, at least 5 times each (2 s a run): the
+    # load of this box drifts, and a ratio of two medians taken minutes apart drifts with it.
+    read_cmd = [sys.executable, str(HERE / "phases.py"), "--read-only", str(source)]
+    raw_cmd = [sys.executable, str(HERE / "survey.py"), "--child", "read", "python-calamine"]
+    raw_cmd.append(str(source))
+    reads: list[float] = []
+    raws: list[float] = []
+    for _ in range(max(runs, READ_RUNS)):
+        reads.append(in_process_seconds(read_cmd, 1, row="read"))
+        raws.append(in_process_seconds(raw_cmd, 1))
+    read_phase, raw_read = statistics.median(reads), statistics.median(raws)
     return {
         "size": size,
         "seconds": score_time,
