@@ -580,14 +580,17 @@ class WorkbookFile:
         part = self._xml_paths.get(name)
         data = self._sheet_xml(part) if part else None
         width = None  # a sparse sheet's width: its merged ranges are filled within it
+        # Error cells and uncalculated formulas first: a prefetched sheet may still be
+        # decoding in the background thread meanwhile (WorkbookFile.prefetch).
+        scanned = _scan_sheet_xml(data) if data is not None else None
         if part and data is not None and not self._fits(part, data):
             grid, width = self._load_sparse(name, part, data)
         else:
             if part is None or data is None:
                 self._check_unlocated(name)
             grid = self._load_dense(name)
-        if data is not None:
-            grid.errors, grid.uncalculated = _scan_sheet_xml(data)
+        if scanned is not None:
+            grid.errors, grid.uncalculated = scanned
         _trim(grid)
         if width is None:
             for r0, c0, r1, c1 in grid.merged:
