@@ -133,7 +133,7 @@ def load_review(
     xlsx or is another kind of cs-kpi workbook; all cell problems (those of a metrics file
     named by that file) are returned in Problems."""
     book = open_input(source, REVIEW_KIND)
-    book.prefetch([METRICS, REVIEWS])  # the two big sheets, in the order they are read
+    book.prefetch([REVIEWS])  # the biggest sheet, decoded while the others are read
     path = book.path
     problems = Problems()
     reading = _Reading(book, problems)
