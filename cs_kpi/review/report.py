@@ -829,21 +829,14 @@ def _team_charts(
         first, last = dim_rows
         dim_labels = [label for _, label, _ in ctx.dimensions]
         dim_kind = _category_chart_kind(dim_labels, int(480 * 1.1))
-        dims = _chart(
-            ctx, dim_kind, ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score")
+        dims = _mean_chart(
+            ctx,
+            dim_kind,
+            (ctx.tr("各维度平均分", "Mean score by dimension"), ctx.tr("分", "Score")),
+            ctx.tr("平均分", "Mean"),
+            (name, first, last, 2),
+            PALETTE.chart_bar,
         )
-        dims.add_series(
-            {
-                "name": ctx.tr("平均分", "Mean"),
-                "categories": [name, first, 0, last, 0],
-                "values": [name, first, 2, last, 2],
-                "fill": {"color": PALETTE.chart_bar},
-                "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
-                "gap": 60,
-            }
-        )
-        if dim_kind == "bar":
-            dims.set_y_axis({"num_font": CHART_FONT, "reverse": True})
         sheet.insert_chart(
             side_row, side_col, dims, {"x_offset": int(480 * 0.8) + 16, "x_scale": 1.1}
         )
@@ -852,24 +845,15 @@ def _team_charts(
         count = last - first + 1
         width = sum(w * 7 + 5 for w in table.widths)  # Excel column width → pixels
         kind = "bar" if count > 8 else _category_chart_kind(team_labels, max(width, 480))
-        teams = _chart(
+        mean_total = ctx.tr("平均总分", "Mean total")
+        teams = _mean_chart(
             ctx,
             kind,
-            ctx.tr("各团队平均总分", "Mean total by team"),
-            ctx.tr("平均总分", "Mean total"),
+            (ctx.tr("各团队平均总分", "Mean total by team"), mean_total),
+            mean_total,
+            (name, first, last, 3),
+            PALETTE.title,
         )
-        teams.add_series(
-            {
-                "name": ctx.tr("平均总分", "Mean total"),
-                "categories": [name, first, 0, last, 0],
-                "values": [name, first, 3, last, 3],
-                "fill": {"color": PALETTE.title},
-                "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
-                "gap": 60,
-            }
-        )
-        if kind == "bar":
-            teams.set_y_axis({"num_font": CHART_FONT, "reverse": True})
         height = 22 * count + 90 if kind == "bar" else 300
         below = max(table.row + 1, side_row + 16)  # under the tables and the side charts
         sheet.insert_chart(
@@ -880,6 +864,34 @@ def _team_charts(
 CHART_FONT = {"name": FONT, "size": 9}
 CHART_CHAR_PX = 6.5  # pixels per width unit of a 9-point label (cells.text_width)
 PLOT_SHARE = 0.85  # of a chart's width left to the plot beside the value axis
+
+
+def _mean_chart(
+    ctx: _Context,
+    kind: str,
+    titles: tuple[str, str],
+    series_name: str,
+    block: tuple[str, int, int, int],
+    colour: str,
+) -> Any:
+    """A chart of means beside or below the team sheet's tables (`_team_charts`):
+    categories in column A of rows first–last of sheet `name`, values in column `col`,
+    labelled with 2 decimals; a bar chart lists its categories top down, as the table."""
+    name, first, last, col = block
+    chart = _chart(ctx, kind, *titles)
+    chart.add_series(
+        {
+            "name": series_name,
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, col, last, col],
+            "fill": {"color": colour},
+            "data_labels": {"value": True, "num_format": "0.00", "font": CHART_FONT},
+            "gap": 60,
+        }
+    )
+    if kind == "bar":
+        chart.set_y_axis({"num_font": CHART_FONT, "reverse": True})
+    return chart
 
 
 def _category_chart_kind(labels: Sequence[str], chart_px: int) -> str:
