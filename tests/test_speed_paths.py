@@ -73,3 +73,15 @@ def test_fit_width_stops_at_texts_that_cannot_be_wider() -> None:
     assert fit_width(["张三丰", "Wang Wu Fei"]) == 14.099999999999998
     # But a name of 7 Chinese characters (14.0) is wider than it.
     assert fit_width(["张三丰李四光王", "Wang Wu Fei"]) == 16.0
+
+
+def test_percent_decimals_of_repeated_shares_is_that_of_their_distinct_values() -> None:
+    from cs_kpi.writer.style import percent_decimals
+
+    # 87.5% needs 1 decimal, 85.25% needs 2: repeated 30,000 times, still 2.
+    assert percent_decimals([D("0.875"), D("0.8525")] * 30_000) == 2
+    # A float and the Decimal of its exact binary value compare equal but are not the same
+    # share: 0.1 shows as 10.0% (1 decimal), Decimal(0.1) needs more than 3 (capped at 3).
+    assert percent_decimals([0.1]) == 1
+    assert percent_decimals([0.1, D(0.1)]) == 3
+    assert percent_decimals(iter([None, True, 1, D("0.5")])) == 1

@@ -87,12 +87,12 @@ def percent_decimals(fractions: Iterable[Decimal | float | int | None]) -> int:
     """The decimals (of the percentage) that show every one of `fractions` exactly:
     at least SHARE_DECIMALS, at most MAX_PERCENT_DECIMALS. 0.875 → 1, 0.8525 → 2."""
     needed = SHARE_DECIMALS
-    # Shares repeat (60,000 in 指标明细 hold a few hundred values): each is looked at once.
-    # Equal values show the same digits (0.5 and 0.50 normalise alike; True, 1 and 0 are
-    # whole and need no decimals), so which of equals the set keeps does not matter.
+    # Shares repeat (60,000 in 指标明细 hold a few hundred values): each distinct value of
+    # each type is looked at once (a float and a Decimal that compare equal may still show
+    # other digits, so they are kept apart); the answer does not depend on the order.
     values: Iterable[Decimal | float | int | None] = list(fractions)
     try:
-        values = set(values)
+        values = {(value.__class__, value): value for value in values}.values()
     except TypeError:  # a value that cannot be hashed (a signalling NaN): look at all
         pass
     for value in values:
