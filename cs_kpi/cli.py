@@ -340,8 +340,8 @@ def init_templates(
     示例 Example: cs-kpi init-templates q3 --period 2024-Q3 --roster team.csv
     """
     if period:
+        from cs_kpi.period import parse_period
         from cs_kpi.problems import InputError
-        from cs_kpi.templates import parse_period
 
         try:
             parse_period(period, lang.value)

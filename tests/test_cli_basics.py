@@ -54,6 +54,24 @@ def test_help_imports_no_heavy_module():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_parsing_a_command_imports_neither_pydantic_nor_the_template_writer(tmp_path):
+    """Every start parses options: typer 0.29 did it through pydantic (0.2–0.3 s a start,
+    README › Performance), and `--period` once pulled in the template writer (0.1 s)."""
+    code = (
+        "import sys\n"
+        "from cs_kpi.cli import app\n"
+        "try:\n"
+        f"    app(['metrics', {str(tmp_path / 'nope.csv')!r}, '--period', '2024-Q3'])\n"
+        "except SystemExit as stop:\n"
+        "    print('exit', stop.code)\n"
+        "print(sorted({'pydantic', 'cs_kpi.templates'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-2:] == ["exit 1", "[]"]
+
+
 def test_unknown_option_is_a_usage_error():
     result = CliRunner().invoke(app, ["score", "x.xlsx", "--bogus"])
     assert result.exit_code == 2

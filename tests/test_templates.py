@@ -23,8 +23,8 @@ from cs_kpi import schema as s
 from cs_kpi.cli import app
 from cs_kpi.commands.init_templates import run as init_templates
 from cs_kpi.numbers import round2
+from cs_kpi.period import parse_period
 from cs_kpi.reader import WorkbookFile
-from cs_kpi.templates import parse_period
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent

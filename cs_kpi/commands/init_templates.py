@@ -31,8 +31,9 @@ def run(
     """Write the six workbooks into `folder` (SPEC §2, §3); nothing is written on a problem.
     `preset` is a key of `cs_kpi.presets.PRESETS` (the CLI offers only those)."""
     from cs_kpi.commands.pipeline import Run
+    from cs_kpi.period import parse_period
     from cs_kpi.presets import PRESETS
-    from cs_kpi.templates import build_template, parse_period
+    from cs_kpi.templates import build_template
 
     folder = Path(folder)
     if period:

@@ -158,7 +158,7 @@ def period_option(period: str | None, first: dt.date | None, last: dt.date | Non
     if period is not None:
         if first is not None or last is not None:
             raise InputError.single(PERIOD_OR_DATES.msg())
-        from cs_kpi.templates import parse_period
+        from cs_kpi.period import parse_period
 
         found = parse_period(period, "zh")
         return Period(found.text, found.start, found.end)
