@@ -38,12 +38,15 @@ def test_metrics_benchmark_on_a_tiny_export(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("| 300 tickets")
-    labels = [line.split("|")[1].strip() for line in lines[2:5]]
+    labels = [line.split("|")[1].strip() for line in lines[2:8]]
     assert labels[:2] == ["cs-kpi metrics (median of 1)", "DuckDB floor (median of 1)"]
-    assert labels[2].startswith("ratio (target ≤ 1.5×: ")
+    assert labels[2].startswith("partial DuckDB floor of the runs before Dec 2")
+    assert labels[3].startswith("ratio (target ≤ 1.5×: ")
+    assert labels[5] == "cs-kpi and the floor: every per-agent value agrees"
     figures = json.loads(lines[-1])
     assert figures["tickets"] == 300 and figures["cs_kpi_seconds"] > 0
-    assert figures["floor_seconds"] > 0
+    assert figures["floor_seconds"] > 0 and figures["partial_floor_seconds"] > 0
+    assert figures["agree"] is True  # the floor computes cs-kpi's per-agent values
 
 
 def test_the_generated_export_is_the_generic_layout(tmp_path):
