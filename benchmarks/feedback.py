@@ -9,7 +9,8 @@ teams of 15, 6 indicators, 9 items), alternating without and with `--feedback` s
 machine's load hits both alike; the medians and their difference are printed. Issue 14
 budget: 1,000 people add at most 2 s. With `--libreoffice`, LibreOffice (headless, a
 private profile) also opens the feedback workbook once and saves its first sheet as CSV:
-the time to open it, which the issue wants to be a few seconds. Each run's CPU time
+the time to open it, which the issue wants to be a few seconds; and opens a copy with
+its charts taken out (`without_charts`), to show what the charts cost. Each run's CPU time
 (user + system, from the kernel's accounting of waited children) is printed beside its
 wall time: on the shared 2-core box the wall time of one command varied 2× between runs.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -76,6 +79,28 @@ def _libreoffice_open(workbook: Path, folder: Path) -> float | None:
     return time.perf_counter() - started
 
 
+def without_charts(source: Path, target: Path) -> Path:
+    """A copy of the workbook without its drawings and charts (parts, relationships,
+    content types and each sheet's `<drawing>`), the cells untouched."""
+    with zipfile.ZipFile(source) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    parts = {n: b for n, b in parts.items() if not n.startswith(("xl/charts/", "xl/drawings/"))}
+    for name in list(parts):
+        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            parts[name] = re.sub(rb'<drawing r:id="[^"]+"/>', b"", parts[name])
+        elif re.fullmatch(r"xl/worksheets/_rels/sheet\d+\.xml\.rels", name):
+            parts[name] = re.sub(rb'<Relationship [^>]*/drawing" [^>]*/>', b"", parts[name])
+    types = parts["[Content_Types].xml"]
+    types = re.sub(
+        rb'<Override PartName="/xl/(charts|drawings)/[^"]*" ContentType="[^"]*"/>', b"", types
+    )
+    parts["[Content_Types].xml"] = types
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1_000)
@@ -101,6 +126,9 @@ def main() -> None:
                 cpu[name].append(used)
         size = pages.stat().st_size
         opened = _libreoffice_open(pages, folder) if args.libreoffice else None
+        bare = None
+        if opened is not None:
+            bare = _libreoffice_open(without_charts(pages, folder / "no_charts.xlsx"), folder)
     medians = {name: statistics.median(values) for name, values in times.items()}
     cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
     added = medians["with"] - medians["without"]
@@ -117,6 +145,8 @@ def main() -> None:
     if args.libreoffice:
         shown = "LibreOffice not installed" if opened is None else f"{opened:7.2f}"
         print(f"  LibreOffice opens it    {shown}")
+        if bare is not None:
+            print(f"  ... without its charts  {bare:7.2f}")
     if load is not None:
         print(f"  load average at the end {load:7.2f}")
     print(
@@ -130,6 +160,7 @@ def main() -> None:
                 "cpu_added": cpu_added,
                 "bytes": size,
                 "libreoffice_open": opened,
+                "libreoffice_open_without_charts": bare,
             }
         )
     )

@@ -13,6 +13,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -470,6 +471,49 @@ def test_feedback_times_score_with_and_without_the_feedback_pages_on_a_tiny_size
     assert figures["added"] == figures["seconds"]["with"][0] - figures["seconds"]["without"][0]
     assert figures["bytes"] > 0 and figures["libreoffice_open"] is None
     assert "--feedback adds" in result.stdout
+
+
+def test_feedback_benchmark_takes_the_charts_out_and_leaves_every_cell(tmp_path):
+    """feedback.py --libreoffice also opens a copy without charts: same cells, no drawing."""
+    import openpyxl
+
+    sys.path.insert(0, str(BENCH))
+    import feedback
+    import libreoffice_open
+
+    source = libreoffice_open.write_book(tmp_path / "charts.xlsx", 4, 2, True, False)
+    bare = feedback.without_charts(source, tmp_path / "bare.xlsx")
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(bare) as after:
+        charts = [name for name in before.namelist() if name.startswith("xl/charts/chart")]
+        assert len(charts) == 4
+        assert not any(name.startswith(("xl/charts/", "xl/drawings/")) for name in after.namelist())
+        for sheet in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+            assert b"<drawing" in before.read(sheet) and b"<drawing" not in after.read(sheet)
+        assert b"/xl/charts/" not in after.read("[Content_Types].xml")
+    old, new = openpyxl.load_workbook(source), openpyxl.load_workbook(bare)
+    assert [sheet.title for sheet in new] == ["组1", "组2"]
+    for sheet in old:
+        old_cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert old_cells == [[cell.value for cell in row] for row in new[sheet.title].iter_rows()]
+    assert old["组1"]["B2"].value == 50 and old["组1"]["A4"].value == "服务质量"
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_libreoffice_open_times_cells_sheets_and_charts_on_a_tiny_size(tmp_path):
+    result = _python(
+        str(BENCH / "libreoffice_open.py"), "--blocks", "3", "--runs", "1", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["blocks"] == 3 and list(figures["seconds"]) == [
+        "empty workbook (LibreOffice's own start)",
+        "cells, 1 sheet",
+        "cells, 1 sheets",
+        "charts, 1 sheets",
+        "charts behind an empty first sheet",
+    ]
+    assert all(seconds > 0 for seconds in figures["seconds"].values())
 
 
 def test_score_metrics_reads_the_split_values_back_and_prints_both_times(tmp_path):
