@@ -58,25 +58,13 @@ def _score(source: Path, out: Path, *extra: str) -> tuple[float, float]:
 
 def _libreoffice_open(workbook: Path, folder: Path) -> float | None:
     """Seconds for LibreOffice to open the workbook and save its first sheet as CSV."""
+    from libreoffice_open import open_seconds, warm_up
+
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         return None
-    profile = folder / "lo-profile"
-    command = [
-        soffice,
-        f"-env:UserInstallation=file://{profile.resolve()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "csv",
-        "--outdir",
-        str(folder / "csv"),
-        str(workbook),
-    ]
-    subprocess.run(command, capture_output=True, timeout=1800)  # the profile's first start
-    started = time.perf_counter()
-    subprocess.run(command, capture_output=True, timeout=1800, check=True)
-    return time.perf_counter() - started
+    warm_up(soffice, folder)
+    return open_seconds(soffice, workbook, folder, 1)
 
 
 def without_charts(source: Path, target: Path) -> Path:
