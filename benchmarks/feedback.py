@@ -56,15 +56,16 @@ def _score(source: Path, out: Path, *extra: str) -> tuple[float, float]:
     return elapsed, _children_cpu() - cpu
 
 
-def _libreoffice_open(workbook: Path, folder: Path) -> float | None:
-    """Seconds for LibreOffice to open the workbook and save its first sheet as CSV."""
+def _libreoffice_opens(workbooks: list[Path], folder: Path) -> list[float] | None:
+    """Seconds for LibreOffice to open each workbook and save its first sheet as CSV
+    (None when it is not installed), after one warm-up start of its private profile."""
     from libreoffice_open import open_seconds, warm_up
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         return None
     warm_up(soffice, folder)
-    return open_seconds(soffice, workbook, folder, 1)
+    return [open_seconds(soffice, workbook, folder, 1) for workbook in workbooks]
 
 
 def without_charts(source: Path, target: Path) -> Path:
@@ -113,10 +114,11 @@ def main() -> None:
                 times[name].append(wall)
                 cpu[name].append(used)
         size = pages.stat().st_size
-        opened = _libreoffice_open(pages, folder) if args.libreoffice else None
-        bare = None
-        if opened is not None:
-            bare = _libreoffice_open(without_charts(pages, folder / "no_charts.xlsx"), folder)
+        opened = bare = None
+        if args.libreoffice:
+            bare_pages = without_charts(pages, folder / "no_charts.xlsx")
+            opens = _libreoffice_opens([pages, bare_pages], folder)
+            opened, bare = opens if opens is not None else (None, None)
     medians = {name: statistics.median(values) for name, values in times.items()}
     cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
     added = medians["with"] - medians["without"]
