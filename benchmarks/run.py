@@ -19,9 +19,9 @@ The runs of score and its floors alternate, so a change in the machine's load
 hits all three alike. A floor's time leaves out unpickling the cells it was
 handed (it prints that time; cs-kpi has no such step). Then score's read phase
 (phases.py --read-only) against python-calamine's raw read of the same file,
-both in-process times without imports, alternating, median of at least 5 runs each. Also `cs-kpi
-sla-report` on a long SLA workbook, and `cs-kpi --help` against `python -c
-"import typer"`. The last line is machine-readable JSON of every figure.
+both in-process times without imports, alternating, median of at least 5 runs
+each. Also `cs-kpi sla-report` on a long SLA workbook, and `cs-kpi --help` against
+`python -c "import typer"`. The last line is machine-readable JSON of every figure.
 """
 
 from __future__ import annotations
@@ -189,8 +189,11 @@ def score_size(size: int, work: Path, runs: int, with_b: bool) -> dict[str, obje
     # The read phase and its floor alternate too, at least 5 times each (2 s a run): the
     # load of this box drifts, and a ratio of two medians taken minutes apart drifts with it.
     read_cmd = [sys.executable, str(HERE / "phases.py"), "--read-only", str(source)]
-    raw_cmd = [sys.executable, str(HERE / "survey.py"), "--child", "read", "python-calamine"]
-    raw_cmd.append(str(source))
+    raw_cmd = [
+        sys.executable,
+        str(HERE / "survey.py"),
+        *("--child", "read", "python-calamine", str(source)),
+    ]
     reads: list[float] = []
     raws: list[float] = []
     for _ in range(max(runs, READ_RUNS)):

@@ -100,10 +100,6 @@ PROTECT_OPTIONS = {
 _WEIGHT_KEYS = ("self_weight", "peer_weight", "manager_weight")
 
 
-# ---------------------------------------------------------------- periods
-# `--period` text → Period lives in cs_kpi.period (imported here for the templates' use).
-
-
 # ---------------------------------------------------------------- column plans
 @dataclass
 class _Col:
