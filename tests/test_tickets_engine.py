@@ -361,3 +361,38 @@ def test_the_streaming_and_in_memory_engines_agree(tmp_path):
     )
     assert agent(streamed, "A").values[rules.REPEAT_COMPLAINT_RATE] == 0.5
     assert agent(streamed, "A").values[rules.AVERAGE_RESPONSE] == 180  # (120 + 240) / 2
+
+
+def test_datetime_layouts_most_used_first_and_at_most_three():
+    """The layouts a sample is written in, the most used first: a layout that parses every
+    value left ends the search; one nothing parses is never chosen."""
+    from cs_kpi.tickets.engine import datetime_formats
+
+    sample = ["2024-07-01 09:00:00"] * 3 + ["2024/07/01 09:05"] * 2 + ["2024年7月1日 10:00"]
+    assert datetime_formats(sample) == [
+        ("%Y-%m-%d %H:%M:%S", "wall"),
+        ("%Y/%m/%d %H:%M", "wall"),
+        ("%Y年%m月%d日 %H:%M", "wall"),
+    ]
+    assert datetime_formats(["2024-07-01 09:00:00.250", "2024-07-01 09:00:01"]) == [
+        ("%Y-%m-%d %H:%M:%S%.f", "wall")
+    ]
+    assert datetime_formats(["soon", "later"]) == [("%Y-%m-%d %H:%M:%S", "wall")]
+
+
+def test_yes_no_and_rating_words_in_the_cases_people_write_them(tmp_path):
+    """是/否 words and rating words are read in lower, UPPER, Title and Sentence case; a word
+    in any other mix of cases is not guessed at: its row is unusable and listed."""
+    rows = [
+        ticket("1", "A", "2024-07-01 09:00:00", complaint="YES", csat="GOOD"),
+        ticket("2", "A", "2024-07-01 09:00:00", complaint="True", csat="Not Offered"),
+        ticket("3", "A", "2024-07-01 09:00:00", complaint="no", csat="Bad"),
+        ticket("4", "A", "2024-07-01 09:00:00", complaint="yEs"),  # row 5
+    ]
+    result = summary_of([ticket_file(tmp_path, rows, name="q3.csv")])
+    assert [(bad.ref, bad.reason) for bad in result.bad_rows] == [("q3!5:5", "value_unreadable")]
+    a = agent(result, "A")
+    assert a.counts["tickets"] == 3
+    assert a.counts["complaints"] == 2  # YES, True
+    assert a.counts["rated"] == 2  # GOOD 5 and Bad 1; Not Offered was never rated
+    assert a.values[rules.CSAT] == 3.0  # (5 + 1) / 2

@@ -33,6 +33,7 @@ _HAS_BRACKETS = re.compile(r"[(\[【〔]")
 
 
 @lru_cache(maxsize=8192)  # the header search compares every label of 20 rows to each alias
+@lru_cache(maxsize=4096)  # every profile's aliases are compared with every header
 def header_key(text: str) -> str:
     """A header label compared exactly but for width, case, spaces and traditional forms."""
     label = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()
@@ -340,7 +341,14 @@ def unit_from_note(header: str) -> str | None:
 
 
 def _matches_loosely(alias: str, header: str) -> bool:
-    return not _HAS_BRACKETS.search(alias) and normalize_label(alias) == normalize_label(header)
+    key = _loose_key(alias)
+    return key is not None and key == normalize_label(header)
+
+
+@lru_cache(maxsize=1024)
+def _loose_key(alias: str) -> str | None:
+    """The alias compared but for a note, or None for an alias that has a note itself."""
+    return None if _HAS_BRACKETS.search(alias) else normalize_label(alias)
 
 
 def find_column(

@@ -424,6 +424,10 @@ def _encoding(path: Path, head: bytes) -> str | None:
     return None
 
 
+# Control characters but tab, line feed, form feed and carriage return: text has few.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _decodes(data: bytes, encoding: str, whole: bool) -> bool:
     try:
         text = data.decode(encoding)
@@ -431,7 +435,7 @@ def _decodes(data: bytes, encoding: str, whole: bool) -> bool:
         if whole or error.start < len(data) - 4:  # a character cut at the sample's end is fine
             return False
         text = data[: error.start].decode(encoding)
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n\f")
+    controls = len(_CONTROLS.findall(text[:65536]))
     return controls <= len(text[:65536]) // 100
 
 
