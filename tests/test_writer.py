@@ -378,3 +378,25 @@ def test_a_sheet_with_a_frame_is_rendered_whole_here_never_aside(tmp_path, monke
     sheet = openpyxl.load_workbook(path)["明细"]
     assert [sheet.cell(row, 1).value for row in (3, 4, 53, 54)] == ["before", "p0", "p49", "after"]
     assert sheet["C53"].value == 49 and sheet["D53"].value == 12.25 and sheet["E4"].value is True
+
+
+@pytest.mark.parametrize("frame_rows", [4, 7, 50_000])
+def test_a_frame_rendered_in_slices_side_by_side_keeps_its_rows_in_order(monkeypatch, frame_rows):
+    """write_frame renders slices of the rows in parallel, a batch at a time: every row
+    once, numbered from `first_row + 1`, in the frame's order, whatever the slicing."""
+    import io
+    import re
+
+    import polars as pl
+
+    import cs_kpi.writer.stream as stream_module
+
+    monkeypatch.setattr(stream_module, "FRAME_ROWS", frame_rows)
+    frame = pl.DataFrame({"n": list(range(23)), "t": [f"x{n}" for n in range(23)]})
+    out = io.BytesIO()
+    heads = [('<c r="A', '" s="1"'), ('<c r="B', '" s="2"')]
+    stream_module.write_frame(out, frame, 9, heads)
+    xml = out.getvalue().decode()
+    rows = re.findall(r'<row r="(\d+)"><c r="A\1" s="1"><v>(\d+)</v></c>', xml)
+    assert rows == [(str(10 + n), str(n)) for n in range(23)]
+    assert xml.count("<row ") == 23 and "<t>x22</t>" in xml

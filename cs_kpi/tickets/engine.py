@@ -22,8 +22,9 @@ with it, naive and offset times are both put through the zone's rules (`_to_loca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -124,10 +125,15 @@ IN_MEMORY_BYTES = 512 * 2**20
 
 
 def scan(
-    sources: list[TicketSource], options: EngineOptions, streaming: bool | None = None
+    sources: list[TicketSource],
+    options: EngineOptions,
+    streaming: bool | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Scan:
     """Parse and aggregate every source in one polars query (`streaming`: None chooses by
-    the inputs' size)."""
+    the inputs' size). `meanwhile` runs in this thread while polars runs the query in
+    its own threads (polars holds no GIL while it works): the caller's imports and set-up
+    for what follows take none of the query's time."""
     import polars as pl
 
     frames = [_tickets(index, source, options) for index, source in enumerate(sources)]
@@ -145,15 +151,31 @@ def scan(
     if streaming is None:
         streaming = sum(_size(source) for source in sources) >= IN_MEMORY_BYTES
     if streaming:
-        groups, bad_rows, complaint_rows = _streamed(tickets, summed, sums, usable, complaint)
+        query = partial(_streamed, tickets, summed, sums, usable, complaint)
     else:
         grouped = summed.group_by(*GROUP_KEYS).agg(*sums)
         bad = tickets.filter(~usable).select("src", "k", "reason")
         complaints = tickets.filter(complaint).select(*GROUP_KEYS, "customer", "created_s")
-        groups, bad_rows, complaint_rows = pl.collect_all([grouped, bad, complaints])
+        query = partial(pl.collect_all, [grouped, bad, complaints])
+    groups, bad_rows, complaint_rows = _alongside(query, meanwhile)
     counts = [int(groups[name].sum()) for name in per_source]
     groups = groups.drop(*per_source)
     return Scan(groups, complaint_rows, bad_rows.sort("src", "k"), counts, sources, fed)
+
+
+def _alongside(query: Callable[[], Any], meanwhile: Callable[[], object] | None) -> Any:
+    """`query()`'s result, with `meanwhile()` run here while a worker thread runs it."""
+    if meanwhile is None:
+        return query()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cs-kpi-query") as worker:
+        running = worker.submit(query)
+        try:
+            meanwhile()
+        finally:
+            result = running.result()  # waits; the query's own error is raised here
+    return result
 
 
 GROUP_KEYS = ("agent", "channel", "day")

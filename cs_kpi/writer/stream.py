@@ -447,11 +447,19 @@ def write_frame(out: IO[bytes], frame: Any, first_row: int, heads: list[tuple[st
     for name, (head, style) in zip(frame.columns, heads, strict=True):
         # A cell is `<c r="F` + its row number + what its value makes of the rest.
         pieces += [pl.lit(head), r, cell_rest(pl.col(name), frame.schema[name], style)]
-    xml = pl.concat_str([*pieces, pl.lit("</row>")])
-    for start in range(0, frame.height, FRAME_ROWS):
-        rows = numbered.slice(start, FRAME_ROWS).select(xml.alias("xml"))
-        # One column of whole rows, written as it is: no quotes, nothing between rows.
-        rows.write_csv(out, include_header=False, quote_style="never", line_terminator="")
+    xml = pl.concat_str([*pieces, pl.lit("</row>")]).alias("xml")
+    # polars renders one column of one frame on one core: slices of the rows are rendered
+    # side by side, a batch of them at a time (0.22 → 0.13 s for 36,800 rows on 2 cores).
+    slices = max(1, pl.thread_pool_size())
+    step = max(1, min(FRAME_ROWS // slices, -(-frame.height // slices)))
+    starts = list(range(0, frame.height, step))
+    for batch in range(0, len(starts), slices):
+        queries = [
+            numbered.lazy().slice(start, step).select(xml) for start in starts[batch:][:slices]
+        ]
+        for rows in pl.collect_all(queries):
+            # One column of whole rows, written as it is: no quotes, nothing between rows.
+            rows.write_csv(out, include_header=False, quote_style="never", line_terminator="")
 
 
 # XML-illegal characters (cells.NOT_XML) as a pattern of polars' regex engine.
