@@ -6,8 +6,6 @@ Input problems are translated here, at the edge, into a table (or JSON)
 and exit code 1; `--debug` shows the traceback instead.
 """
 
-from __future__ import annotations
-
 import contextlib
 import gc
 import json

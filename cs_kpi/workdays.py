@@ -17,11 +17,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import chinese_calendar
 
 from cs_kpi.i18n import Msg, Text, register_codes
-from cs_kpi.review.model import Schedule
+
+if TYPE_CHECKING:  # imported where it is built: `metrics` needs the calendar, not the model
+    from cs_kpi.review.model import Schedule
 
 ONE_DAY = dt.timedelta(days=1)
 INTERVIEW_DAYS = 3  # feedback interview within 3 working days of the report
@@ -120,6 +123,8 @@ class Calendar:
             warning = SCHEDULE_FALLBACK.msg(
                 start=report_date.isoformat(), end=answer_by.isoformat(), years=_years(years)
             )
+        from cs_kpi.review.model import Schedule
+
         return Schedule(report_date, interview_by, appeal_by, answer_by, warning), warning
 
     def _knows_year(self, year: int) -> bool:

@@ -43,7 +43,6 @@ from typing import Any
 from cs_kpi import sniff, sparse
 from cs_kpi.i18n import Joined, Text, register_codes
 from cs_kpi.problems import InputError, Problems
-from cs_kpi.reader import HOSTILE_XML
 from cs_kpi.tickets import formats
 from cs_kpi.tickets.source import FIELDS, ColumnUse, TicketSource
 
@@ -582,6 +581,8 @@ def _xml_events(path: Path, *, names_only: bool) -> Iterator[tuple[int, list[str
             events = iterparse(handle, events=("start", "end"))
             yield from _xml_walk(events, f"{{{XML_2003_NS}}}", names_only)
     except DefusedXmlException:
+        from cs_kpi.reader import HOSTILE_XML  # the workbook reader's own words
+
         raise InputError.single(HOSTILE_XML.msg(name=path.name)) from None
     except (ParseError, ValueError) as error:
         raise InputError.single(TICKETS_XML_DAMAGED.msg(name=path.name, error=str(error))) from None
