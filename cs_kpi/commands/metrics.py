@@ -322,6 +322,7 @@ def _compute(sources: list[Any], options: MetricsOptions, calendar: Any) -> tupl
 def _import_writers() -> None:
     """The modules that write the two workbooks and the console table (0.15–0.2 s of
     imports, xlsxwriter the most), imported while polars runs the query."""
+    import rich.console  # noqa: F401
     import rich.table  # noqa: F401
 
     import cs_kpi.indicator_file  # noqa: F401
