@@ -400,3 +400,100 @@ def test_a_frame_rendered_in_slices_side_by_side_keeps_its_rows_in_order(monkeyp
     rows = re.findall(r'<row r="(\d+)"><c r="A\1" s="1"><v>(\d+)</v></c>', xml)
     assert rows == [(str(10 + n), str(n)) for n in range(23)]
     assert xml.count("<row ") == 23 and "<t>x22</t>" in xml
+
+
+def test_a_sheet_with_frames_is_never_bigger_than_its_bound(tmp_path):
+    """The size `splice` assumes for a piped sheet (no zip64 below 2 GiB) is an upper
+    bound of what is rendered: texts that grow when escaped (&), CJK, the longest row
+    and column references, python rows beside the frame."""
+    import io
+
+    import polars as pl
+
+    import cs_kpi.writer.stream as stream_module
+
+    workbook = new_workbook(tmp_path / "bound.xlsx")
+    styles = Styles(workbook)
+    table = Table(SheetWriter(workbook, styles, "明细"), FRAME_COLUMNS, "标题", True)
+    table.add(("&&&& 张三 <x>", dt.date(2024, 5, 1), 10**15, 1 / 3, True))
+    names = [column.label for column in FRAME_COLUMNS]
+    rows = [
+        ("&" * 50, dt.date(2024, 1, 1), -(10**17), 1e-300, None),
+        (" 客服 ", None, 0, 0.1, True),
+    ]
+    table.add_frame(pl.DataFrame(rows * 40, schema=names, orient="row"))
+    table.finish()
+    workbook.close()
+    with zipfile.ZipFile(tmp_path / "bound.xlsx") as archive:
+        part = stream_module.sheet_parts(archive)["明细"]
+        sheet = stream_module._PreparedSheet(archive.read(part), table.stream)
+    rendered = io.BytesIO()
+    sheet.render(0, sheet.split, into=rendered)
+    actual = len(sheet.head) + len(rendered.getvalue()) + len(sheet.tail)
+    assert actual <= stream_module._bounded_size(sheet) <= 20 * actual
+
+
+def test_a_failing_render_of_a_piped_sheet_stops_the_write_and_leaves_no_file(
+    tmp_path, monkeypatch
+):
+    """An error while rendering a sheet that is deflated as it is rendered reaches the
+    caller (no wait on the zip thread), and the workbook at `path` is left as it was."""
+    import polars as pl
+
+    import cs_kpi.writer.stream as stream_module
+
+    path = tmp_path / "frame.xlsx"
+    workbook = new_workbook(path)
+    table = Table(SheetWriter(workbook, Styles(workbook), "明细"), FRAME_COLUMNS, "标题", True)
+    names = [column.label for column in FRAME_COLUMNS]
+    table.add_frame(pl.DataFrame(FRAME_ROWS, schema=names, orient="row"))
+    table.finish()
+    workbook.close()
+    before = path.read_bytes()
+
+    def broken(out, frame, first_row, heads):
+        out.write(b"<row/>" * 10_000)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(stream_module, "PIPE_CHUNKS", 1)
+    monkeypatch.setattr(stream_module, "write_frame", broken)
+    with pytest.raises(OSError, match="disk full"):
+        splice(path, [table.stream])
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["frame.xlsx"]
+
+
+def test_a_failing_deflate_of_a_piped_sheet_never_leaves_the_renderer_waiting(
+    tmp_path, monkeypatch
+):
+    """The zip thread failing on a piped sheet (disk full) still takes every chunk the
+    renderer writes into the pipe, so the render ends and the error reaches the caller."""
+    import polars as pl
+
+    import cs_kpi.writer.stream as stream_module
+
+    path = tmp_path / "frame.xlsx"
+    workbook = new_workbook(path)
+    table = Table(SheetWriter(workbook, Styles(workbook), "明细"), FRAME_COLUMNS, "标题", True)
+    names = [column.label for column in FRAME_COLUMNS]
+    table.add_frame(pl.DataFrame(FRAME_ROWS, schema=names, orient="row"))
+    table.finish()
+    workbook.close()
+    before = path.read_bytes()
+    real_open = zipfile.ZipFile.open
+
+    def open_failing(self, name, mode="r", *args, **kwargs):
+        if mode == "w" and str(name).endswith("sheet1.xml"):
+            raise OSError("disk full")
+        return real_open(self, name, mode, *args, **kwargs)
+
+    def many_chunks(out, frame, first_row, heads):
+        for _ in range(200):  # far more than the pipe holds
+            out.write(b"<row/>")
+
+    monkeypatch.setattr(stream_module, "PIPE_CHUNKS", 2)
+    monkeypatch.setattr(stream_module, "write_frame", many_chunks)
+    monkeypatch.setattr(zipfile.ZipFile, "open", open_failing)
+    with pytest.raises(OSError, match="disk full"):
+        splice(path, [table.stream])
+    assert path.read_bytes() == before
