@@ -266,3 +266,17 @@ def test_indicators_all_and_a_round_trip_through_score_metrics(tmp_path):
     assert people["1002"]["metric_score"] == 100
     unknown = invoke(source.path, "--indicators", "平均响应时长,加班时长")
     assert unknown.exit_code == 2
+
+
+def test_the_console_table_shows_agents_as_exported(tmp_path):
+    """An agent named like an emoji code or rich markup is printed as typed (SPEC §2)."""
+    rows = [
+        ticket("T1", ":thumbs_up:", "2024-07-01 09:00:00", "2024-07-01 09:01:00"),
+        ticket("T2", "[bold]王五[/bold]", "2024-07-01 09:00:00", "2024-07-01 09:02:00"),
+    ]
+    source = ticket_file(tmp_path, rows)
+    arguments = ["metrics", str(source.path), "--period", "2024-Q3", "-o", str(tmp_path / "m.xlsx")]
+    result = CliRunner().invoke(app, arguments, env={"COLUMNS": "200"})  # room for every cell
+    assert result.exit_code == 0, result.output
+    assert ":thumbs_up:" in result.output
+    assert "[bold]王五[/bold]" in result.output
