@@ -11,18 +11,19 @@ from cs_kpi.problems import Problem
 
 
 def stderr_console() -> Any:
-    """The console for human output. Markup is off: what it prints carries names, teams and
-    paths from the user's files, and `张[/]三` must print as typed (a style goes in a Text)."""
+    """The console for human output. Markup and emoji codes are off: what it prints carries
+    names, teams and paths from the user's files, and `张[/]三` or `:thumbs_up:` must print
+    as typed (a style goes in a Text)."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=False, markup=False)
+    return Console(stderr=True, highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def stdout_console() -> Any:
     """The console for a command's result (summary tables, validate's problem list)."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, markup=False)
+    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def titled_table(title: str, labels: Iterable[str]) -> Any:

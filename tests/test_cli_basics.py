@@ -255,3 +255,15 @@ def test_leaving_with_a_text_prints_it_and_gives_1():
     code = "from cs_kpi.cli import _leave; print('written', end=''); _leave('bye')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr.strip()) == (1, "written", "bye")
+
+
+def test_the_consoles_print_names_as_typed(capsys):
+    """SPEC §2: a name from the user's file is shown exactly as typed — no rich markup,
+    no emoji codes — on both consoles, whatever a command prints it in."""
+    from cs_kpi.console import stderr_console, stdout_console
+
+    stdout_console().print(":thumbs_up: [bold]张三[/bold] :smile:")
+    stderr_console().print(":thumbs_up: [red]李四[/]")
+    captured = capsys.readouterr()
+    assert captured.out.strip() == ":thumbs_up: [bold]张三[/bold] :smile:"
+    assert captured.err.strip() == ":thumbs_up: [red]李四[/]"
