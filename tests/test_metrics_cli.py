@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 import pytest
@@ -51,6 +52,9 @@ def q3_rows() -> list[list[str]]:
             customer="C1",
         ),
     ]
+
+
+GENERIC_HEADER = "工单号,客服,创建时间\n"
 
 
 def roster(tmp_path):
@@ -280,3 +284,39 @@ def test_the_console_table_shows_agents_as_exported(tmp_path):
     assert result.exit_code == 0, result.output
     assert ":thumbs_up:" in result.output
     assert "[bold]王五[/bold]" in result.output
+
+
+def _late_bytes_export(tmp_path, late: bytes, header: str = GENERIC_HEADER):
+    """A comma CSV, ASCII after its header for more than its first MiB (so read in place
+    as UTF-8), then one ticket row whose agent is `late`."""
+    row = "T{n},Ann,2024-07-01 09:00:00\n"
+    early = "".join(row.format(n=n) for n in range(40_000))
+    assert len(early.encode()) > 1 << 20
+    path = tmp_path / "late.csv"
+    path.write_bytes(header.encode() + early.encode() + b"L1," + late + b",2024-07-01 09:00:00\n")
+    return path
+
+
+def test_a_gbk_name_after_the_first_mebibyte_of_a_file_read_in_place(tmp_path):
+    """An export whose first MiB is ASCII is read in place as UTF-8; a GBK name further on
+    stops that read and the file is converted as GB18030: read, not turned into �."""
+    path = _late_bytes_export(tmp_path, "张三".encode("gbk"), header="Ticket,Agent,Created at\n")
+    result = invoke(path, "--period", "2024-Q3", "-o", tmp_path / "m.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    agents = {row["agent"]: row["tickets"] for row in json.loads(result.stdout)["agents"]}
+    assert agents == {"Ann": 40_000, "张三": 1}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["late.csv", "m.xlsx", "m_report.xlsx"]
+
+
+def test_a_byte_no_encoding_reads_after_the_first_mebibyte_names_its_row(tmp_path):
+    """A UTF-8 file (Chinese header) with `\\xff` at row 40,002: GB18030 stops at row 1,
+    UTF-8 near there (decoded a chunk at a time); the row named is UTF-8's. Exit 1,
+    nothing written."""
+    path = _late_bytes_export(tmp_path, b"\xff\xff")
+    result = invoke(path, "--period", "2024-Q3", "-o", tmp_path / "m.xlsx", "--json")
+    assert result.exit_code == 1
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert problem["code"] == "tickets_decode_error"
+    near = int(re.search(r"第 (\d+) 行附近", problem["message"]).group(1))
+    assert 39_000 < near <= 40_002 and "UTF-8" in problem["message"]  # decoded in chunks
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["late.csv"]

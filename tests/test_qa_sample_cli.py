@@ -338,3 +338,17 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_size():
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith("| 300 |")]
     assert [row.split("|")[2].strip() for row in rows] == ["wall", "CPU"]
+
+
+def test_a_gbk_name_after_the_first_mebibyte_is_read_as_gbk(tmp_path):
+    """As `metrics`: the file is read in place as UTF-8 by its first MiB (ASCII), the GBK
+    name further on stops that read, and the file is converted as GB18030."""
+    early = "".join(f"T{n},Ann,2024-09-01 10:00\n" for n in range(40_000))
+    path = tmp_path / "late.csv"
+    path.write_bytes(
+        b"Ticket,Agent,Created at\n" + early.encode() + "L1,张三,2024-09-02 10:00\n".encode("gbk")
+    )
+    result = _run(str(path), "--rate", "100%", "--period", "2024-Q3", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert {a["agent"]: a["tickets"] for a in payload["agents"]} == {"Ann": 40_000, "张三": 1}

@@ -217,11 +217,15 @@ def run(
     lang: str = "zh",
 ) -> Outcome:
     """Recognise the files, compute, check the bad-row policy, write both outputs."""
-    from cs_kpi.tickets.ingest import recognised
+    from cs_kpi.tickets.ingest import using_sources
 
     paths = [Path(p) for p in paths]
-    with recognised(paths, dict(overrides or {}), lang_hint=lang) as sources:
-        return run_sources(sources, options or MetricsOptions(), output, report, lang)
+    chosen = options or MetricsOptions()
+    return using_sources(
+        paths,
+        dict(overrides or {}),
+        lambda sources: run_sources(sources, chosen, output, report, lang),
+    )
 
 
 def run_sources(

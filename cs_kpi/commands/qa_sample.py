@@ -117,12 +117,13 @@ def run(
 ) -> Outcome:
     """Recognise the exports, select the sample and write the checklist (nothing on a
     problem)."""
-    from cs_kpi.tickets.ingest import recognised
+    from cs_kpi.tickets.ingest import using_sources
 
     paths = [Path(p) for p in paths]
     target = _target(paths, output)
-    with recognised(paths, overrides) as sources:
-        return _run_sources(paths, sources, options, target, lang)
+    return using_sources(
+        paths, overrides, lambda sources: _run_sources(paths, sources, options, target, lang)
+    )
 
 
 def _target(paths: list[Path], output: Path | None) -> Path:

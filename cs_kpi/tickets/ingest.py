@@ -38,13 +38,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cs_kpi import sniff, sparse
 from cs_kpi.i18n import Joined, Text, register_codes
 from cs_kpi.problems import InputError, Problems
 from cs_kpi.tickets import formats
-from cs_kpi.tickets.source import FIELDS, ColumnUse, TicketSource
+from cs_kpi.tickets.source import FIELDS, ColumnUse, InPlaceReadFailed, TicketSource
 
 HEADER_SEARCH_ROWS = 20
 SAMPLE_BYTES = 1 << 20  # decides the encoding and the delimiter
@@ -158,14 +158,40 @@ def parse_map_options(values: list[str]) -> dict[str, str]:
     return mapping
 
 
+T = TypeVar("T")
+
+
+def using_sources(
+    paths: list[Path], overrides: dict[str, str], work: Callable[[list[TicketSource]], T]
+) -> T:
+    """`work(sources)` on the files recognised. A UTF-8 comma CSV is read in place, its
+    encoding decided by its first MiB; when the engine then meets a byte further on that
+    is not UTF-8 (InPlaceReadFailed), `work` runs again on every file converted by
+    Python, which decodes each byte strictly: GB18030 next, as Chinese Excel saves it,
+    else the row of the byte neither reads (TICKETS_DECODE_ERROR). Nothing is written
+    before the engine has read every file, so the first attempt leaves nothing behind."""
+    with recognised(paths, overrides) as sources:
+        try:
+            return work(sources)
+        except InPlaceReadFailed:
+            pass
+    with recognised(paths, overrides, in_place=False) as sources:
+        return work(sources)
+
+
 @contextmanager
 def recognised(
-    paths: list[Path], overrides: dict[str, str], *, lang_hint: str | None = None
+    paths: list[Path],
+    overrides: dict[str, str],
+    *,
+    lang_hint: str | None = None,
+    in_place: bool = True,
 ) -> Iterator[list[TicketSource]]:
     """Each file recognised, in the order given. Raises InputError with every problem of
     every file when one cannot be used; the converted copies are deleted on exit.
     `lang_hint` is accepted for the command's sake and not needed: every message is a
-    `Msg`, rendered later in the user's language (a suggested --map's placeholder too)."""
+    `Msg`, rendered later in the user's language (a suggested --map's placeholder too).
+    `in_place=False`: every file converted, none read in place (`using_sources`)."""
     del lang_hint
     workdir = Path(tempfile.mkdtemp(prefix="cs-kpi-tickets-"))
     try:
@@ -173,7 +199,8 @@ def recognised(
         sources: list[TicketSource] = []
         for index, path in enumerate(paths):
             try:
-                sources.append(_recognise(Path(path), overrides, workdir / f"{index}.csv"))
+                copy_path = workdir / f"{index}.csv"
+                sources.append(_recognise(Path(path), overrides, copy_path, in_place))
             except InputError as error:
                 found.extend(error.problems.in_file(Path(path).name))
         found.raise_if_errors()
@@ -202,22 +229,25 @@ class _Undecodable(Exception):
         self.row = row
 
 
-def _recognise(path: Path, overrides: dict[str, str], copy_path: Path) -> TicketSource:
+def _recognise(
+    path: Path, overrides: dict[str, str], copy_path: Path, in_place: bool = True
+) -> TicketSource:
     """One file as a TicketSource. A CSV read as UTF-8 (its first MiB is) with a byte that
-    is not further on is read again as GB18030, as Chinese Excel saves it."""
+    is not further on is read again as GB18030, as Chinese Excel saves it; when neither
+    reads it, the problem names the row the one that got further stopped at."""
     table = _open_table(path)
     try:
-        return _recognise_table(path, table, overrides, copy_path)
+        return _recognise_table(path, table, overrides, copy_path, in_place)
     except _Undecodable as error:
         failure, encoding = error, table.encoding
     if table.kind == "csv" and table.encoding == "utf-8":
-        encoding = "gb18030"
         try:
             return _recognise_table(
-                path, _csv_table(path, encoding, table.delimiter), overrides, copy_path
+                path, _csv_table(path, "gb18030", table.delimiter), overrides, copy_path
             )
         except _Undecodable as error:
-            failure = error
+            if error.row > failure.row:  # the row named is where the file reads furthest
+                failure, encoding = error, "gb18030"
     raise InputError.single(
         TICKETS_DECODE_ERROR.msg(
             name=path.name, row=failure.row, encoding=_shown_encoding(encoding)
@@ -226,7 +256,7 @@ def _recognise(path: Path, overrides: dict[str, str], copy_path: Path) -> Ticket
 
 
 def _recognise_table(
-    path: Path, table: _Table, overrides: dict[str, str], copy_path: Path
+    path: Path, table: _Table, overrides: dict[str, str], copy_path: Path, in_place: bool = True
 ) -> TicketSource:
     head = _first_rows(table)
     header_row, headers = _header(head, overrides)
@@ -234,7 +264,7 @@ def _recognise_table(
         raise InputError.single(TICKETS_NO_TABLE.msg(name=path.name, rows=HEADER_SEARCH_ROWS))
     match = formats.recognise(headers)
     columns, format_id = _columns(path, match, headers, overrides)
-    if _can_read_directly(path, table, header_row):
+    if in_place and _can_read_directly(path, table, header_row):
         data_path, timezone = path, None
     else:
         timezone = _write_copy(table, header_row, headers, copy_path)

@@ -94,9 +94,21 @@ class TicketSource:
     # `delimiter` are the CSV's (an xlsx or XML file keeps their defaults).
     kind: str = "csv"
 
+    @property
+    def read_in_place(self) -> bool:
+        """Whether the engine reads the user's file itself (no converted copy)."""
+        return self.data_path == self.path
+
     def column(self, field_key: str) -> ColumnUse | None:
         return next((use for use in self.columns if use.field == field_key), None)
 
     def row_ref(self, row: int) -> str:
         """`tickets!12:12` — the Excel reference of a whole row of the user's file."""
         return f"{self.sheet}!{row}:{row}"
+
+
+class InPlaceReadFailed(Exception):
+    """The engine could not read a file it reads in place: a UTF-8 comma CSV by its first
+    MiB, with a byte further on that is not UTF-8 (a GBK export whose first MiB is ASCII)
+    or a line polars' reader refuses. `ingest.using_sources` then converts every file,
+    decoding each byte strictly in Python (GB18030 tried next, a row named otherwise)."""
