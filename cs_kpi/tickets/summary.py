@@ -101,19 +101,26 @@ def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Sum
     days, unknown_years = rules.working_days(calendar, period.first, period.last)
     available = rules.available_indicators(scan.fields, fcr)
 
+    summed = assigned.lazy()
+
     def shown(keys: tuple[str, ...], table: Any = None) -> Any:
         if table is None:
-            sums = assigned.group_by(*keys).agg(pl.exclude(*KEYS, "number_max").sum())
+            sums = summed.group_by(*keys).agg(pl.exclude(*KEYS, "number_max").sum())
             table = sums.sort(*keys)
         per_day = None if keys[-1] == "day" else days  # a day's own volume is its tickets
         return _shown(table, keys, rules.indicator_expressions(scale, per_day), available)
 
-    def rows(keys: tuple[str, ...], table: Any = None) -> list[Row]:
-        return _rows(shown(keys, table), keys)
-
-    agents = rows(("agent",))
-    everyone = assigned.select(pl.exclude(*KEYS, "number_max").sum())
-    team = rows(("team",), everyone.with_columns(pl.lit("").alias("team")))[0]
+    everyone = summed.select(pl.exclude(*KEYS, "number_max").sum())
+    tables = (("agent",), ("channel",), ("agent", "channel"), ("agent", "day"))
+    # The five tables in one polars call, computed side by side.
+    by_agent, by_channel, agent_channels, by_day, whole = pl.collect_all(
+        [
+            *[shown(keys) for keys in tables],
+            shown(("team",), everyone.with_columns(pl.lit("").alias("team"))),
+        ]
+    )
+    agents = _rows(by_agent, ("agent",))
+    team = _rows(whole, ("team",))[0]
     if team.values[rules.DAILY_VOLUME] is not None and agents:
         per_agent = team.counts["tickets"] / days / len(agents) if days else None
         team.values[rules.DAILY_VOLUME] = round(per_agent, 1) if per_agent is not None else None
@@ -135,9 +142,9 @@ def summarise(scan: Scan, period: Period | None, calendar: Any, fcr: str) -> Sum
         period=period,
         working_days=days,
         agents=agents,
-        channels=rows(("channel",)),
-        agent_channels=shown(("agent", "channel")),
-        days=shown(("agent", "day")),
+        channels=_rows(by_channel, ("channel",)),
+        agent_channels=agent_channels,
+        days=by_day,
         team=team,
         bad_rows=bad_rows,
         bad_counts={reason: n for reason, n in counts.items() if n},
