@@ -396,3 +396,32 @@ def test_yes_no_and_rating_words_in_the_cases_people_write_them(tmp_path):
     assert a.counts["complaints"] == 2  # YES, True
     assert a.counts["rated"] == 2  # GOOD 5 and Bad 1; Not Offered was never rated
     assert a.values[rules.CSAT] == 3.0  # (5 + 1) / 2
+
+
+def test_a_files_first_rows_from_its_first_mebibyte(tmp_path):
+    """first_rows: polars' own first 2,000 records, read from the first MiB; a record the
+    MiB cuts (a quoted line break) is never in it; a record longer than the MiB still is."""
+    import polars as pl
+
+    from cs_kpi.tickets.engine import SAMPLE_ROWS, first_rows
+
+    small = tmp_path / "small.csv"
+    small.write_text('a,b\n1,"x\ny"\n2,z\n', encoding="utf-8")
+    assert first_rows(small).rows() == [("1", "x\ny"), ("2", "z")]
+
+    big = tmp_path / "big.csv"
+    rows = "".join(f'{n},"line one\nline two {n}"\n' for n in range(40_000))
+    big.write_text("a,b\n" + rows, encoding="utf-8")
+    expected = pl.read_csv(big, n_rows=SAMPLE_ROWS, infer_schema=False)
+    assert first_rows(big).equals(expected)
+
+    few = tmp_path / "few.csv"  # ~900 records in the first MiB, one of them cut at its end
+    few.write_text("a,b\n" + "".join(f'{n},"{"w" * 1150}\n{n}"\n' for n in range(2_000)))
+    sample = first_rows(few)
+    assert 800 < sample.height < SAMPLE_ROWS
+    assert sample.equals(pl.read_csv(few, infer_schema=False).head(sample.height))
+    assert all(text.endswith(f"\n{n}") for n, text in sample.rows())
+
+    long = tmp_path / "long.csv"
+    long.write_text("a,b\n1," + "x" * (2 << 20) + "\n2,y\n", encoding="utf-8")
+    assert first_rows(long).rows() == [("1", "x" * (2 << 20)), ("2", "y")]
