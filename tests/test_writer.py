@@ -433,14 +433,9 @@ def test_a_sheet_with_frames_is_never_bigger_than_its_bound(tmp_path):
     assert actual <= stream_module._bounded_size(sheet) <= 20 * actual
 
 
-def test_a_failing_render_of_a_piped_sheet_stops_the_write_and_leaves_no_file(
-    tmp_path, monkeypatch
-):
-    """An error while rendering a sheet that is deflated as it is rendered reaches the
-    caller (no wait on the zip thread), and the workbook at `path` is left as it was."""
+def _framed_workbook(tmp_path: Path) -> tuple[Path, Table]:
+    """A closed workbook whose sheet 明细 has FRAME_ROWS as a frame, to be spliced."""
     import polars as pl
-
-    import cs_kpi.writer.stream as stream_module
 
     path = tmp_path / "frame.xlsx"
     workbook = new_workbook(path)
@@ -449,6 +444,17 @@ def test_a_failing_render_of_a_piped_sheet_stops_the_write_and_leaves_no_file(
     table.add_frame(pl.DataFrame(FRAME_ROWS, schema=names, orient="row"))
     table.finish()
     workbook.close()
+    return path, table
+
+
+def test_a_failing_render_of_a_piped_sheet_stops_the_write_and_leaves_no_file(
+    tmp_path, monkeypatch
+):
+    """An error while rendering a sheet that is deflated as it is rendered reaches the
+    caller (no wait on the zip thread), and the workbook at `path` is left as it was."""
+    import cs_kpi.writer.stream as stream_module
+
+    path, table = _framed_workbook(tmp_path)
     before = path.read_bytes()
 
     def broken(out, frame, first_row, heads):
@@ -468,17 +474,9 @@ def test_a_failing_deflate_of_a_piped_sheet_never_leaves_the_renderer_waiting(
 ):
     """The zip thread failing on a piped sheet (disk full) still takes every chunk the
     renderer writes into the pipe, so the render ends and the error reaches the caller."""
-    import polars as pl
-
     import cs_kpi.writer.stream as stream_module
 
-    path = tmp_path / "frame.xlsx"
-    workbook = new_workbook(path)
-    table = Table(SheetWriter(workbook, Styles(workbook), "明细"), FRAME_COLUMNS, "标题", True)
-    names = [column.label for column in FRAME_COLUMNS]
-    table.add_frame(pl.DataFrame(FRAME_ROWS, schema=names, orient="row"))
-    table.finish()
-    workbook.close()
+    path, table = _framed_workbook(tmp_path)
     before = path.read_bytes()
     real_open = zipfile.ZipFile.open
 
