@@ -495,3 +495,26 @@ def test_a_failing_deflate_of_a_piped_sheet_never_leaves_the_renderer_waiting(
     with pytest.raises(OSError, match="disk full"):
         splice(path, [table.stream])
     assert path.read_bytes() == before
+
+
+def test_a_piped_sheet_failing_after_its_last_row_is_an_error_not_a_hang(tmp_path, monkeypatch):
+    """The zip thread failing once every chunk is taken (on the sheet's closing XML, or
+    as the entry is closed) raises at once: it does not wait for chunks that never come."""
+    import cs_kpi.writer.stream as stream_module
+
+    path, table = _framed_workbook(tmp_path)
+    before = path.read_bytes()
+    real_init = stream_module._PreparedSheet.__init__
+
+    class Unwritable:  # sized, so the sheet is piped; not bytes, so writing it fails
+        def __len__(self):
+            return 0
+
+    def tail_fails(self, data, stream):
+        real_init(self, data, stream)
+        self.tail = Unwritable()  # written after the last chunk: TypeError
+
+    monkeypatch.setattr(stream_module._PreparedSheet, "__init__", tail_fails)
+    with pytest.raises(TypeError):
+        splice(path, [table.stream])
+    assert path.read_bytes() == before

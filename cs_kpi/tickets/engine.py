@@ -210,14 +210,13 @@ def parsed_tickets(
     every time, flag and unusable row."""
     import polars as pl
 
-    with _reading_in_place(sources):  # `_tickets` reads each file's first rows
+    with _reading_in_place(sources):  # `_tickets` reads each file's first rows too
         frames = [
             _tickets(index, source, options, carried[index] if carried else None)
             for index, source in enumerate(sources)
         ]
-    tickets = _with_derived(pl.concat(frames, how="vertical_relaxed"), options)
-    names = list(carried[0]) if carried else []
-    with _reading_in_place(sources):
+        tickets = _with_derived(pl.concat(frames, how="vertical_relaxed"), options)
+        names = list(carried[0]) if carried else []
         return tickets.select(*TICKET_COLUMNS, "complaint", *names).collect()
 
 

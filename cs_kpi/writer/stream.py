@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -331,6 +331,7 @@ class _Pipe:
         import queue
 
         self.chunks: queue.Queue[bytes] = queue.Queue(PIPE_CHUNKS)
+        self.ended = False  # the zip thread has taken the end
 
     def write(self, data: bytes) -> int:
         if data:
@@ -343,10 +344,11 @@ class _Pipe:
     def close(self) -> None:
         self.chunks.put(self._END)
 
-    def drain(self) -> Any:
+    def drain(self) -> Iterator[bytes]:
         """Each chunk in order, until `close` (zip thread)."""
         while (chunk := self.chunks.get()) != self._END:
             yield chunk
+        self.ended = True
 
 
 def _pipe_sheet(
@@ -371,8 +373,9 @@ def _store_piped(target: zipfile.ZipFile, name: str, sheet: _PreparedSheet, pipe
                 out.write(chunk)
             out.write(sheet.tail)
     except BaseException:
-        for _ in pipe.drain():  # the renderer must never wait on a full pipe
-            pass
+        if not pipe.ended:  # the renderer must never wait on a full pipe
+            for _ in pipe.drain():
+                pass
         raise
 
 
