@@ -33,7 +33,6 @@ _HAS_BRACKETS = re.compile(r"[(\[【〔]")
 
 
 @lru_cache(maxsize=8192)  # the header search compares every label of 20 rows to each alias
-@lru_cache(maxsize=4096)  # every profile's aliases are compared with every header
 def header_key(text: str) -> str:
     """A header label compared exactly but for width, case, spaces and traditional forms."""
     label = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()
