@@ -325,7 +325,8 @@ def _compute(sources: list[Any], options: MetricsOptions, calendar: Any) -> tupl
 
 def _import_writers() -> None:
     """The modules that write the two workbooks and the console table (0.15–0.2 s of
-    imports, xlsxwriter the most), imported while polars runs the query."""
+    imports: the template writer behind the 指标数据 file the most, then xlsxwriter),
+    imported while polars runs the query."""
     import rich.console  # noqa: F401
     import rich.table  # noqa: F401
 
@@ -578,8 +579,9 @@ def render_summary(console: Any, context: Any, metrics: Path, report: Path, lang
                 cells.append(f"{value:.1%}")
             else:
                 cells.append(fmt_num(Decimal(str(value))))
-        # Text, not str: an agent's name is shown as exported (no `:smile:` emoji codes),
-        # and rich skips parsing each cell (a third of the table's time).
+        # Text, not str: rich takes each cell as it is instead of parsing it (a third of
+        # the table's time); names print as typed either way (console.py: no markup, no
+        # emoji codes).
         table.add_row(*[Text(cell) for cell in cells])
     console.print(table)
     console.print(WRITTEN(lang, path=metrics), markup=False)

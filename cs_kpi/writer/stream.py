@@ -387,7 +387,7 @@ CELL_BYTES, ROW_BYTES = 96, 32
 
 def _bounded_size(sheet: _PreparedSheet) -> int:
     """At least the bytes of the sheet's XML once rendered: each text counted five
-    times its UTF-8 bytes (`&` is written `&amp;`), every cell at its longest frame."""
+    times its UTF-8 bytes (`&` is written `&amp;`), every cell's markup at its longest."""
     import polars as pl
 
     stream = sheet.stream
