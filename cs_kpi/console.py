@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,48 @@ def stdout_console() -> Any:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A command's result as `render(console, lang)` prints it on `stdout_console()`,
+    rendered ahead of the edge (`metrics`: by the forked process that writes its second
+    output, while this one writes the report) and shown by the edge only once the run has
+    succeeded. `show` prints it only on a console set up as it was rendered for."""
+
+    text: str
+    lang: str
+    settings: tuple[Any, ...]
+
+    def show(self, console: Any, lang: str) -> bool:
+        """Print the text on `console` and say True, or say False (render it afresh)."""
+        if lang != self.lang or console_settings(console) != self.settings:
+            return False
+        console.file.write(self.text)
+        console.file.flush()
+        return True
+
+
+def rendered(render: Callable[[Any, str], None], lang: str) -> Rendered:
+    """What `render` prints on the result console, captured (rich's `Console.capture`:
+    the text the console would write, with its colours, for its width)."""
+    console = stdout_console()
+    with console.capture() as capture:
+        render(console, lang)
+    return Rendered(capture.get(), lang, console_settings(console))
+
+
+def console_settings(console: Any) -> tuple[Any, ...]:
+    """What a rendering depends on besides its content."""
+    return (
+        console.width,
+        console.color_system,
+        console.encoding,
+        console.is_terminal,
+        console.legacy_windows,
+        console.no_color,
+        console.is_dumb_terminal,
+    )
 
 
 def titled_table(title: str, labels: Iterable[str]) -> Any:

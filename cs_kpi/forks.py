@@ -3,8 +3,9 @@
 The child inherits everything built so far (copy-on-write), does its work and leaves by
 `os._exit`: no atexit handler, no flush of buffers the parent owns, no close of the
 history store's connection. It reports through a pipe: progress marks (`tell(n)`), which
-the parent can wait for one by one (`reached(n)`), and at the end what it raised,
-pickled, with its traceback as a note; `wait()` re-raises it in the parent.
+the parent can wait for one by one (`reached(n)`), and at the end what its work returned
+(`result`, pickled) or what it raised, pickled, with its traceback as a note; `wait()`
+re-raises that in the parent.
 
 Used by `commands.pipeline.Run.write(parallel=True)` (the plan written while the report
 is) and by `writer.stream.splice` (half of each big sheet's rows rendered aside).
@@ -21,7 +22,7 @@ from typing import Any, NoReturn
 
 CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 
-_PROGRESS, _ERROR = b"P", b"E"
+_PROGRESS, _ERROR, _RESULT = b"P", b"E", b"R"
 _HEADER = 5  # one byte of kind, four of length
 
 
@@ -53,6 +54,7 @@ class Forked:
         self.progress = -1
         self._pipe = os.fdopen(read_end, "rb")
         self._error: bytes | None = None
+        self._result: bytes | None = None
         self._ended = False  # the pipe is at its end
         self._status: int | None = None
 
@@ -79,6 +81,11 @@ class Forked:
         if code != 0:
             raise RuntimeError(f"the forked process {self.pid} ended with status {code}")
 
+    @property
+    def result(self) -> Any:
+        """What the child's work returned (None until `wait()` has seen it end)."""
+        return pickle.loads(self._result) if self._result is not None else None
+
     def _read(self) -> None:
         header = self._pipe.read(_HEADER)
         if len(header) < _HEADER:
@@ -87,6 +94,8 @@ class Forked:
         body = self._pipe.read(int.from_bytes(header[1:], "big"))
         if header[:1] == _PROGRESS:
             self.progress = int(body)
+        elif header[:1] == _RESULT:
+            self._result = body
         else:
             self._error = body
             self._ended = True
@@ -101,7 +110,9 @@ def _child(work: Callable[[Callable[[int], None]], Any], write_end: int) -> NoRe
                 _send(pipe, _PROGRESS, str(mark).encode("ascii"))
 
             try:
-                work(tell)
+                result = work(tell)
+                if result is not None:
+                    _send(pipe, _RESULT, pickle.dumps(result))
                 code = 0
             except BaseException as error:  # noqa: BLE001  (every failure goes to the parent)
                 _send(pipe, _ERROR, _pickled(error))

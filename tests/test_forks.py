@@ -48,3 +48,21 @@ def test_a_child_that_ends_without_telling_the_mark_is_an_error():
     forked = Forked(lambda tell: None)
     with pytest.raises(RuntimeError, match="ended before step 1"):
         forked.reached(1)
+
+
+def test_what_the_work_returned_is_the_result_once_it_ended():
+    forked = Forked(lambda tell: {"pid": os.getpid(), "text": "表" * 100_000})
+    forked.wait()
+    assert forked.result["pid"] == forked.pid and forked.result["text"] == "表" * 100_000
+
+
+def test_work_that_returns_nothing_has_no_result():
+    forked = Forked(lambda tell: tell(0))
+    forked.wait()
+    assert forked.progress == 0 and forked.result is None
+
+
+def test_a_result_that_cannot_be_pickled_is_the_childs_error():
+    forked = Forked(lambda tell: lambda: None)
+    with pytest.raises(Exception, match="pickle"):
+        forked.wait()

@@ -320,3 +320,42 @@ def test_a_byte_no_encoding_reads_after_the_first_mebibyte_names_its_row(tmp_pat
     near = int(re.search(r"第 (\d+) 行附近", problem["message"]).group(1))
     assert 39_000 < near <= 40_002 and "UTF-8" in problem["message"]  # decoded in chunks
     assert sorted(p.name for p in tmp_path.iterdir()) == ["late.csv"]
+
+
+def test_the_console_table_made_aside_is_what_the_edge_would_render(tmp_path, monkeypatch, capsys):
+    """The table is rendered while the report is written (by the forked process that
+    writes the 指标数据 file) and shown as it is on a console set up like the edge's; on
+    any other console, or in another language, it is rendered afresh."""
+    from rich.console import Console
+
+    from cs_kpi import console as console_module
+    from cs_kpi.commands import metrics
+
+    source = ticket_file(tmp_path, q3_rows())
+    outcome = metrics.run([source.path], output=tmp_path / "m.xlsx", lang="zh")
+    fresh: list[tuple[int, str]] = []
+    real = metrics.render_summary
+
+    def counted(console, context, metrics_path, report_path, lang):
+        fresh.append((console.width, lang))
+        real(console, context, metrics_path, report_path, lang)
+
+    monkeypatch.setattr(metrics, "render_summary", counted)
+
+    def shown(console: Console, lang: str = "zh") -> str:
+        capsys.readouterr()
+        outcome.render(console, lang)
+        return capsys.readouterr().out
+
+    edge = shown(console_module.stdout_console())
+    assert fresh == []  # the text made aside, shown as it is
+    assert "张三" in edge and "李四" in edge and "团队" in edge
+    monkeypatch.setattr(console_module.Rendered, "show", lambda *args: False)
+    assert shown(console_module.stdout_console()) == edge  # what a fresh render prints
+    monkeypatch.undo()
+    monkeypatch.setattr(metrics, "render_summary", counted)
+    fresh.clear()
+    wide = Console(width=160, highlight=False, markup=False, emoji=False)
+    assert shown(wide).count("\n") < edge.count("\n") and fresh == [(160, "zh")]
+    assert "Agent" in shown(console_module.stdout_console(), "en")
+    assert fresh[-1][1] == "en"

@@ -91,3 +91,24 @@ def test_a_forked_build_that_dies_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="ended with status -9"):
         _write(tmp_path, [_writes_pid("report"), dies])
     assert list(tmp_path.iterdir()) == []
+
+
+def _returns_pid(text: str):
+    """A build that writes `text` and returns (text, the id of the process that built it)."""
+
+    def write(temp: Path) -> tuple[str, int]:
+        temp.write_text(text, encoding="utf-8")
+        return text, os.getpid()
+
+    return write
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_write_returns_what_each_build_returned_in_order(tmp_path: Path, parallel: bool) -> None:
+    targets = [tmp_path / "a.xlsx", tmp_path / "b.xlsx", tmp_path / "c.xlsx"]
+    with Run("en", (*WRITING, Text("三", "three"))) as steps:
+        results = steps.write(targets, [_returns_pid(t) for t in "abc"], parallel=parallel)
+    assert [text for text, _ in results] == ["a", "b", "c"]
+    assert results[0][1] == os.getpid()
+    forked = parallel and CAN_FORK
+    assert all((pid != os.getpid()) == forked for _, pid in results[1:])

@@ -237,6 +237,7 @@ def run_sources(
 ) -> Outcome:
     """The command on recognised sources (tests build these by hand)."""
     from cs_kpi.commands.pipeline import Run
+    from cs_kpi.console import rendered
 
     metrics_target, report_target = _targets(sources, output, report)
     with Run(lang, WRITING) as steps:
@@ -261,21 +262,28 @@ def run_sources(
             warnings=warnings,
             file_indicators=options.indicators or default_file_indicators(),
         )
+
+        def render_table(console: Any, lang_: str) -> None:
+            render_summary(console, context, metrics_target, report_target, lang_)
+
+        def indicator_file_and_table(temp: Path) -> Any:
+            _write_indicator_file(temp, metrics_target, context, people, lang)
+            return rendered(render_table, lang)
+
         # The report first, here (its polars queries must not run in a forked copy of this
-        # process: polars' thread pool does not survive a fork); the 指标数据 file, plain
-        # Python, is built meanwhile by a forked copy on the second core.
-        steps.write(
+        # process: polars' thread pool does not survive a fork); the 指标数据 file and the
+        # console table, plain Python, are made meanwhile by a forked copy on the second
+        # core (the table is shown by the edge once both files are written).
+        _, table = steps.write(
             [report_target, metrics_target],
-            [
-                lambda temp: write_report(temp, context, lang),
-                lambda temp: _write_indicator_file(temp, metrics_target, context, people, lang),
-            ],
+            [lambda temp: write_report(temp, context, lang), indicator_file_and_table],
             parallel=True,
         )
     payload = to_json(context, [metrics_target, report_target], lang)
 
     def render(console: Any, lang_: str) -> None:
-        render_summary(console, context, metrics_target, report_target, lang_)
+        if not table.show(console, lang_):
+            render_table(console, lang_)
 
     return Outcome(payload, warnings, render)
 

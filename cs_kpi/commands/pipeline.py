@@ -72,8 +72,9 @@ class Run:
         around: AbstractContextManager[Any] | None = None,
         parallel: bool = False,
         derive: Callable[[list[Path], list[Path]], Any] | None = None,
-    ) -> None:
-        """Build each output at its temp path; all are renamed into place, or none.
+    ) -> list[Any]:
+        """Build each output at its temp path; all are renamed into place, or none. Returns
+        what each builder returned, in order (a forked builder's through its pipe).
 
         `targets` may hold more paths than `build` has builders: the rest are derived
         from the built outputs by `derive(built temps, derived temps)` (each workbook's
@@ -94,6 +95,7 @@ class Run:
         with around or contextlib.nullcontext(), atomic_outputs(list(targets)) as temps:
             built, derived = temps[: len(build)], temps[len(build) :]
             pairs = list(zip(build, built, strict=True))
+            results: list[Any] = [None] * len(pairs)
             aside: list[Forked] = []
             if parallel and CAN_FORK:
                 for write_one, temp in pairs[1:]:
@@ -102,24 +104,28 @@ class Run:
                     except OSError:  # no process to spare now: the rest are built here
                         break
                 pairs = pairs[:1] + pairs[1 + len(aside) :]
+            # The builders run here: the first, and any a fork could not be had for.
+            here = [i for i in range(len(build)) if not 1 <= i <= len(aside)]
             try:
-                for write_one, temp in pairs:
-                    write_one(temp)
+                for index, (write_one, temp) in zip(here, pairs, strict=True):
+                    results[index] = write_one(temp)
                     self._next()
             except BaseException:
                 for forked in aside:  # their temp files are removed only once they are done
                     forked.wait(raise_error=False)
                 raise
-            for forked in aside:
+            for index, forked in enumerate(aside, start=1):
                 forked.wait()
+                results[index] = forked.result
                 self._next()
             if derive is not None:
                 derive(built, derived)
                 self._next()
             if before_rename is not None:
                 before_rename()
+        return results
 
 
-def _building(write_one: Callable[[Path], Any], temp: Path) -> Callable[[Any], None]:
+def _building(write_one: Callable[[Path], Any], temp: Path) -> Callable[[Any], Any]:
     """The work of a forked build: the output at its temp path (`forks.Forked`)."""
     return lambda _tell: write_one(temp)
