@@ -332,13 +332,13 @@ def _compute(sources: list[Any], options: MetricsOptions, calendar: Any) -> tupl
 
 
 def _import_writers() -> None:
-    """The modules that write the two workbooks and the console table (0.15–0.2 s of
-    imports: the template writer behind the 指标数据 file the most, then xlsxwriter),
-    imported while polars runs the query."""
+    """What this process needs after the query, imported while polars runs it: the report's
+    writer (xlsxwriter the most) and the console the edge shows the table on. The 指标数据
+    file's writer (the template writer behind it, 0.1 s) and rich's table are imported by
+    the forked process that uses them (`Run.write(parallel=True)`), so the query shares
+    the cores with less."""
     import rich.console  # noqa: F401
-    import rich.table  # noqa: F401
 
-    import cs_kpi.indicator_file  # noqa: F401
     import cs_kpi.tickets.report  # noqa: F401
 
 
