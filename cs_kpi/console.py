@@ -39,8 +39,12 @@ class Rendered:
     settings: tuple[Any, ...]
 
     def show(self, console: Any, lang: str) -> bool:
-        """Print the text on `console` and say True, or say False (render it afresh)."""
-        if lang != self.lang or console_settings(console) != self.settings:
+        """Print the text on `console` and say True, or say False (render it afresh). A
+        legacy Windows console is always rendered afresh: rich styles it through the
+        Windows API, where the captured text holds ANSI codes."""
+        if console.legacy_windows or lang != self.lang:
+            return False
+        if console_settings(console) != self.settings:
             return False
         console.file.write(self.text)
         console.file.flush()
