@@ -714,7 +714,15 @@ def metrics(
     def work() -> Any:
         from cs_kpi.commands.metrics import run
 
-        return run(tickets, overrides, options, output=output, report=report, lang=language)
+        return run(
+            tickets,
+            overrides,
+            options,
+            output=output,
+            report=report,
+            lang=language,
+            render_ahead=not as_json,
+        )
 
     _run(work, language, as_json, debug, source=tickets[0] if len(tickets) == 1 else None)
 

@@ -359,3 +359,9 @@ def test_the_console_table_made_aside_is_what_the_edge_would_render(tmp_path, mo
     assert shown(wide).count("\n") < edge.count("\n") and fresh == [(160, "zh")]
     assert "Agent" in shown(console_module.stdout_console(), "en")
     assert fresh[-1][1] == "en"
+    # Not rendered ahead (the CLI's --json): rendered when asked.
+    later = metrics.run([source.path], output=tmp_path / "m2.xlsx", lang="zh", render_ahead=False)
+    fresh.clear()
+    capsys.readouterr()
+    later.render(console_module.stdout_console(), "zh")
+    assert "张三" in capsys.readouterr().out and len(fresh) == 1

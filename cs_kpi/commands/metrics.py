@@ -215,8 +215,11 @@ def run(
     output: Path | None = None,
     report: Path | None = None,
     lang: str = "zh",
+    render_ahead: bool = True,
 ) -> Outcome:
-    """Recognise the files, compute, check the bad-row policy, write both outputs."""
+    """Recognise the files, compute, check the bad-row policy, write both outputs.
+    `render_ahead`: render the console table while the report is written (the CLI says
+    False for --json, which shows no table)."""
     from cs_kpi.tickets.ingest import using_sources
 
     paths = [Path(p) for p in paths]
@@ -224,7 +227,7 @@ def run(
     return using_sources(
         paths,
         dict(overrides or {}),
-        lambda sources: run_sources(sources, chosen, output, report, lang),
+        lambda sources: run_sources(sources, chosen, output, report, lang, render_ahead),
     )
 
 
@@ -234,6 +237,7 @@ def run_sources(
     output: Path | None = None,
     report: Path | None = None,
     lang: str = "zh",
+    render_ahead: bool = True,
 ) -> Outcome:
     """The command on recognised sources (tests build these by hand)."""
     from cs_kpi.commands.pipeline import Run
@@ -268,7 +272,7 @@ def run_sources(
 
         def indicator_file_and_table(temp: Path) -> Any:
             _write_indicator_file(temp, metrics_target, context, people, lang)
-            return rendered(render_table, lang)
+            return rendered(render_table, lang) if render_ahead else None
 
         # The report first, here (its polars queries must not run in a forked copy of this
         # process: polars' thread pool does not survive a fork); the 指标数据 file and the
@@ -282,7 +286,7 @@ def run_sources(
     payload = to_json(context, [metrics_target, report_target], lang)
 
     def render(console: Any, lang_: str) -> None:
-        if not table.show(console, lang_):
+        if table is None or not table.show(console, lang_):
             render_table(console, lang_)
 
     return Outcome(payload, warnings, render)
