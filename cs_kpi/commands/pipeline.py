@@ -94,20 +94,18 @@ class Run:
             raise ValueError("outputs beyond the builders need `derive`")
         with around or contextlib.nullcontext(), atomic_outputs(list(targets)) as temps:
             built, derived = temps[: len(build)], temps[len(build) :]
-            pairs = list(zip(build, built, strict=True))
+            pairs = list(enumerate(zip(build, built, strict=True)))
             results: list[Any] = [None] * len(pairs)
             aside: list[Forked] = []
             if parallel and CAN_FORK:
-                for write_one, temp in pairs[1:]:
+                for _, (write_one, temp) in pairs[1:]:
                     try:
                         aside.append(Forked(_building(write_one, temp)))
                     except OSError:  # no process to spare now: the rest are built here
                         break
                 pairs = pairs[:1] + pairs[1 + len(aside) :]
-            # The builders run here: the first, and any a fork could not be had for.
-            here = [i for i in range(len(build)) if not 1 <= i <= len(aside)]
             try:
-                for index, (write_one, temp) in zip(here, pairs, strict=True):
+                for index, (write_one, temp) in pairs:
                     results[index] = write_one(temp)
                     self._next()
             except BaseException:
