@@ -60,3 +60,44 @@ def test_the_generated_export_is_the_generic_layout(tmp_path):
     assert len(rows) == 51
     assert {row[1] for row in rows[1:]} <= set(ticket_export.agent_names())
     assert all(row[3] < row[4] for row in rows[1:])  # first response after creation
+
+
+def test_metrics_bound_times_the_run_without_its_outputs_and_states_the_budget(tmp_path):
+    """metrics_bound.py: the full run, the run with its outputs left out (which must write
+    no file: the script refuses otherwise), and the floor; the budget row is worked from
+    the figures it prints (1.5 × floor − without)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "metrics_bound.py"),
+            "--tickets",
+            "300",
+            "--runs",
+            "1",
+            "--data",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "| 300 tickets, median of 1 | wall s | CPU s | × floor |"
+    labels = [line.split("|")[1].strip() for line in lines[2:7]]
+    assert labels == [
+        "cs-kpi metrics, in full",
+        "cs-kpi metrics, outputs left out",
+        "DuckDB floor",
+        "left for the outputs by the 1.5× target",
+        "what the outputs take",
+    ]
+    figures = json.loads(lines[-1])
+    assert figures["output_budget_seconds"] == pytest.approx(
+        1.5 * figures["floor_seconds"] - figures["without_seconds"], abs=2e-3
+    )
+    assert figures["output_seconds"] == pytest.approx(
+        figures["full_seconds"] - figures["without_seconds"], abs=2e-3
+    )
+    assert figures["full_cpu_seconds"] > 0 and figures["without_cpu_seconds"] > 0
+    assert list(tmp_path.glob("*.xlsx")) == []  # the runs wrote into their own folders
