@@ -92,6 +92,7 @@ def test_metrics_bound_times_the_run_without_its_outputs_and_states_the_budget(t
         "left for the outputs by the 1.5× target",
         "what the outputs take",
     ]
+    assert lines[7].startswith("| of which the day sheet at the least (")
     figures = json.loads(lines[-1])
     assert figures["output_budget_seconds"] == pytest.approx(
         1.5 * figures["floor_seconds"] - figures["without_seconds"], abs=2e-3
@@ -100,4 +101,6 @@ def test_metrics_bound_times_the_run_without_its_outputs_and_states_the_budget(t
         figures["full_seconds"] - figures["without_seconds"], abs=2e-3
     )
     assert figures["full_cpu_seconds"] > 0 and figures["without_cpu_seconds"] > 0
+    # the day sheet (每日明细) was caught in process and rendered again
+    assert figures["day_sheet_xml_bytes"] > 0 and figures["day_sheet_render_cpu_seconds"] > 0
     assert list(tmp_path.glob("*.xlsx")) == []  # the runs wrote into their own folders
