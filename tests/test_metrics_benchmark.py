@@ -19,22 +19,16 @@ pytest.importorskip("duckdb")
 pytest.importorskip("numpy")
 
 
-def test_metrics_benchmark_on_a_tiny_export(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "metrics.py"),
-            "--tickets",
-            "300",
-            "--runs",
-            "1",
-            "--data",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+def _tiny_run(script: str, data: Path) -> subprocess.CompletedProcess[str]:
+    """A benchmark script on 300 tickets, one run, its export generated into `data`."""
+    command = [sys.executable, str(BENCH / script), "--tickets", "300", "--runs", "1"]
+    return subprocess.run(
+        [*command, "--data", str(data)], capture_output=True, text=True, timeout=600
     )
+
+
+def test_metrics_benchmark_on_a_tiny_export(tmp_path):
+    result = _tiny_run("metrics.py", tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("| 300 tickets")
@@ -66,21 +60,7 @@ def test_metrics_bound_times_the_run_without_its_outputs_and_states_the_budget(t
     """metrics_bound.py: the full run, the run with its outputs left out (which must write
     no file: the script refuses otherwise), and the floor; the budget row is worked from
     the figures it prints (1.5 × floor − without)."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "metrics_bound.py"),
-            "--tickets",
-            "300",
-            "--runs",
-            "1",
-            "--data",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = _tiny_run("metrics_bound.py", tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "| 300 tickets, median of 1 | wall s | CPU s | × floor |"
