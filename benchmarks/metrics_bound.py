@@ -16,7 +16,7 @@ polars pass, summarising, the JSON payload. The rows say where the time goes and
     what they take         = full run − (run without outputs)
 
 CPU seconds are the process's user + system time, its children included (the forked
-writer), read with `os.wait4`. The machine has few cores, so CPU seconds say what wall
+writer), read with `os.wait4` by `run.py`'s launcher. The machine has few cores, so CPU seconds say what wall
 seconds cannot: work moved to another core still has to be done. The last line is JSON.
 """
 
@@ -28,17 +28,17 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from metrics import DATA, RATIO_TARGET, cs_kpi_command, export, floor_command  # noqa: E402
-from run import compiled  # noqa: E402
+from run import compiled, timed_with_cpu  # noqa: E402
 
 # The same console script, with the three outputs left out: no file is built (each
 # builder of `Run.write` is skipped), the table is not rendered, and the writers are not
@@ -64,14 +64,8 @@ def without_outputs(path: Path, folder: Path) -> list[str]:
 
 def run_once(command: list[str]) -> tuple[float, float]:
     """Wall seconds and CPU seconds (user + system, children included) of one command."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    errors = child.stderr.read() if child.stderr else b""
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{errors.decode('utf-8', 'replace')}")
-    return wall, usage.ru_utime + usage.ru_stime
+    seconds, _, cpu_seconds = timed_with_cpu(command)
+    return seconds, cpu_seconds
 
 
 def day_sheet_floor(path: Path, folder: Path, runs: int) -> tuple[int, float, float]:
@@ -89,7 +83,7 @@ def day_sheet_floor(path: Path, folder: Path, runs: int) -> tuple[int, float, fl
     caught: list[tuple] = []
     write_frame = stream.write_frame
 
-    def catching(out, frame, first_row, heads):  # noqa: ANN001, ANN202
+    def catching(out: Any, frame: Any, first_row: int, heads: list) -> None:
         caught.append((frame, first_row, heads))
         return write_frame(out, frame, first_row, heads)
 

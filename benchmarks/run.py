@@ -61,6 +61,7 @@ with tempfile.TemporaryFile() as out:
     lines = out.read().decode("utf-8", "replace").strip().splitlines()
 sys.stderr.buffer.write(errors)
 print(json.dumps({"seconds": elapsed, "maxrss_kib": usage.ru_maxrss,
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime,
                   "code": os.waitstatus_to_exitcode(status), "last": lines[-1] if lines else ""}))
 """
 
@@ -80,6 +81,13 @@ def compiled() -> None:
 
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall seconds (less any load_seconds it reports) and peak RSS in MiB of one command."""
+    seconds, rss, _ = timed_with_cpu(command)
+    return seconds, rss
+
+
+def timed_with_cpu(command: list[str]) -> tuple[float, float, float]:
+    """`timed`'s two figures and the command's CPU seconds (user + system, the processes
+    it forked included)."""
     launched = subprocess.run(
         [sys.executable, "-c", _LAUNCHER, *command], capture_output=True, text=True
     )
@@ -91,7 +99,8 @@ def timed(command: list[str]) -> tuple[float, float]:
     seconds = result["seconds"]
     if result["last"].startswith('{"load_seconds"'):
         seconds -= json.loads(result["last"])["load_seconds"]
-    return seconds, result["maxrss_kib"] / 1024  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux
+    return seconds, result["maxrss_kib"] / 1024, result["cpu_seconds"]
 
 
 def summary(results: list[tuple[float, float]]) -> tuple[float, float]:
